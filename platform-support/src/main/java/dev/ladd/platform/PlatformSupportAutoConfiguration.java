@@ -1,0 +1,86 @@
+package dev.ladd.platform;
+
+import dev.ladd.events.ProtobufEnvelopeConverter;
+import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.blob.FileSystemBlobStore;
+import dev.ladd.platform.events.IdempotentConsumer;
+import dev.ladd.platform.events.Inbox;
+import dev.ladd.platform.events.Outbox;
+import dev.ladd.platform.events.OutboxRelay;
+import dev.ladd.platform.web.ProblemDetailsAdvice;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+
+/** The beans every service gets from platform-support; a service only adds its own listeners and logic. */
+@AutoConfiguration
+@EnableConfigurationProperties(PlatformProperties.class)
+@Import(ProblemDetailsAdvice.class)
+public class PlatformSupportAutoConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** Registered with Spring Cloud Stream: (de)serialises {@code application/x-protobuf} envelopes. */
+    @Bean
+    MessageConverter protobufEnvelopeConverter() {
+        return new ProtobufEnvelopeConverter();
+    }
+
+    @Bean
+    BlobStore blobStore(PlatformProperties properties) {
+        try {
+            return new FileSystemBlobStore(properties.blobStore().root());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the blob store at ladd.blob-store.root="
+                    + properties.blobStore().root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Bean
+    Inbox inbox(JdbcTemplate jdbc) {
+        return new Inbox(jdbc);
+    }
+
+    @Bean
+    IdempotentConsumer idempotentConsumer(Inbox inbox, TransactionTemplate tx, MeterRegistry meters) {
+        return new IdempotentConsumer(inbox, tx, meters);
+    }
+
+    @Bean
+    OutboxRelay outboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, StreamBridge bridge,
+                            @Value("${spring.application.name}") String serviceName) {
+        return new OutboxRelay(jdbc, tx, bridge, serviceName);
+    }
+
+    @Bean
+    Outbox outbox(JdbcTemplate jdbc, OutboxRelay relay, @Value("${spring.application.name}") String serviceName, Clock clock) {
+        return new Outbox(jdbc, relay, serviceName, clock);
+    }
+
+    /** The relay's safety net: a periodic pass that sends what a crash or a broker outage left behind. */
+    @Bean(destroyMethod = "shutdown")
+    TaskScheduler outboxRelayScheduler(OutboxRelay relay, PlatformProperties properties) {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setThreadNamePrefix("outbox-poll-");
+        scheduler.setDaemon(true);
+        scheduler.initialize();
+        scheduler.scheduleWithFixedDelay(relay::wakeUp, properties.outbox().pollInterval());
+        return scheduler;
+    }
+}
