@@ -3,6 +3,8 @@ package dev.ladd.platform.web;
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -16,8 +18,11 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import tools.jackson.core.JacksonException;
+
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Every error a client causes becomes a 4xx {@code application/problem+json} body that names what is
@@ -25,6 +30,7 @@ import java.util.Map;
  * internals, and are logged here with their stack trace.
  */
 @RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
@@ -67,18 +73,28 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                         .map(err -> String.valueOf(err.getDefaultMessage())).toList()));
     }
 
-    /** Malformed JSON or a value of the wrong type: say where, without echoing parser internals. */
+    /** Malformed JSON, a value of the wrong type, an unknown field: say which field, without parser internals. */
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
-        String detail = ex.getMostSpecificCause().getMessage();
-        if (detail != null) {
-            detail = detail.lines().findFirst().orElse(detail);
-            if (detail.length() > 300) {
-                detail = detail.substring(0, 300) + "…";
-            }
+        Throwable cause = ex.getMostSpecificCause();
+        String detail = cause.getMessage();
+        String field = "";
+        if (cause instanceof JacksonException json) {
+            detail = json.getOriginalMessage();
+            field = json.getPath().stream()
+                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining("."));
         }
-        return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "the request body is not valid JSON for this endpoint: " + detail));
+        detail = detail == null ? "unreadable body" : detail.lines().findFirst().orElse(detail);
+        if (detail.length() > 300) {
+            detail = detail.substring(0, 300) + "…";
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the request body is not valid JSON for this endpoint: " + (field.isEmpty() ? "" : "field '" + field + "': ") + detail);
+        if (!field.isEmpty()) {
+            problem.setProperty("errors", List.of(Map.of("field", field, "message", detail)));
+        }
+        return ResponseEntity.badRequest().body(problem);
     }
 }

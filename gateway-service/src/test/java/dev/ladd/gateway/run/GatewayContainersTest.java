@@ -1,0 +1,18 @@
+package dev.ladd.gateway.run;
+
+import dev.ladd.platform.test.ContainersPlatform;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+/** {@link GatewayContract} on Kafka and PostgreSQL containers; skipped where Docker is absent. */
+@Testcontainers(disabledWithoutDocker = true)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class GatewayContainersTest extends GatewayContract {
+
+    @DynamicPropertySource
+    static void containers(DynamicPropertyRegistry registry) {
+        ContainersPlatform.register(registry);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.ladd.gateway.run;
+
+import dev.ladd.events.Topics;
+import dev.ladd.events.v1.EventEnvelope;
+import dev.ladd.events.v1.RunFinished;
+import dev.ladd.events.v1.RunOutcome;
+import dev.ladd.events.v1.RunStarted;
+import dev.ladd.platform.test.ConsumerChecks;
+import dev.ladd.platform.test.TestEvents;
+import dev.ladd.platform.test.TestKafka;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** gateway-service's API and consumers over a real broker and a real PostgreSQL. */
+abstract class GatewayContract {
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    RunViewRepository runs;
+    @Value("${spring.cloud.stream.kafka.binder.brokers}")
+    String brokers;
+    @LocalServerPort
+    int port;
+
+    TestKafka kafka;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void connect() {
+        kafka = new TestKafka(brokers);
+    }
+
+    @AfterEach
+    void disconnect() {
+        kafka.close();
+    }
+
+    HttpResponse<String> postRun(String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/runs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String startRun() throws Exception {
+        HttpResponse<String> response = postRun("{\"teacherId\":\"teacher-1\",\"iterations\":10,\"seed\":3}");
+        assertThat(response.statusCode()).isEqualTo(202);
+        String location = response.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    static EventEnvelope finished(String runId) {
+        return TestEvents.from("trainer-service", runId, EventEnvelope.newBuilder().setRunFinished(RunFinished.newBuilder()
+                .setRunId(runId).setOutcome(RunOutcome.RUN_OUTCOME_FAILED).setReason("teacher missing")));
+    }
+
+    static EventEnvelope started(String runId) {
+        return TestEvents.from("trainer-service", runId, EventEnvelope.newBuilder()
+                .setRunStarted(RunStarted.newBuilder().setRunId(runId)));
+    }
+
+    boolean inState(String runId, String state) {
+        return runs.find(runId).map(r -> r.state().equals(state)).orElse(false);
+    }
+
+    @Test
+    void startingARunStoresItAndPublishesRunRequestedWithTheDefaultsFilledIn() throws Exception {
+        String runId = startRun();
+
+        assertThat(runs.find(runId)).get().extracting(RunView::state).isEqualTo("requested");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(kafka.readEvents(Topics.RUN_REQUESTED, Integer.MAX_VALUE, Duration.ofSeconds(3)))
+                        .anySatisfy(e -> {
+                            assertThat(e.getRunRequested().getRunId()).isEqualTo(runId);
+                            assertThat(e.getRunRequested().getConfig().getIterations()).isEqualTo(10);
+                            assertThat(e.getRunRequested().getConfig().getBatchSize()).isEqualTo(64);
+                            assertThat(e.getRunRequested().getConfig().getSeed()).isEqualTo(3);
+                            assertThat(e.getProducer()).isEqualTo("gateway-service");
+                        }));
+    }
+
+    @Test
+    void aLifecycleEventDeliveredTwiceIsAppliedOnce() throws Exception {
+        String runId = startRun();
+        String markerRun = startRun();
+        EventEnvelope event = finished(runId);
+
+        ConsumerChecks.redeliveredEventIsAppliedOnce(kafka, Topics.RUN_LIFECYCLE, runId, event, started(markerRun),
+                () -> inState(markerRun, "training"), () -> {
+                    assertThat(runs.find(runId)).get().satisfies(r -> {
+                        assertThat(r.state()).isEqualTo("failed");
+                        assertThat(r.reason()).isEqualTo("teacher missing");
+                    });
+                    assertThat(jdbc.queryForObject("SELECT count(*) FROM processed_event WHERE event_id = ?",
+                            Integer.class, event.getEventId())).isEqualTo(1);
+                });
+    }
+
+    @Test
+    void aMalformedRecordIsDeadLetteredAndTheNextEventIsStillApplied() throws Exception {
+        String runId = startRun();
+        ConsumerChecks.malformedPayloadIsDeadLetteredAndConsumingGoesOn(kafka, Topics.RUN_LIFECYCLE, "gateway-service",
+                runId, started(runId), () -> inState(runId, "training"));
+    }
+
+    @Test
+    void badRequestsGetA400ProblemThatNamesWhatIsWrong() throws Exception {
+        HttpResponse<String> badJson = postRun("{\"teacherId\": ");
+        assertThat(badJson.statusCode()).isEqualTo(400);
+        assertThat(badJson.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(badJson.body()).contains("not valid JSON");
+
+        HttpResponse<String> badFields = postRun("{\"teacherId\":\"../etc\",\"iterations\":0,\"device\":\"tpu\"}");
+        assertThat(badFields.statusCode()).isEqualTo(400);
+        assertThat(badFields.body()).contains("\"field\":\"teacherId\"").contains("\"field\":\"iterations\"")
+                .contains("\"field\":\"device\"");
+
+        HttpResponse<String> wrongType = postRun("{\"teacherId\":\"t\",\"iterations\":\"many\"}");
+        assertThat(wrongType.statusCode()).isEqualTo(400);
+        assertThat(wrongType.body()).contains("iterations");
+
+        HttpResponse<String> unknownField = postRun("{\"teacherId\":\"t\",\"iteration\":5}");
+        assertThat(unknownField.statusCode()).isEqualTo(400);
+        assertThat(unknownField.body()).contains("iteration");
+
+        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/api/v1/runs/run-" + UUID.randomUUID())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("no run with id");
+    }
+}
