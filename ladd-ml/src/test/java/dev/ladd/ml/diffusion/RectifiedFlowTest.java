@@ -10,7 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.nn.FlowTransformerConfig;
-import dev.ladd.ml.train.OptimizerStep;
+import dev.ladd.ml.train.AdamW;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,7 +125,7 @@ class RectifiedFlowTest {
         NDArray mask = p[1].repeat(0, 8);
         FlowTransformer model = new FlowTransformer(FlowTransformerConfig.tiny(12, 6));
         model.initialize(manager);
-        OptimizerStep optimizer = OptimizerStep.adamW(model, 1e-2f, 0.9f, 0.999f, 0f);
+        AdamW optimizer = new AdamW(model, 1e-2f, 0.9f, 0.999f, 0f);
         // a fixed evaluation batch: same noise and times before and after training
         NDArray evalNoise = RectifiedFlow.gaussian(manager, x0.getShape(), new Random(99));
         NDArray evalT = RectifiedFlow.logitNormal(manager, 16, 0, 1, new Random(98));

@@ -1,0 +1,119 @@
+package dev.ladd.ml.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.ladd.ml.djl.Scalars;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov &amp; Hutter; PyTorch's formulation) over the trainable parameters of one block,
+ * written out so that its whole state — both moments per parameter and the step count — can be saved
+ * with a checkpoint and restored exactly on resume:
+ * <pre>
+ *   w ← w − lr·λ·w
+ *   m ← β₁·m + (1 − β₁)·g          v ← β₂·v + (1 − β₂)·g²
+ *   w ← w − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+ * </pre>
+ * {@link #step()} runs outside any GradientCollector (PyTorch's grad mode is off there), updates every
+ * parameter that requires a gradient and then zeroes that gradient. Frozen parameters are skipped, so
+ * two optimizers over two blocks never touch each other's weights.
+ */
+public final class AdamW {
+
+    private final Block block;
+    private final float learningRate;
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final float weightDecay;
+    private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
+    private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+    private long steps;
+
+    public AdamW(Block block, float learningRate, float beta1, float beta2, float weightDecay) {
+        if (!(learningRate > 0) || beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || weightDecay < 0) {
+            throw new IllegalArgumentException("AdamW needs lr > 0, betas in [0, 1), weight decay >= 0; got lr="
+                    + learningRate + " betas=" + beta1 + "," + beta2 + " decay=" + weightDecay);
+        }
+        this.block = block;
+        this.learningRate = learningRate;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = 1e-8f;
+        this.weightDecay = weightDecay;
+    }
+
+    /** Applies the gradients collected since the last step, then zeroes them. */
+    public void step() {
+        steps++;
+        double correction1 = 1 - Math.pow(beta1, steps);
+        double correction2 = 1 - Math.pow(beta2, steps);
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            Parameter parameter = pair.getValue();
+            if (!parameter.requiresGradient()) {
+                continue;
+            }
+            NDArray w = parameter.getArray();
+            NDArray g = w.getGradient();
+            NDArray m = firstMoments.computeIfAbsent(pair.getKey(), k -> w.zerosLike());
+            NDArray v = secondMoments.computeIfAbsent(pair.getKey(), k -> w.zerosLike());
+
+            if (weightDecay > 0) {
+                w.subi(Scalars.mul(w, (double) learningRate * weightDecay));
+            }
+            m.muli(Scalars.scalar(m, beta1)).addi(Scalars.mul(g, 1 - beta1));
+            v.muli(Scalars.scalar(v, beta2)).addi(Scalars.mul(g.mul(g), 1 - beta2));
+            NDArray denominator = Scalars.div(v, correction2).sqrt().add(Scalars.scalar(v, epsilon));
+            w.subi(Scalars.mul(m.div(denominator), learningRate / correction1));
+            g.subi(g);
+        }
+    }
+
+    /** Global L2 norm of the current gradients (call before {@link #step()}). */
+    public double gradientNorm() {
+        double sum = 0;
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            Parameter parameter = pair.getValue();
+            if (parameter.requiresGradient()) {
+                NDArray g = parameter.getArray().getGradient();
+                sum += g.mul(g).sum().getFloat();
+            }
+        }
+        return Math.sqrt(sum);
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    /** The state to checkpoint: "m/&lt;parameter&gt;" and "v/&lt;parameter&gt;" moments and the step count. */
+    public Map<String, NDArray> moments() {
+        Map<String, NDArray> state = new LinkedHashMap<>();
+        firstMoments.forEach((name, m) -> state.put("m/" + name, m));
+        secondMoments.forEach((name, v) -> state.put("v/" + name, v));
+        return state;
+    }
+
+    /** Restores a state saved from {@link #moments()} and {@link #steps()}; values are copied in. */
+    public void restore(Map<String, float[]> moments, long steps) {
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            NDArray w = pair.getValue().getArray();
+            float[] m = moments.get("m/" + pair.getKey());
+            float[] v = moments.get("v/" + pair.getKey());
+            if (m == null || v == null) {
+                continue;
+            }
+            if (m.length != w.size() || v.length != w.size()) {
+                throw new IllegalArgumentException("optimizer state for " + pair.getKey() + " has " + m.length
+                        + " values, the parameter has " + w.size());
+            }
+            firstMoments.put(pair.getKey(), w.getManager().create(m, w.getShape()));
+            secondMoments.put(pair.getKey(), w.getManager().create(v, w.getShape()));
+        }
+        this.steps = steps;
+    }
+}
