@@ -1,0 +1,86 @@
+package dev.ladd.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One platform service: its Spring Boot jar running in a child JVM, wired to the local PostgreSQL and Kafka. */
+final class ServiceProcess implements AutoCloseable {
+
+    private final ServiceSpec spec;
+    private final ChildProcess process;
+    private final Instant startedAt;
+
+    private ServiceProcess(ServiceSpec spec, ChildProcess process, Instant startedAt) {
+        this.spec = spec;
+        this.process = process;
+        this.startedAt = startedAt;
+    }
+
+    static ServiceProcess start(ServiceSpec spec, Path java, LocalPlatformOptions options) {
+        Path logFile = options.logDir().resolve(spec.name() + ".log");
+        Instant startedAt = Instant.now();
+        ChildProcess process = ChildProcess.start(spec.name(), command(spec, java, options), options.repoDir(), logFile,
+                options.workDir().resolve("run").resolve(spec.name() + ".pid"));
+        return new ServiceProcess(spec, process, startedAt);
+    }
+
+    static List<String> command(ServiceSpec spec, Path java, LocalPlatformOptions options) {
+        List<String> command = new ArrayList<>(List.of(
+                java.toString(),
+                "-Xmx" + spec.heap(),
+                "-Dai.djl.offline=true",
+                "-jar", spec.jar(options.repoDir()).toString(),
+                "--server.port=" + spec.port(),
+                "--spring.datasource.url=jdbc:postgresql://localhost:" + options.postgresPort() + "/" + LocalPlatform.DATABASE,
+                "--spring.datasource.username=" + PostgresServer.USER,
+                "--spring.cloud.stream.kafka.binder.brokers=localhost:" + options.kafkaPort(),
+                "--ladd.blob-store.root=" + options.blobDir()));
+        return command;
+    }
+
+    ServiceSpec spec() {
+        return spec;
+    }
+
+    String name() {
+        return spec.name();
+    }
+
+    ChildProcess process() {
+        return process;
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    URI readinessUri() {
+        return URI.create(spec.baseUrl() + "/actuator/health/readiness");
+    }
+
+    /** True when the readiness probe answers 200. */
+    boolean isReady(HttpClient client) {
+        HttpRequest request = HttpRequest.newBuilder(readinessUri()).timeout(Duration.ofSeconds(2)).GET().build();
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException.Aborted();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.ladd.local;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Service start-up, readiness polling, failure reports and stopping, with fake service jars (no Spring). */
+class ServiceProcessTest {
+
+    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+
+    @TempDir
+    Path tmp;
+    private final List<ServiceProcess> started = new ArrayList<>();
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
+
+    @AfterEach
+    void stopWhatStarted() {
+        started.forEach(s -> s.process().stop(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void waitsForReadinessPassesTheWiringAndStopsCleanly() throws Exception {
+        LocalPlatformOptions options = optionsWithFakeJars(Map.of("gateway-service", FakeService.Ready.class,
+                "eval-service", FakeService.Ready.class), "--services=gateway,eval");
+
+        Map<String, Duration> ready = startAndWait(options, Duration.ofSeconds(30));
+
+        assertThat(ready).containsOnlyKeys("gateway-service", "eval-service");
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("ready: gateway-service", "ready: eval-service");
+        String log = Files.readString(options.logDir().resolve("gateway-service.log"));
+        assertThat(log).contains(
+                "-Dai.djl.offline=true",
+                "--server.port=" + options.services().get(0).port(),
+                "--spring.datasource.url=jdbc:postgresql://localhost:" + options.postgresPort() + "/ladd",
+                "--spring.datasource.username=postgres",
+                "--spring.cloud.stream.kafka.binder.brokers=localhost:" + options.kafkaPort(),
+                "--ladd.blob-store.root=" + options.workDir().resolve("blobs"));
+
+        List<Long> pids = started.stream().map(s -> s.process().pid()).toList();
+        started.forEach(s -> assertThat(s.process().stop(Duration.ofSeconds(10))).as("stops on SIGTERM").isTrue());
+        pids.forEach(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+        assertThat(options.workDir().resolve("run")).isEmptyDirectory();
+        options.services().forEach(s -> assertThat(Ports.isFree(s.port())).isTrue());
+    }
+
+    @Test
+    void aServiceThatExitsFailsAtOnceQuotingItsLog() throws Exception {
+        LocalPlatformOptions options = optionsWithFakeJars(Map.of("teacher-service", FakeService.Crashing.class),
+                "--services=teacher");
+
+        assertThatThrownBy(() -> startAndWait(options, Duration.ofSeconds(30)))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("teacher-service exited with code 3 while starting")
+                .hasMessageContaining("teacher-service.log")
+                .hasMessageContaining("boom: the fake service gives up");
+    }
+
+    @Test
+    void aServiceThatNeverGetsReadyTimesOut() throws Exception {
+        LocalPlatformOptions options = optionsWithFakeJars(Map.of("trainer-service", FakeService.NeverReady.class),
+                "--services=trainer");
+
+        assertThatThrownBy(() -> startAndWait(options, Duration.ofSeconds(3)))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("not ready within 3 s")
+                .hasMessageContaining("trainer-service: http://localhost:")
+                .hasMessageContaining("never answered 200");
+    }
+
+    private Map<String, Duration> startAndWait(LocalPlatformOptions options, Duration timeout) {
+        try {
+            for (ServiceSpec spec : options.services()) {
+                started.add(ServiceProcess.start(spec, JAVA, options));
+            }
+            return new HealthWaiter(timeout, () -> false, out).awaitReady(started);
+        } catch (RuntimeException e) {
+            started.forEach(s -> s.process().stop(Duration.ofSeconds(10)));
+            throw e;
+        }
+    }
+
+    private LocalPlatformOptions optionsWithFakeJars(Map<String, Class<?>> mains, String... args) throws IOException {
+        Path repo = tmp.resolve("repo");
+        for (var entry : mains.entrySet()) {
+            ServiceSpec spec = new ServiceSpec(entry.getKey(), 0, "64m");
+            writeJar(spec.jar(repo), entry.getValue());
+        }
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--repo-dir=" + repo);
+        all.add("--heap=64m");
+        return LocalPlatformTestSupport.options(tmp.resolve("work"), all.toArray(String[]::new));
+    }
+
+    /** A runnable jar holding the FakeService classes, with {@code main} as its Main-Class. */
+    static void writeJar(Path jar, Class<?> main) throws IOException {
+        Files.createDirectories(jar.getParent());
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, main.getName());
+        Path classes = Path.of(FakeService.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path packageDir = classes.resolve("dev/ladd/local");
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
+             var classFiles = Files.list(packageDir)) {
+            for (Path classFile : classFiles.filter(p -> p.getFileName().toString().startsWith("FakeService")).toList()) {
+                out.putNextEntry(new JarEntry("dev/ladd/local/" + classFile.getFileName()));
+                out.write(Files.readAllBytes(classFile));
+                out.closeEntry();
+            }
+        }
+    }
+}
