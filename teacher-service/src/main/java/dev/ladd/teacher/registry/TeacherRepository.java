@@ -1,17 +1,20 @@
 package dev.ladd.teacher.registry;
 
+import dev.ladd.ml.blob.BlobId;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
 import java.util.List;
+import java.util.Optional;
 
 /** The teacher table of the teacher schema. */
 @Repository
 public class TeacherRepository {
 
-    private static final RowMapper<Teacher> TEACHER = (rs, i) -> new Teacher(
-            rs.getString("teacher_id"), rs.getString("description"), rs.getTimestamp("created_at").toInstant());
+    private static final RowMapper<RegisteredTeacher> TEACHER = (rs, i) -> new RegisteredTeacher(
+            rs.getString("teacher_id"), rs.getString("description"), rs.getString("source"),
+            rs.getString("weights_sha256"), rs.getTimestamp("created_at").toInstant());
 
     private final JdbcTemplate jdbc;
 
@@ -24,7 +27,25 @@ public class TeacherRepository {
                 Boolean.class, teacherId));
     }
 
-    public List<Teacher> list() {
-        return jdbc.query("SELECT teacher_id, description, created_at FROM teacher ORDER BY created_at", TEACHER);
+    /** Registers a teacher; false if the id is taken. */
+    public boolean insert(String teacherId, String description, BlobId weights, BlobId manifest, String source) {
+        return jdbc.update("""
+                INSERT INTO teacher (teacher_id, description, weights_sha256, weights_size, manifest_sha256, manifest_size, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (teacher_id) DO NOTHING""",
+                teacherId, description, weights.sha256(), weights.sizeBytes(), manifest.sha256(), manifest.sizeBytes(),
+                source) == 1;
+    }
+
+    /** The blobs of a teacher's checkpoint: {weights, manifest}, empty if unknown or without a checkpoint. */
+    public Optional<BlobId[]> checkpoint(String teacherId) {
+        return jdbc.query("""
+                SELECT weights_sha256, weights_size, manifest_sha256, manifest_size FROM teacher
+                WHERE teacher_id = ? AND weights_sha256 IS NOT NULL""",
+                (rs, i) -> new BlobId[]{new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))},
+                teacherId).stream().findFirst();
+    }
+
+    public List<RegisteredTeacher> list() {
+        return jdbc.query("SELECT * FROM teacher ORDER BY created_at", TEACHER);
     }
 }

@@ -11,11 +11,13 @@ import dev.ladd.teacher.registry.TeacherRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Takes synthetic-data requests from trainer-service. A request that cannot be served (unknown
  * teacher, absurd sizes) is answered at once with {@code SyntheticDataRejected}, never retried; a valid
- * one is recorded as accepted for generation.
+ * one is recorded as accepted and {@link SyntheticDataGenerator} produces its shards.
  */
 @Service
 public class SyntheticDataService {
@@ -26,10 +28,12 @@ public class SyntheticDataService {
     private final TeacherRepository teachers;
     private final Outbox outbox;
     private final TeacherProperties.Limits limits;
+    private final SyntheticDataGenerator generator;
 
     public SyntheticDataService(SyntheticRequestRepository requests, TeacherRepository teachers, Outbox outbox,
-                                TeacherProperties properties) {
+                                TeacherProperties properties, SyntheticDataGenerator generator) {
         this.requests = requests;
+        this.generator = generator;
         this.teachers = teachers;
         this.outbox = outbox;
         this.limits = properties.limits();
@@ -55,6 +59,12 @@ public class SyntheticDataService {
             return;
         }
         if (requests.insert(request, "accepted", null)) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    generator.wakeUp();
+                }
+            });
             log.info("synthetic data request {} accepted: {} samples from teacher {}", request.getRequestId(),
                     request.getNumSamples(), request.getTeacherId());
         }
@@ -76,6 +86,9 @@ public class SyntheticDataService {
         }
         if (!teachers.exists(r.getTeacherId())) {
             return "unknown teacher '" + r.getTeacherId() + "'";
+        }
+        if (teachers.checkpoint(r.getTeacherId()).isEmpty()) {
+            return "teacher '" + r.getTeacherId() + "' has no checkpoint to sample from";
         }
         return null;
     }

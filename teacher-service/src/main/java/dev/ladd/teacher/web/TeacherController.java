@@ -1,6 +1,6 @@
 package dev.ladd.teacher.web;
 
-import dev.ladd.teacher.registry.Teacher;
+import dev.ladd.teacher.registry.RegisteredTeacher;
 import dev.ladd.teacher.registry.TeacherRepository;
 import dev.ladd.teacher.synthetic.SyntheticDataService;
 import dev.ladd.teacher.synthetic.SyntheticRequest;
@@ -24,7 +24,7 @@ class TeacherController {
     }
 
     @GetMapping("/teachers")
-    List<Teacher> teachers() {
+    List<RegisteredTeacher> teachers() {
         return teachers.list();
     }
 

@@ -3,6 +3,12 @@ package dev.ladd.teacher.synthetic;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.SyntheticDataRequested;
+import dev.ladd.events.v1.SyntheticShardProduced;
+import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.data.LatentShard;
+import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.teacher.registry.TeacherRegistry;
 import dev.ladd.platform.test.ConsumerChecks;
 import dev.ladd.platform.test.TestEvents;
 import dev.ladd.platform.test.TestKafka;
@@ -31,10 +37,18 @@ abstract class TeacherEventsContract {
 
     TestKafka kafka;
 
+    @Autowired
+    TeacherRegistry registry;
+    @Autowired
+    BlobStore blobs;
+
     @BeforeEach
     void connect() {
         kafka = new TestKafka(brokers);
-        jdbc.update("INSERT INTO teacher (teacher_id, description) VALUES ('known', 'test') ON CONFLICT DO NOTHING");
+        if (jdbc.queryForObject("SELECT count(*) FROM teacher WHERE teacher_id = 'known'", Integer.class) == 0) {
+            Teacher.Checkpoint tiny = TinyTeacher.checkpoint();
+            registry.register("known", "a tiny random teacher for tests", tiny.manifestJson(), tiny.weights(), "registered");
+        }
     }
 
     @AfterEach
@@ -45,7 +59,7 @@ abstract class TeacherEventsContract {
     static EventEnvelope request(String runId, String teacherId, int numSamples) {
         return TestEvents.from("trainer-service", runId, EventEnvelope.newBuilder().setSyntheticDataRequested(
                 SyntheticDataRequested.newBuilder().setRunId(runId).setRequestId(runId + "/data-0").setTeacherId(teacherId)
-                        .setNumSamples(numSamples).setShardSize(64).setSamplerSteps(50).setCfgScale(1.5f).setSeed(1)));
+                        .setNumSamples(numSamples).setShardSize(4).setSamplerSteps(2).setCfgScale(1.5f).setSeed(1)));
     }
 
     boolean recorded(String runId) {
@@ -64,7 +78,7 @@ abstract class TeacherEventsContract {
         String marker = "run-" + UUID.randomUUID();
 
         ConsumerChecks.redeliveredEventIsAppliedOnce(kafka, Topics.SYNTHETIC_DATA_REQUESTED, runId,
-                request(runId, "nobody", 100), request(marker, "known", 100), () -> recorded(marker), () -> {
+                request(runId, "nobody", 6), request(marker, "known", 6), () -> recorded(marker), () -> {
                     assertThat(requests.find(runId + "/data-0")).get().satisfies(r -> {
                         assertThat(r.state()).isEqualTo("rejected");
                         assertThat(r.reason()).isEqualTo("unknown teacher 'nobody'");
@@ -72,7 +86,8 @@ abstract class TeacherEventsContract {
                     List<EventEnvelope> rejections = rejectionsFor(runId);
                     assertThat(rejections).hasSize(1);
                     assertThat(rejections.get(0).getSyntheticDataRejected().getReason()).contains("unknown teacher");
-                    assertThat(requests.find(marker + "/data-0")).get().extracting(SyntheticRequest::state).isEqualTo("accepted");
+                    assertThat(requests.find(marker + "/data-0")).get().extracting(SyntheticRequest::state)
+                            .isIn("accepted", "produced");
                 });
     }
 
@@ -91,6 +106,34 @@ abstract class TeacherEventsContract {
     void aMalformedRecordIsDeadLetteredAndTheNextRequestIsStillRecorded() {
         String runId = "run-" + UUID.randomUUID();
         ConsumerChecks.malformedPayloadIsDeadLetteredAndConsumingGoesOn(kafka, Topics.SYNTHETIC_DATA_REQUESTED,
-                "teacher-service", runId, request(runId, "known", 10), () -> recorded(runId));
+                "teacher-service", runId, request(runId, "known", 2), () -> recorded(runId));
+    }
+
+    @Test
+    void aRequestBecomesVerifiedShardsInTheBlobStoreAnnouncedOnceEvenWhenDeliveredTwice() throws Exception {
+        String runId = "run-" + UUID.randomUUID();
+        String marker = "run-" + UUID.randomUUID();
+        EventEnvelope event = request(runId, "known", 10);   // shards of 4: 4 + 4 + 2
+
+        ConsumerChecks.redeliveredEventIsAppliedOnce(kafka, Topics.SYNTHETIC_DATA_REQUESTED, runId, event,
+                request(marker, "nobody", 1), () -> recorded(marker), () -> { });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).until(() ->
+                "produced".equals(requests.find(runId + "/data-0").map(SyntheticRequest::state).orElse("")));
+
+        List<SyntheticShardProduced> shards = kafka.readEvents(Topics.SYNTHETIC_SHARDS, Integer.MAX_VALUE, Duration.ofSeconds(5))
+                .stream().filter(e -> e.hasSyntheticShardProduced() && e.getSyntheticShardProduced().getRunId().equals(runId))
+                .map(EventEnvelope::getSyntheticShardProduced).toList();
+        assertThat(shards).extracting(SyntheticShardProduced::getShardIndex).containsExactly(0, 1, 2);
+        assertThat(shards).extracting(SyntheticShardProduced::getCount).containsExactly(4, 4, 2);
+        for (SyntheticShardProduced shard : shards) {
+            assertThat(shard.getShardCount()).isEqualTo(3);
+            byte[] bytes = blobs.get(new BlobId(shard.getShard().getSha256(), shard.getShard().getSizeBytes())); // verifies the sha256
+            LatentShard latents = LatentShard.fromSafetensors(bytes);
+            assertThat(latents.count()).isEqualTo(shard.getCount());
+            assertThat(latents.prompts()).containsExactlyElementsOf(shard.getPromptsList());
+            assertThat(latents.seeds()).containsExactlyElementsOf(shard.getSeedsList());
+            assertThat(latents.shape()).containsExactly(4, 8, 8);
+            assertThat(latents.teacherId()).isEqualTo("known");
+        }
     }
 }

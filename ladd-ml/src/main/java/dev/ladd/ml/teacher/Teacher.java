@@ -1,0 +1,159 @@
+package dev.ladd.ml.teacher;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.ladd.ml.checkpoint.BlockWeights;
+import dev.ladd.ml.checkpoint.CheckpointManifest;
+import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.checkpoint.DType;
+import dev.ladd.ml.checkpoint.Safetensors;
+import dev.ladd.ml.data.LatentShard;
+import dev.ladd.ml.data.Prompts;
+import dev.ladd.ml.diffusion.EulerSampler;
+import dev.ladd.ml.diffusion.RectifiedFlow;
+import dev.ladd.ml.nn.DenoiserConfig;
+import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.nn.FlowTransformerConfig;
+import dev.ladd.ml.text.WordTokenizer;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A teacher ready to sample: the flow transformer, the tokenizer it was trained with and the latent
+ * normalization of its autoencoder. Checkpoint = safetensors weights + a manifest of kind "teacher"
+ * (architecture, vocabulary, latent scale/shift, parent autoencoder).
+ */
+public final class Teacher implements AutoCloseable {
+
+    public static final String KIND = "teacher";
+
+    private final NDManager manager;
+    private final FlowTransformer model;
+    private final WordTokenizer tokenizer;
+    private final CheckpointManifest manifest;
+
+    private Teacher(NDManager manager, FlowTransformer model, WordTokenizer tokenizer, CheckpointManifest manifest) {
+        this.manager = manager;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.manifest = manifest;
+    }
+
+    /** A checkpoint of a trained model: its weights and a manifest naming everything needed to use it. */
+    public record Checkpoint(byte[] weights, CheckpointManifest manifest) {
+        public byte[] manifestJson() {
+            return CheckpointManifests.toJson(manifest);
+        }
+    }
+
+    /** Saves a model with its tokenizer and latent normalization. */
+    public static Checkpoint checkpoint(FlowTransformer model, WordTokenizer tokenizer, double latentScale,
+                                        double latentShift, String parentAutoencoder, long step,
+                                        Map<String, Double> metrics) {
+        byte[] weights = BlockWeights.toSafetensors(model, DType.F32, Map.of("kind", KIND));
+        CheckpointManifest manifest = CheckpointManifest.of(KIND, BlockWeights.sha256Hex(weights), DType.F32)
+                .withArchitecture(CheckpointManifests.architectureOf(model.config()))
+                .withVocabulary(tokenizer.vocabulary())
+                .withLatent(latentScale, latentShift)
+                .withLineage(parentAutoencoder, null, step)
+                .withMetrics(metrics)
+                .withCreatedAt(Instant.now().toString());
+        return new Checkpoint(weights, manifest);
+    }
+
+    /**
+     * Loads a teacher from its checkpoint, refusing a manifest of another kind, weights whose sha256
+     * differs from the manifest's, and weights that do not fit the architecture.
+     */
+    public static Teacher load(byte[] weights, CheckpointManifest manifest) throws IOException {
+        if (!KIND.equals(manifest.kind())) {
+            throw new IOException("checkpoint is a '" + manifest.kind() + "', not a teacher");
+        }
+        String actual = BlockWeights.sha256Hex(weights);
+        if (!actual.equals(manifest.weightsSha256())) {
+            throw new IOException("teacher weights hash to " + actual + " but the manifest says "
+                    + manifest.weightsSha256() + "; refusing them");
+        }
+        FlowTransformerConfig config = CheckpointManifests.architectureAs(manifest, FlowTransformerConfig.class);
+        WordTokenizer tokenizer = WordTokenizer.of(manifest.vocabulary(), config.text().maxLength());
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            FlowTransformer model = new FlowTransformer(config);
+            model.initialize(manager);
+            BlockWeights.load(model, Safetensors.read(weights));
+            model.freezeParameters(true);
+            return new Teacher(manager, model, tokenizer, manifest);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public FlowTransformer model() {
+        return model;
+    }
+
+    public WordTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public CheckpointManifest manifest() {
+        return manifest;
+    }
+
+    /**
+     * Samples one latent per (prompt, seed) with Euler steps and CFG. Each sample's starting noise comes
+     * from its own seed, so a sample does not depend on which batch it was drawn in.
+     *
+     * @return normalized latents, [prompts.size() · C · h · w]
+     */
+    public float[] sample(List<String> prompts, List<Long> seeds, int steps, double guidanceScale, double shift) {
+        DenoiserConfig d = model.config().denoiser();
+        Shape one = new Shape(1, d.latentChannels(), d.latentHeight(), d.latentWidth());
+        try (NDManager sub = manager.newSubManager()) {
+            List<NDArray> noise = new ArrayList<>();
+            for (long seed : seeds) {
+                noise.add(RectifiedFlow.gaussian(sub, one, new Random(seed)));
+            }
+            NDArray start = NDArrays.concat(new NDList(noise), 0);
+            NDArray[] text = encode(sub, prompts);
+            NDArray[] empty = encode(sub, Collections.nCopies(prompts.size(), Prompts.UNCONDITIONAL));
+            return new EulerSampler(steps, guidanceScale, shift).sample(model, start, text[0], text[1], empty[0], empty[1])
+                    .toFloatArray();
+        }
+    }
+
+    /** A shard of synthetic latents for LADD: {@link #sample} plus the prompts and seeds that made it. */
+    public LatentShard syntheticShard(String teacherId, List<String> prompts, List<Long> seeds, int steps,
+                                      float guidanceScale) {
+        DenoiserConfig d = model.config().denoiser();
+        float[] latents = sample(prompts, seeds, steps, guidanceScale, 1.0);
+        return new LatentShard(teacherId, steps, guidanceScale,
+                new long[]{d.latentChannels(), d.latentHeight(), d.latentWidth()}, latents, prompts, seeds);
+    }
+
+    /** {ids [B, L], mask [B, L]} as float arrays in the given manager. */
+    public NDArray[] encode(NDManager target, List<String> prompts) {
+        WordTokenizer.EncodedBatch batch = tokenizer.encodeBatch(prompts);
+        float[] ids = new float[batch.ids().length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = batch.ids()[i];
+        }
+        Shape shape = new Shape(batch.batchSize(), batch.maxLength());
+        return new NDArray[]{target.create(ids, shape), target.create(batch.mask(), shape)};
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

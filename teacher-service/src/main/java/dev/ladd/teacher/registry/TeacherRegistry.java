@@ -1,0 +1,96 @@
+package dev.ladd.teacher.registry;
+
+import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.CheckpointManifest;
+import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.platform.web.NotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Registers teachers (a checkpoint: safetensors weights + manifest, verified by loading them) and hands
+ * out loaded teachers for sampling. Checkpoints live in the blob store; a loaded teacher is cached.
+ */
+@Service
+public class TeacherRegistry implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TeacherRegistry.class);
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final TeacherRepository teachers;
+    private final BlobStore blobs;
+    private final Map<String, Teacher> loaded = new ConcurrentHashMap<>();
+
+    public TeacherRegistry(TeacherRepository teachers, BlobStore blobs) {
+        this.teachers = teachers;
+        this.blobs = blobs;
+    }
+
+    /**
+     * Verifies and registers a checkpoint under {@code teacherId}.
+     *
+     * @throws IllegalArgumentException if the id is malformed or taken, or the checkpoint is not a valid teacher
+     */
+    public void register(String teacherId, String description, byte[] manifestJson, byte[] weights, String source) {
+        if (!ID.matcher(teacherId).matches()) {
+            throw new IllegalArgumentException("teacher id must be 1-64 letters, digits, '.', '_' or '-', got '" + teacherId + "'");
+        }
+        CheckpointManifest manifest;
+        try {
+            manifest = CheckpointManifests.read(manifestJson);
+            Teacher.load(weights, manifest).close();   // refuses wrong kind, hash or shapes
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a valid teacher checkpoint: " + e.getMessage(), e);
+        }
+        try {
+            BlobId weightsBlob = blobs.put(weights);
+            BlobId manifestBlob = blobs.put(manifestJson);
+            if (!teachers.insert(teacherId, description, weightsBlob, manifestBlob, source)) {
+                throw new IllegalArgumentException("a teacher with id '" + teacherId + "' is already registered");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not store the checkpoint of teacher " + teacherId, e);
+        }
+        log.info("teacher {} registered ({}, weights {})", teacherId, source, manifest.weightsSha256());
+    }
+
+    /** Imports a checkpoint from files: {@code <name>.safetensors} and its manifest JSON. */
+    public void importFiles(String teacherId, String description, Path manifest, Path weights) {
+        try {
+            register(teacherId, description, Files.readAllBytes(manifest), Files.readAllBytes(weights), "imported");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the checkpoint files: " + e.getMessage(), e);
+        }
+    }
+
+    /** The loaded teacher, verified against its blobs' checksums on first use. */
+    public Teacher load(String teacherId) {
+        return loaded.computeIfAbsent(teacherId, id -> {
+            BlobId[] checkpoint = teachers.checkpoint(id)
+                    .orElseThrow(() -> new NotFoundException("no teacher '" + id + "' with a checkpoint"));
+            try {
+                return Teacher.load(blobs.get(checkpoint[0]),
+                        CheckpointManifests.read(blobs.get(checkpoint[1])));
+            } catch (IOException e) {
+                throw new UncheckedIOException("teacher " + id + " cannot be loaded: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        loaded.values().forEach(Teacher::close);
+        loaded.clear();
+    }
+}
