@@ -4,6 +4,11 @@ ALTER TABLE teacher
     ADD COLUMN weights_size    BIGINT,
     ADD COLUMN manifest_sha256 TEXT,
     ADD COLUMN manifest_size   BIGINT,
+    -- the autoencoder that decodes its latents into images (optional: synthetic data needs only latents)
+    ADD COLUMN autoencoder_weights_sha256  TEXT,
+    ADD COLUMN autoencoder_weights_size    BIGINT,
+    ADD COLUMN autoencoder_manifest_sha256 TEXT,
+    ADD COLUMN autoencoder_manifest_size   BIGINT,
     ADD COLUMN source          TEXT NOT NULL DEFAULT 'registered';  -- registered | imported | trained
 
 -- Shards already produced for a request: generation resumes at the first missing index after a crash,

@@ -43,6 +43,10 @@ final class ServiceProcess implements AutoCloseable {
                 "--spring.datasource.username=" + PostgresServer.USER,
                 "--spring.cloud.stream.kafka.binder.brokers=localhost:" + options.kafkaPort(),
                 "--ladd.blob-store.root=" + options.blobDir()));
+        if (spec.name().equals("teacher-service")) {
+            // the committed default teacher is registered on the first start (see models/README.md)
+            command.add("--ladd.teacher.default-model-dir=" + options.repoDir().resolve("models").resolve("default"));
+        }
         return command;
     }
 

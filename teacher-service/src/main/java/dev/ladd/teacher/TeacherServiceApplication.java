@@ -1,5 +1,6 @@
 package dev.ladd.teacher;
 
+import dev.ladd.teacher.cli.TeacherCommandLine;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -7,7 +8,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class TeacherServiceApplication {
+    /** Starts the service, or runs one offline job when the first argument names one (see {@link TeacherCommandLine}). */
     public static void main(String[] args) {
+        if (args.length > 0 && TeacherCommandLine.COMMANDS.contains(args[0])) {
+            System.exit(TeacherCommandLine.run(args));
+        }
         SpringApplication.run(TeacherServiceApplication.class, args);
     }
 }

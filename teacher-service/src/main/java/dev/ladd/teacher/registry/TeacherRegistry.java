@@ -4,7 +4,11 @@ import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.teacher.ImagePipeline;
 import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.train.AutoencoderTraining;
+import ai.djl.ndarray.NDManager;
 import dev.ladd.platform.web.NotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +35,8 @@ public class TeacherRegistry implements AutoCloseable {
     private final TeacherRepository teachers;
     private final BlobStore blobs;
     private final Map<String, Teacher> loaded = new ConcurrentHashMap<>();
+    private final Map<String, Autoencoder> autoencoders = new ConcurrentHashMap<>();
+    private final NDManager aeManager = NDManager.newBaseManager();
 
     public TeacherRegistry(TeacherRepository teachers, BlobStore blobs) {
         this.teachers = teachers;
@@ -65,13 +71,46 @@ public class TeacherRegistry implements AutoCloseable {
         log.info("teacher {} registered ({}, weights {})", teacherId, source, manifest.weightsSha256());
     }
 
-    /** Imports a checkpoint from files: {@code <name>.safetensors} and its manifest JSON. */
-    public void importFiles(String teacherId, String description, Path manifest, Path weights) {
+    /**
+     * Imports a model folder as written by {@code train-default}: {@code teacher.json} +
+     * {@code teacher.safetensors}, and optionally {@code autoencoder.json} + {@code autoencoder.safetensors}
+     * (needed for image samples).
+     */
+    public void importFolder(String teacherId, String description, Path folder, String source) {
         try {
-            register(teacherId, description, Files.readAllBytes(manifest), Files.readAllBytes(weights), "imported");
+            register(teacherId, description, Files.readAllBytes(folder.resolve("teacher.json")),
+                    Files.readAllBytes(folder.resolve("teacher.safetensors")), source);
+            Path aeManifest = folder.resolve("autoencoder.json");
+            if (Files.exists(aeManifest)) {
+                byte[] manifestJson = Files.readAllBytes(aeManifest);
+                byte[] weights = Files.readAllBytes(folder.resolve("autoencoder.safetensors"));
+                try (NDManager check = NDManager.newBaseManager()) {
+                    AutoencoderTraining.load(CheckpointManifests.read(manifestJson), weights, check);   // refuses bad files
+                }
+                teachers.attachAutoencoder(teacherId, blobs.put(weights), blobs.put(manifestJson));
+            }
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the checkpoint files: " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot import the model folder " + folder + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Teacher + autoencoder: prompt to image. */
+    public ImagePipeline pipeline(String teacherId) {
+        Teacher teacher = load(teacherId);
+        Autoencoder autoencoder = autoencoders.computeIfAbsent(teacherId, id -> {
+            BlobId[] blobIds = teachers.autoencoder(id)
+                    .orElseThrow(() -> new NotFoundException("teacher '" + id + "' has no autoencoder to decode images with"));
+            try {
+                return AutoencoderTraining.load(CheckpointManifests.read(blobs.get(blobIds[1])), blobs.get(blobIds[0]), aeManager);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the autoencoder of teacher " + id + " cannot be loaded: " + e.getMessage(), e);
+            }
+        });
+        return new ImagePipeline(teacher, autoencoder);
+    }
+
+    public boolean isRegistered(String teacherId) {
+        return teachers.exists(teacherId);
     }
 
     /** The loaded teacher, verified against its blobs' checksums on first use. */
@@ -92,5 +131,7 @@ public class TeacherRegistry implements AutoCloseable {
     public void close() {
         loaded.values().forEach(Teacher::close);
         loaded.clear();
+        autoencoders.clear();
+        aeManager.close();
     }
 }

@@ -36,6 +36,22 @@ public class TeacherRepository {
                 source) == 1;
     }
 
+    public void attachAutoencoder(String teacherId, BlobId weights, BlobId manifest) {
+        jdbc.update("""
+                UPDATE teacher SET autoencoder_weights_sha256 = ?, autoencoder_weights_size = ?,
+                                   autoencoder_manifest_sha256 = ?, autoencoder_manifest_size = ?
+                WHERE teacher_id = ?""", weights.sha256(), weights.sizeBytes(), manifest.sha256(), manifest.sizeBytes(), teacherId);
+    }
+
+    /** The blobs of a teacher's autoencoder: {weights, manifest}, empty if it has none. */
+    public Optional<BlobId[]> autoencoder(String teacherId) {
+        return jdbc.query("""
+                SELECT autoencoder_weights_sha256, autoencoder_weights_size, autoencoder_manifest_sha256, autoencoder_manifest_size
+                FROM teacher WHERE teacher_id = ? AND autoencoder_weights_sha256 IS NOT NULL""",
+                (rs, i) -> new BlobId[]{new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))},
+                teacherId).stream().findFirst();
+    }
+
     /** The blobs of a teacher's checkpoint: {weights, manifest}, empty if unknown or without a checkpoint. */
     public Optional<BlobId[]> checkpoint(String teacherId) {
         return jdbc.query("""

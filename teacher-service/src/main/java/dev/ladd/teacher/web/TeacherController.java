@@ -1,31 +1,83 @@
 package dev.ladd.teacher.web;
 
+import dev.ladd.ml.data.ImageGrid;
 import dev.ladd.teacher.registry.RegisteredTeacher;
+import dev.ladd.teacher.registry.TeacherRegistry;
 import dev.ladd.teacher.registry.TeacherRepository;
 import dev.ladd.teacher.synthetic.SyntheticDataService;
 import dev.ladd.teacher.synthetic.SyntheticRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 @RestController
+@Validated
 @RequestMapping("/api/v1")
 class TeacherController {
 
     private final TeacherRepository teachers;
+    private final TeacherRegistry registry;
     private final SyntheticDataService synthetic;
 
-    TeacherController(TeacherRepository teachers, SyntheticDataService synthetic) {
+    TeacherController(TeacherRepository teachers, TeacherRegistry registry, SyntheticDataService synthetic) {
         this.teachers = teachers;
+        this.registry = registry;
         this.synthetic = synthetic;
     }
 
     @GetMapping("/teachers")
     List<RegisteredTeacher> teachers() {
         return teachers.list();
+    }
+
+    /** A model folder on the service's filesystem, as written by {@code train-default}. */
+    record ImportRequest(@NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}") String teacherId,
+                         @Size(max = 500) String description,
+                         @NotBlank String folder) {
+    }
+
+    @PostMapping("/teachers/import")
+    ResponseEntity<Void> importTeacher(@Valid @RequestBody ImportRequest request) {
+        registry.importFolder(request.teacherId(), request.description() == null ? "" : request.description(),
+                Path.of(request.folder()), "imported");
+        return ResponseEntity.status(HttpStatus.CREATED).build();
+    }
+
+    /** A row of {@code count} samples for one prompt, seeds seed … seed + count − 1, as a PNG. */
+    @GetMapping(value = "/teachers/{teacherId}/samples.png", produces = MediaType.IMAGE_PNG_VALUE)
+    byte[] samples(@PathVariable String teacherId,
+                   @RequestParam @Size(max = 200) String prompt,
+                   @RequestParam(defaultValue = "50") @Min(1) @Max(200) int steps,
+                   @RequestParam(defaultValue = "1.5") @DecimalMin("0") @DecimalMax("20") double cfg,
+                   @RequestParam(defaultValue = "0") long seed,
+                   @RequestParam(defaultValue = "8") @Min(1) @Max(16) int count) {
+        List<Long> seeds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            seeds.add(seed + i);
+        }
+        float[] images = registry.pipeline(teacherId).generate(Collections.nCopies(count, prompt), seeds, steps, cfg, 1.0);
+        return ImageGrid.png(images, 1, count, 32, 32, 2);
     }
 
     @GetMapping("/synthetic-requests/{requestId}")

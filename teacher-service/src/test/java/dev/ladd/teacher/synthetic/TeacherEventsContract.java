@@ -15,6 +15,15 @@ import dev.ladd.platform.test.TestKafka;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -135,5 +144,49 @@ abstract class TeacherEventsContract {
             assertThat(latents.shape()).containsExactly(4, 8, 8);
             assertThat(latents.teacherId()).isEqualTo("known");
         }
+    }
+
+    @LocalServerPort
+    int port;
+
+    HttpResponse<byte[]> http(HttpRequest.Builder request) throws Exception {
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    HttpResponse<byte[]> importFolder(String teacherId, Path folder) throws Exception {
+        return http(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/teachers/import"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"teacherId\":\"" + teacherId + "\",\"folder\":\"" + folder + "\"}")));
+    }
+
+    @Test
+    void anImportedModelFolderServesSampleGridsAsPng(@TempDir Path dir) throws Exception {
+        String id = "imported-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(importFolder(id, TinyTeacher.folder(dir)).statusCode()).isEqualTo(201);
+
+        HttpResponse<byte[]> png = http(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/teachers/"
+                + id + "/samples.png?prompt=a%20photo%20of%20a%20bag&steps=3&cfg=1.5&seed=4&count=4")));
+
+        assertThat(png.statusCode()).isEqualTo(200);
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body()));
+        assertThat(image.getWidth()).isEqualTo(4 * (28 + 2) + 2);
+        assertThat(image.getHeight()).isEqualTo(28 + 4);
+        assertThat(importFolder(id, dir).statusCode()).as("the same id twice").isEqualTo(400);
+    }
+
+    @Test
+    void badSampleParametersAndTamperedCheckpointsGetA400Problem(@TempDir Path dir) throws Exception {
+        HttpResponse<byte[]> bad = http(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/v1/teachers/known/samples.png?prompt=x&steps=0&count=99")));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(new String(bad.body())).contains("steps").contains("count");
+
+        Path folder = TinyTeacher.folder(dir);
+        byte[] weights = Files.readAllBytes(folder.resolve("teacher.safetensors"));
+        weights[weights.length - 1] ^= 1;
+        Files.write(folder.resolve("teacher.safetensors"), weights);
+        HttpResponse<byte[]> tampered = importFolder("tampered", folder);
+        assertThat(tampered.statusCode()).isEqualTo(400);
+        assertThat(new String(tampered.body())).contains("not a valid teacher checkpoint").contains("refusing");
     }
 }

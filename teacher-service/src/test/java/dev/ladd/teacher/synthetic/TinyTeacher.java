@@ -4,18 +4,41 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.NormalInitializer;
+import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.data.Prompts;
+import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.nn.AutoencoderConfig;
+import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.nn.FlowTransformerConfig;
 import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.text.WordTokenizer;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /** A tiny, randomly initialized teacher checkpoint (a few thousand parameters) for tests. */
 final class TinyTeacher {
 
     private TinyTeacher() {
+    }
+
+    /** Writes a model folder as train-default does: teacher.* and autoencoder.* (both tiny and random). */
+    static Path folder(Path target) throws IOException {
+        Teacher.Checkpoint teacher = checkpoint();
+        Files.createDirectories(target);
+        Files.write(target.resolve("teacher.safetensors"), teacher.weights());
+        Files.write(target.resolve("teacher.json"), teacher.manifestJson());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Autoencoder autoencoder = new Autoencoder(AutoencoderConfig.tiny());
+            autoencoder.initialize(manager, 3);
+            AutoencoderTraining.Checkpoint ae = AutoencoderTraining.saveCheckpoint(autoencoder, 0, Map.of());
+            Files.write(target.resolve("autoencoder.safetensors"), ae.safetensors());
+            Files.write(target.resolve("autoencoder.json"), CheckpointManifests.toJson(ae.manifest()));
+        }
+        return target;
     }
 
     static Teacher.Checkpoint checkpoint() {

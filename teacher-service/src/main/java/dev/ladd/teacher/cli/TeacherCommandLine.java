@@ -1,0 +1,201 @@
+package dev.ladd.teacher.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.ladd.ml.checkpoint.CheckpointManifest;
+import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.data.FashionMnist;
+import dev.ladd.ml.data.ImageGrid;
+import dev.ladd.ml.data.LabeledImages;
+import dev.ladd.ml.data.Prompts;
+import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.nn.AutoencoderConfig;
+import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.nn.FlowTransformerConfig;
+import dev.ladd.ml.teacher.ImagePipeline;
+import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.text.WordTokenizer;
+import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.train.LatentDataset;
+import dev.ladd.ml.train.TeacherTraining;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * teacher-service's offline jobs, run from the command line with the service's jar:
+ * <pre>
+ *   java -jar teacher-service.jar train-default --out=models/default [--autoencoder-steps=3000] [--teacher-steps=6000]
+ *                                               [--autoencoder-base-channels=16] [--seed=0] [--data=DIR]
+ *   java -jar teacher-service.jar sample-grid --model=models/default --out=grid.png [--steps=50] [--cfg=1.5] [--seeds=8]
+ * </pre>
+ * {@code train-default} trains the autoencoder and then the teacher on Fashion-MNIST and writes four
+ * files: {@code autoencoder.safetensors/.json} and {@code teacher.safetensors/.json}; a running
+ * teacher-service registers them with {@code POST /api/v1/teachers/import}.
+ */
+public final class TeacherCommandLine {
+
+    public static final Set<String> COMMANDS = Set.of("train-default", "sample-grid");
+
+    private final PrintStream out;
+
+    TeacherCommandLine(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Runs a command; returns the process exit code (0 ok, 1 failed, 2 bad arguments). */
+    public static int run(String[] args) {
+        TeacherCommandLine cli = new TeacherCommandLine(System.out);
+        try {
+            Map<String, String> options = options(args);
+            switch (args[0]) {
+                case "train-default" -> cli.trainDefault(options);
+                case "sample-grid" -> cli.sampleGrid(options);
+                default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'; commands: " + COMMANDS);
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    void trainDefault(Map<String, String> o) throws IOException {
+        Path outDir = Path.of(required(o, "out"));
+        long aeSteps = Long.parseLong(o.getOrDefault("autoencoder-steps", "3000"));
+        long teacherSteps = Long.parseLong(o.getOrDefault("teacher-steps", "6000"));
+        long seed = Long.parseLong(o.getOrDefault("seed", "0"));
+        int aeChannels = Integer.parseInt(o.getOrDefault("autoencoder-base-channels", "16"));
+        Files.createDirectories(outDir);
+        long start = System.nanoTime();
+
+        FashionMnist dataset = o.containsKey("data") ? FashionMnist.at(Path.of(o.get("data"))) : FashionMnist.fromDefaultLocation();
+        LabeledImages train = dataset.train().paddedTo32();
+        LabeledImages test = dataset.test().paddedTo32();
+        out.printf("Fashion-MNIST: %d training images, %d test images%n", train.count(), test.count());
+
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // 1. the autoencoder: 32×32×1 ↔ 4×8×8
+            AutoencoderConfig aeConfig = AutoencoderConfig.fashionMnist();
+            Autoencoder autoencoder = new Autoencoder(new AutoencoderConfig(aeConfig.imageChannels(), aeConfig.imageSize(),
+                    aeConfig.latentChannels(), aeChannels, aeConfig.downsamplings()));
+            autoencoder.initialize(manager, seed);
+            AutoencoderTraining.State aeState = AutoencoderTraining.State.start(autoencoder,
+                    AutoencoderTraining.Config.fashionMnist(aeSteps, seed));
+            AutoencoderTraining.train(aeState, train, new ProgressReporter("autoencoder", out));
+            autoencoder.setLatentNormalization(AutoencoderTraining.computeLatentNormalization(autoencoder, train.subset(10_000)));
+            double psnr = AutoencoderTraining.reconstructionPsnr(autoencoder, test);
+            out.printf("autoencoder: test PSNR %.2f dB, latent shift %.4f scale %.4f%n", psnr,
+                    autoencoder.latentNormalization().shift(), autoencoder.latentNormalization().scale());
+            AutoencoderTraining.Checkpoint ae = AutoencoderTraining.saveCheckpoint(autoencoder, aeSteps, Map.of("psnr_db", psnr));
+            Files.write(outDir.resolve("autoencoder.safetensors"), ae.safetensors());
+            CheckpointManifests.write(ae.manifest(), outDir.resolve("autoencoder.json"));
+
+            // 2. the training set as normalized latents
+            LatentDataset latents = encode(autoencoder, train, manager);
+
+            // 3. the teacher: text encoder + DiT, rectified flow with 10% prompt dropout for CFG
+            Prompts prompts = Prompts.fashionMnist();
+            WordTokenizer tokenizer = WordTokenizer.build(prompts.allPrompts(), 12);
+            FlowTransformer teacher = new FlowTransformer(FlowTransformerConfig.fashionMnist(tokenizer.vocabularySize(), 12));
+            ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+            teacher.initialize(manager);
+            TeacherTraining.Config config = new TeacherTraining.Config(teacherSteps, 64, 5e-4f, 0.1f, 0, 1, seed);
+            List<Double> losses = new ArrayList<>();
+            ProgressReporter progress = new ProgressReporter("teacher", out);
+            new TeacherTraining(teacher, tokenizer, prompts, config).train(manager, latents, (step, total, m) -> {
+                losses.add(m.get("loss"));
+                return progress.onStep(step, total, m);
+            });
+            double finalLoss = losses.subList(Math.max(0, losses.size() - 200), losses.size()).stream()
+                    .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            Teacher.Checkpoint checkpoint = Teacher.checkpoint(teacher, tokenizer, autoencoder.latentNormalization().scale(),
+                    autoencoder.latentNormalization().shift(), ae.manifest().weightsSha256(), teacherSteps,
+                    Map.of("train_loss_last200", finalLoss));
+            Files.write(outDir.resolve("teacher.safetensors"), checkpoint.weights());
+            CheckpointManifests.write(checkpoint.manifest(), outDir.resolve("teacher.json"));
+            out.printf("teacher: %d parameters, mean loss of the last 200 steps %.4f%n",
+                    teacher.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum(), finalLoss);
+        }
+        out.printf("done in %s; files in %s%n", Duration.ofNanos(System.nanoTime() - start).withNanos(0), outDir);
+    }
+
+    void sampleGrid(Map<String, String> o) throws IOException {
+        Path model = Path.of(required(o, "model"));
+        Path target = Path.of(required(o, "out"));
+        int steps = Integer.parseInt(o.getOrDefault("steps", "50"));
+        double cfg = Double.parseDouble(o.getOrDefault("cfg", "1.5"));
+        int seeds = Integer.parseInt(o.getOrDefault("seeds", "8"));
+        Prompts prompts = Prompts.fashionMnist();
+        try (NDManager manager = NDManager.newBaseManager();
+             Teacher teacher = Teacher.load(Files.readAllBytes(model.resolve("teacher.safetensors")),
+                     CheckpointManifests.read(model.resolve("teacher.json")))) {
+            CheckpointManifest aeManifest = CheckpointManifests.read(model.resolve("autoencoder.json"));
+            Autoencoder autoencoder = AutoencoderTraining.load(aeManifest,
+                    Files.readAllBytes(model.resolve("autoencoder.safetensors")), manager);
+            List<String> texts = new ArrayList<>();
+            List<Long> seedList = new ArrayList<>();
+            for (int label = 0; label < prompts.numClasses(); label++) {
+                for (int s = 0; s < seeds; s++) {
+                    texts.add(prompts.prompt(label, 0));
+                    seedList.add((long) s);
+                }
+            }
+            long t0 = System.nanoTime();
+            float[] images = new ImagePipeline(teacher, autoencoder).generate(texts, seedList, steps, cfg, 1.0);
+            byte[] png = ImageGrid.png(images, prompts.numClasses(), seeds, 32, 32, 2);
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            Files.write(target, png);
+            out.printf("wrote %s: %d classes × %d seeds, %d Euler steps, CFG %.2f, in %d ms%n", target,
+                    prompts.numClasses(), seeds, steps, cfg, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    static LatentDataset encode(Autoencoder autoencoder, LabeledImages images, NDManager manager) {
+        int per = Math.toIntExact(autoencoder.latentShape(1).size());
+        float[] all = new float[images.count() * per];
+        for (int from = 0; from < images.count(); from += 500) {
+            int to = Math.min(images.count(), from + 500);
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray batch = sub.create(images.signedImages(from, to), new Shape(to - from, 1, images.height(), images.width()));
+                NDArray mean = autoencoder.encode(new ParameterStore(sub, false), batch, false).get(0);
+                System.arraycopy(autoencoder.toLatent(mean).toFloatArray(), 0, all, from * per, (to - from) * per);
+            }
+        }
+        Shape one = autoencoder.latentShape(1);
+        return new LatentDataset(all, new Shape(one.get(1), one.get(2), one.get(3)), images.labels());
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || !a.contains("=")) {
+                throw new IllegalArgumentException("options look like --name=value, got '" + a + "'");
+            }
+            options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + name + "=... is required");
+        }
+        return value;
+    }
+}
