@@ -7,13 +7,10 @@ import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.platform.test.ConsumerChecks;
+import dev.ladd.platform.test.EventContract;
 import dev.ladd.platform.test.TestEvents;
-import dev.ladd.platform.test.TestKafka;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.nio.charset.StandardCharsets;
@@ -24,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** eval-service's consumer over a real broker and a real PostgreSQL. */
-abstract class EvalEventsContract {
+abstract class EvalEventsContract extends EventContract {
 
     @Autowired
     JdbcTemplate jdbc;
@@ -32,20 +29,6 @@ abstract class EvalEventsContract {
     CheckpointRepository checkpoints;
     @Autowired
     BlobStore blobs;
-    @Value("${spring.cloud.stream.kafka.binder.brokers}")
-    String brokers;
-
-    TestKafka kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new TestKafka(brokers);
-    }
-
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
 
     static BlobRef ref(BlobId id) {
         return BlobRef.newBuilder().setSha256(id.sha256()).setSizeBytes(id.sizeBytes()).build();

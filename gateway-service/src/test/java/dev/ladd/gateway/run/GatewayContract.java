@@ -6,13 +6,10 @@ import dev.ladd.events.v1.RunFinished;
 import dev.ladd.events.v1.RunOutcome;
 import dev.ladd.events.v1.RunStarted;
 import dev.ladd.platform.test.ConsumerChecks;
+import dev.ladd.platform.test.EventContract;
 import dev.ladd.platform.test.TestEvents;
-import dev.ladd.platform.test.TestKafka;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -27,29 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** gateway-service's API and consumers over a real broker and a real PostgreSQL. */
-abstract class GatewayContract {
+abstract class GatewayContract extends EventContract {
 
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
     RunViewRepository runs;
-    @Value("${spring.cloud.stream.kafka.binder.brokers}")
-    String brokers;
     @LocalServerPort
     int port;
-
-    TestKafka kafka;
     final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void connect() {
-        kafka = new TestKafka(brokers);
-    }
-
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
 
     HttpResponse<String> postRun(String json) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/runs"))

@@ -5,13 +5,10 @@ import dev.ladd.events.v1.BlobRef;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.ServingDesired;
 import dev.ladd.platform.test.ConsumerChecks;
+import dev.ladd.platform.test.EventContract;
 import dev.ladd.platform.test.TestEvents;
-import dev.ladd.platform.test.TestKafka;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
@@ -21,26 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** inference-service's consumer over a real broker and a real PostgreSQL. */
-abstract class InferenceEventsContract {
+abstract class InferenceEventsContract extends EventContract {
 
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
     DesiredModelRepository desired;
-    @Value("${spring.cloud.stream.kafka.binder.brokers}")
-    String brokers;
-
-    TestKafka kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new TestKafka(brokers);
-    }
-
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
 
     static EventEnvelope desired(String alias, String checkpointId, long revision) {
         BlobRef blob = BlobRef.newBuilder().setSha256("cd".repeat(32)).setSizeBytes(1).build();

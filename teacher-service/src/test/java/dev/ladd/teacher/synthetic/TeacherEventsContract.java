@@ -10,9 +10,8 @@ import dev.ladd.ml.data.LatentShard;
 import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.teacher.registry.TeacherRegistry;
 import dev.ladd.platform.test.ConsumerChecks;
+import dev.ladd.platform.test.EventContract;
 import dev.ladd.platform.test.TestEvents;
-import dev.ladd.platform.test.TestKafka;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
@@ -35,16 +33,12 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** teacher-service's consumer over a real broker and a real PostgreSQL. */
-abstract class TeacherEventsContract {
+abstract class TeacherEventsContract extends EventContract {
 
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
     SyntheticRequestRepository requests;
-    @Value("${spring.cloud.stream.kafka.binder.brokers}")
-    String brokers;
-
-    TestKafka kafka;
 
     @Autowired
     TeacherRegistry registry;
@@ -52,18 +46,13 @@ abstract class TeacherEventsContract {
     BlobStore blobs;
 
     @BeforeEach
-    void connect() {
-        kafka = new TestKafka(brokers);
+    void registerTheTinyTeacher() throws Exception {
         if (jdbc.queryForObject("SELECT count(*) FROM teacher WHERE teacher_id = 'known'", Integer.class) == 0) {
             Teacher.Checkpoint tiny = TinyTeacher.checkpoint();
             registry.register("known", "a tiny random teacher for tests", tiny.manifestJson(), tiny.weights(), "registered");
         }
     }
 
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
 
     static EventEnvelope request(String runId, String teacherId, int numSamples) {
         return TestEvents.from("trainer-service", runId, EventEnvelope.newBuilder().setSyntheticDataRequested(

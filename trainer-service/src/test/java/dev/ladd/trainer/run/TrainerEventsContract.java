@@ -7,13 +7,10 @@ import dev.ladd.events.v1.RunOutcome;
 import dev.ladd.events.v1.RunRequested;
 import dev.ladd.events.v1.SyntheticDataRejected;
 import dev.ladd.platform.test.ConsumerChecks;
+import dev.ladd.platform.test.EventContract;
 import dev.ladd.platform.test.TestEvents;
-import dev.ladd.platform.test.TestKafka;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -29,28 +26,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The trainer's consumers over a real broker and a real PostgreSQL; run by an embedded and a Testcontainers variant. */
-abstract class TrainerEventsContract {
+abstract class TrainerEventsContract extends EventContract {
 
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
     RunRepository runs;
-    @Value("${spring.cloud.stream.kafka.binder.brokers}")
-    String brokers;
     @LocalServerPort
     int port;
-
-    TestKafka kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new TestKafka(brokers);
-    }
-
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
 
     static EventEnvelope runRequested(String runId) {
         return TestEvents.from("gateway-service", runId, EventEnvelope.newBuilder().setRunRequested(RunRequested.newBuilder()
