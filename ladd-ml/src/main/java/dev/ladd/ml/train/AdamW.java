@@ -98,6 +98,17 @@ public final class AdamW {
         return state;
     }
 
+    /**
+     * A copy of the values in memory PyTorch owns: {@code create(float[])} may keep the tensor on a Java
+     * buffer, and the moments are updated in place for the rest of the run.
+     */
+    private static NDArray pytorchOwned(NDArray like, float[] values) {
+        try (NDArray javaBacked = like.getManager().create(values, like.getShape())) {
+            NDArray copy = javaBacked.duplicate();
+            return copy;
+        }
+    }
+
     /** Restores a state saved from {@link #moments()} and {@link #steps()}; values are copied in. */
     public void restore(Map<String, float[]> moments, long steps) {
         for (Pair<String, Parameter> pair : block.getParameters()) {
@@ -111,8 +122,8 @@ public final class AdamW {
                 throw new IllegalArgumentException("optimizer state for " + pair.getKey() + " has " + m.length
                         + " values, the parameter has " + w.size());
             }
-            firstMoments.put(pair.getKey(), w.getManager().create(m, w.getShape()));
-            secondMoments.put(pair.getKey(), w.getManager().create(v, w.getShape()));
+            firstMoments.put(pair.getKey(), pytorchOwned(w, m));
+            secondMoments.put(pair.getKey(), pytorchOwned(w, v));
         }
         this.steps = steps;
     }
