@@ -1,6 +1,7 @@
 package dev.ladd.ml.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -58,18 +59,22 @@ public final class AdamW {
                 continue;
             }
             NDArray w = parameter.getArray();
-            NDArray g = w.getGradient();
             NDArray m = firstMoments.computeIfAbsent(pair.getKey(), k -> w.zerosLike());
             NDArray v = secondMoments.computeIfAbsent(pair.getKey(), k -> w.zerosLike());
-
-            if (weightDecay > 0) {
-                w.subi(Scalars.mul(w, (double) learningRate * weightDecay));
+            // every temporary below (even the gradient's handle) is freed when the scope closes;
+            // w, m, v and the gradient itself are updated in place
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray g = w.getGradient();
+                if (weightDecay > 0) {
+                    w.subi(Scalars.mul(w, (double) learningRate * weightDecay));
+                }
+                m.muli(Scalars.scalar(m, beta1)).addi(Scalars.mul(g, 1 - beta1));
+                v.muli(Scalars.scalar(v, beta2)).addi(Scalars.mul(g.mul(g), 1 - beta2));
+                NDArray denominator = Scalars.div(v, correction2).sqrt().add(Scalars.scalar(v, epsilon));
+                w.subi(Scalars.mul(m.div(denominator), learningRate / correction1));
+                g.subi(g);
             }
-            m.muli(Scalars.scalar(m, beta1)).addi(Scalars.mul(g, 1 - beta1));
-            v.muli(Scalars.scalar(v, beta2)).addi(Scalars.mul(g.mul(g), 1 - beta2));
-            NDArray denominator = Scalars.div(v, correction2).sqrt().add(Scalars.scalar(v, epsilon));
-            w.subi(Scalars.mul(m.div(denominator), learningRate / correction1));
-            g.subi(g);
         }
     }
 
@@ -79,8 +84,11 @@ public final class AdamW {
         for (Pair<String, Parameter> pair : block.getParameters()) {
             Parameter parameter = pair.getValue();
             if (parameter.requiresGradient()) {
-                NDArray g = parameter.getArray().getGradient();
-                sum += g.mul(g).sum().getFloat();
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray g = parameter.getArray().getGradient();
+                    sum += g.mul(g).sum().getFloat();
+                }
             }
         }
         return Math.sqrt(sum);

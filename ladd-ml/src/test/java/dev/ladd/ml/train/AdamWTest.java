@@ -73,6 +73,30 @@ class AdamWTest {
         }
     }
 
+    /** A training run of thousands of steps must not keep one temporary per parameter per step. */
+    @Test
+    void aStepLeavesNoArraysBehind() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Linear linear = Linear.builder().setUnits(3).build();
+            linear.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+            AdamW adam = new AdamW(linear, 0.01f, 0.9f, 0.999f, 0.01f);
+            try (NDManager step = manager.newSubManager()) {
+                backward(linear, step);
+            }
+            adam.step();   // creates the moments
+            int arrays = ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
+
+            for (int i = 0; i < 5; i++) {
+                try (NDManager step = manager.newSubManager()) {
+                    backward(linear, step);
+                }
+                adam.step();
+            }
+
+            assertThat(((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays()).hasSize(arrays);
+        }
+    }
+
     private static void backward(Linear linear, NDManager manager) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray y = linear.forward(new ParameterStore(manager, false), new NDList(manager.create(new float[][]{{2f}})), true)

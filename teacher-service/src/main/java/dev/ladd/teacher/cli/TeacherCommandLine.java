@@ -37,6 +37,7 @@ import java.util.Set;
  * <pre>
  *   java -jar teacher-service.jar train-default --out=models/default [--autoencoder-steps=3000] [--teacher-steps=6000]
  *                                               [--autoencoder-base-channels=16] [--seed=0] [--data=DIR]
+ *                                               [--autoencoder-from=DIR]   (reuse a trained autoencoder)
  *   java -jar teacher-service.jar sample-grid --model=models/default --out=grid.png [--steps=50] [--cfg=1.5] [--seeds=8]
  * </pre>
  * {@code train-default} trains the autoencoder and then the teacher on Fashion-MNIST and writes four
@@ -88,19 +89,30 @@ public final class TeacherCommandLine {
         out.printf("Fashion-MNIST: %d training images, %d test images%n", train.count(), test.count());
 
         try (NDManager manager = NDManager.newBaseManager()) {
-            // 1. the autoencoder: 32×32×1 ↔ 4×8×8
-            AutoencoderConfig aeConfig = AutoencoderConfig.fashionMnist();
-            Autoencoder autoencoder = new Autoencoder(new AutoencoderConfig(aeConfig.imageChannels(), aeConfig.imageSize(),
-                    aeConfig.latentChannels(), aeChannels, aeConfig.downsamplings()));
-            autoencoder.initialize(manager, seed);
-            AutoencoderTraining.State aeState = AutoencoderTraining.State.start(autoencoder,
-                    AutoencoderTraining.Config.fashionMnist(aeSteps, seed));
-            AutoencoderTraining.train(aeState, train, new ProgressReporter("autoencoder", out));
-            autoencoder.setLatentNormalization(AutoencoderTraining.computeLatentNormalization(autoencoder, train.subset(10_000)));
-            double psnr = AutoencoderTraining.reconstructionPsnr(autoencoder, test);
-            out.printf("autoencoder: test PSNR %.2f dB, latent shift %.4f scale %.4f%n", psnr,
-                    autoencoder.latentNormalization().shift(), autoencoder.latentNormalization().scale());
-            AutoencoderTraining.Checkpoint ae = AutoencoderTraining.saveCheckpoint(autoencoder, aeSteps, Map.of("psnr_db", psnr));
+            // 1. the autoencoder: 32×32×1 ↔ 4×8×8 (or an already trained one, --autoencoder-from=DIR)
+            Autoencoder autoencoder;
+            AutoencoderTraining.Checkpoint ae;
+            if (o.containsKey("autoencoder-from")) {
+                Path from = Path.of(o.get("autoencoder-from"));
+                CheckpointManifest manifest = CheckpointManifests.read(from.resolve("autoencoder.json"));
+                byte[] weights = Files.readAllBytes(from.resolve("autoencoder.safetensors"));
+                autoencoder = AutoencoderTraining.load(manifest, weights, manager);
+                ae = new AutoencoderTraining.Checkpoint(weights, manifest);
+                out.printf("autoencoder: reusing %s (weights %s)%n", from, manifest.weightsSha256());
+            } else {
+                AutoencoderConfig aeConfig = AutoencoderConfig.fashionMnist();
+                autoencoder = new Autoencoder(new AutoencoderConfig(aeConfig.imageChannels(), aeConfig.imageSize(),
+                        aeConfig.latentChannels(), aeChannels, aeConfig.downsamplings()));
+                autoencoder.initialize(manager, seed);
+                AutoencoderTraining.State aeState = AutoencoderTraining.State.start(autoencoder,
+                        AutoencoderTraining.Config.fashionMnist(aeSteps, seed));
+                AutoencoderTraining.train(aeState, train, new ProgressReporter("autoencoder", out));
+                autoencoder.setLatentNormalization(AutoencoderTraining.computeLatentNormalization(autoencoder, train.subset(10_000)));
+                double psnr = AutoencoderTraining.reconstructionPsnr(autoencoder, test);
+                out.printf("autoencoder: test PSNR %.2f dB, latent shift %.4f scale %.4f%n", psnr,
+                        autoencoder.latentNormalization().shift(), autoencoder.latentNormalization().scale());
+                ae = AutoencoderTraining.saveCheckpoint(autoencoder, aeSteps, Map.of("psnr_db", psnr));
+            }
             Files.write(outDir.resolve("autoencoder.safetensors"), ae.safetensors());
             CheckpointManifests.write(ae.manifest(), outDir.resolve("autoencoder.json"));
 
