@@ -39,7 +39,12 @@ class DefaultTeacherRegistration implements ApplicationRunner {
                     + "'java -jar teacher-service.jar train-default --out={}'", folder, folder);
             return;
         }
-        registry.importFolder(DEFAULT_ID, "the default Fashion-MNIST teacher from " + folder, folder, "registered");
-        log.info("registered the default teacher from {}", folder);
+        try {
+            registry.importFolder(DEFAULT_ID, "the default Fashion-MNIST teacher from " + folder, folder, "registered");
+            log.info("registered the default teacher from {}", folder);
+        } catch (IllegalArgumentException e) {
+            // the service stays up without it: other teachers can still be imported
+            log.error("the default teacher at {} was refused: {}", folder, e.getMessage());
+        }
     }
 }
