@@ -3,6 +3,7 @@ package dev.ladd.ml.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.ladd.ml.djl.Scalars;
@@ -19,7 +20,7 @@ import java.util.Map;
  *   m ← β₁·m + (1 − β₁)·g          v ← β₂·v + (1 − β₂)·g²
  *   w ← w − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
  * </pre>
- * {@link #step()} runs outside any GradientCollector (PyTorch's grad mode is off there), updates every
+ * {@link #step()} runs outside any GradientCollector with PyTorch's grad mode off, updates every
  * parameter that requires a gradient and then zeroes that gradient. Frozen parameters are skipped, so
  * two optimizers over two blocks never touch each other's weights.
  */
@@ -50,6 +51,19 @@ public final class AdamW {
 
     /** Applies the gradients collected since the last step, then zeroes them. */
     public void step() {
+        // PyTorch's grad mode is per thread and on by default: DJL turns it off only on the thread that
+        // loaded the engine, and a GradientCollector restores whatever mode it found. The in-place
+        // updates below need it off on whichever thread trains.
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            update();
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private void update() {
         steps++;
         double correction1 = 1 - Math.pow(beta1, steps);
         double correction2 = 1 - Math.pow(beta2, steps);

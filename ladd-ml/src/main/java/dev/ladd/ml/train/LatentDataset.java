@@ -1,6 +1,11 @@
 package dev.ladd.ml.train;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.ladd.ml.data.LabeledImages;
+import dev.ladd.ml.nn.Autoencoder;
 
 /**
  * Normalized autoencoder latents with their class labels: what the teacher trains on.
@@ -16,6 +21,22 @@ public record LatentDataset(float[] latents, Shape latentShape, int[] labels) {
             throw new IllegalArgumentException("expected " + labels.length + " latents of shape " + latentShape
                     + " (" + per * labels.length + " values), got " + latents.length + " values");
         }
+    }
+
+    /** Encodes images with the autoencoder (its mean latents, normalized) and keeps their labels. */
+    public static LatentDataset encode(Autoencoder autoencoder, LabeledImages images, NDManager manager) {
+        int per = Math.toIntExact(autoencoder.latentShape(1).size());
+        float[] all = new float[images.count() * per];
+        for (int from = 0; from < images.count(); from += 500) {
+            int to = Math.min(images.count(), from + 500);
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray batch = sub.create(images.signedImages(from, to), new Shape(to - from, 1, images.height(), images.width()));
+                NDArray mean = autoencoder.encode(new ParameterStore(sub, false), batch, false).get(0);
+                System.arraycopy(autoencoder.toLatent(mean).toFloatArray(), 0, all, from * per, (to - from) * per);
+            }
+        }
+        Shape one = autoencoder.latentShape(1);
+        return new LatentDataset(all, new Shape(one.get(1), one.get(2), one.get(3)), images.labels());
     }
 
     public int count() {

@@ -97,6 +97,31 @@ class AdamWTest {
         }
     }
 
+    /** A fresh thread starts with PyTorch's grad mode on; a step there must still update in place. */
+    @Test
+    void stepsWorkOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Linear linear = Linear.builder().setUnits(1).optBias(false).build();
+            linear.setInitializer(new ConstantInitializer(1f), Parameter.Type.WEIGHT);
+            linear.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+            AdamW adam = new AdamW(linear, 0.1f, 0.9f, 0.999f, 0f);
+            Throwable[] failure = new Throwable[1];
+            Thread trainer = new Thread(() -> {
+                try {
+                    backward(linear, manager);
+                    adam.step();
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            });
+            trainer.start();
+            trainer.join();
+
+            assertThat(failure[0]).isNull();
+            assertThat((double) linear.getParameters().get("weight").getArray().getFloat()).isCloseTo(0.9, within(1e-6));
+        }
+    }
+
     private static void backward(Linear linear, NDManager manager) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray y = linear.forward(new ParameterStore(manager, false), new NDList(manager.create(new float[][]{{2f}})), true)

@@ -1,9 +1,6 @@
 package dev.ladd.teacher.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.data.FashionMnist;
@@ -20,6 +17,7 @@ import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.ml.train.LatentDataset;
 import dev.ladd.ml.train.TeacherTraining;
+import dev.ladd.teacher.training.ProgressReporter;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -117,7 +115,7 @@ public final class TeacherCommandLine {
             CheckpointManifests.write(ae.manifest(), outDir.resolve("autoencoder.json"));
 
             // 2. the training set as normalized latents
-            LatentDataset latents = encode(autoencoder, train, manager);
+            LatentDataset latents = LatentDataset.encode(autoencoder, train, manager);
 
             // 3. the teacher: text encoder + DiT, rectified flow with 10% prompt dropout for CFG
             Prompts prompts = Prompts.fashionMnist();
@@ -174,21 +172,6 @@ public final class TeacherCommandLine {
             out.printf("wrote %s: %d classes × %d seeds, %d Euler steps, CFG %.2f, in %d ms%n", target,
                     prompts.numClasses(), seeds, steps, cfg, (System.nanoTime() - t0) / 1_000_000);
         }
-    }
-
-    static LatentDataset encode(Autoencoder autoencoder, LabeledImages images, NDManager manager) {
-        int per = Math.toIntExact(autoencoder.latentShape(1).size());
-        float[] all = new float[images.count() * per];
-        for (int from = 0; from < images.count(); from += 500) {
-            int to = Math.min(images.count(), from + 500);
-            try (NDManager sub = manager.newSubManager()) {
-                NDArray batch = sub.create(images.signedImages(from, to), new Shape(to - from, 1, images.height(), images.width()));
-                NDArray mean = autoencoder.encode(new ParameterStore(sub, false), batch, false).get(0);
-                System.arraycopy(autoencoder.toLatent(mean).toFloatArray(), 0, all, from * per, (to - from) * per);
-            }
-        }
-        Shape one = autoencoder.latentShape(1);
-        return new LatentDataset(all, new Shape(one.get(1), one.get(2), one.get(3)), images.labels());
     }
 
     static Map<String, String> options(String[] args) {

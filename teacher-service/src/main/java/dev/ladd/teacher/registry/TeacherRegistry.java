@@ -96,17 +96,29 @@ public class TeacherRegistry implements AutoCloseable {
 
     /** Teacher + autoencoder: prompt to image. */
     public ImagePipeline pipeline(String teacherId) {
-        Teacher teacher = load(teacherId);
-        Autoencoder autoencoder = autoencoders.computeIfAbsent(teacherId, id -> {
+        return new ImagePipeline(load(teacherId), autoencoder(teacherId));
+    }
+
+    /** The autoencoder registered with a teacher (its latent space), verified and cached. */
+    public Autoencoder autoencoder(String teacherId) {
+        return autoencoders.computeIfAbsent(teacherId, id -> {
             BlobId[] blobIds = teachers.autoencoder(id)
                     .orElseThrow(() -> new NotFoundException("teacher '" + id + "' has no autoencoder to decode images with"));
             try {
-                return AutoencoderTraining.load(CheckpointManifests.read(blobs.get(blobIds[1])), blobs.get(blobIds[0]), aeManager);
+                Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(blobs.get(blobIds[1])),
+                        blobs.get(blobIds[0]), aeManager);
+                autoencoder.freezeParameters(true);   // used for inference only: no autograd graph on any thread
+                return autoencoder;
             } catch (IOException e) {
                 throw new UncheckedIOException("the autoencoder of teacher " + id + " cannot be loaded: " + e.getMessage(), e);
             }
         });
-        return new ImagePipeline(teacher, autoencoder);
+    }
+
+    /** Registers a trained teacher in the latent space of {@code baseTeacher}: it shares that autoencoder. */
+    public void registerTrained(String teacherId, String description, Teacher.Checkpoint checkpoint, String baseTeacher) {
+        register(teacherId, description, checkpoint.manifestJson(), checkpoint.weights(), "trained");
+        teachers.autoencoder(baseTeacher).ifPresent(ae -> teachers.attachAutoencoder(teacherId, ae[0], ae[1]));
     }
 
     public boolean isRegistered(String teacherId) {

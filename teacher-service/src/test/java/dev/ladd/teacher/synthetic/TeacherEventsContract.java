@@ -48,8 +48,8 @@ abstract class TeacherEventsContract extends EventContract {
     @BeforeEach
     void registerTheTinyTeacher() throws Exception {
         if (jdbc.queryForObject("SELECT count(*) FROM teacher WHERE teacher_id = 'known'", Integer.class) == 0) {
-            Teacher.Checkpoint tiny = TinyTeacher.checkpoint();
-            registry.register("known", "a tiny random teacher for tests", tiny.manifestJson(), tiny.weights(), "registered");
+            registry.importFolder("known", "a tiny random teacher for tests",
+                    TinyTeacher.folder(Files.createTempDirectory("tiny-teacher")), "registered");
         }
     }
 
@@ -177,5 +177,53 @@ abstract class TeacherEventsContract extends EventContract {
         HttpResponse<byte[]> tampered = importFolder("tampered", folder);
         assertThat(tampered.statusCode()).isEqualTo(400);
         assertThat(new String(tampered.body())).contains("not a valid teacher checkpoint").contains("refusing");
+    }
+
+    HttpResponse<byte[]> post(String path, String json) throws Exception {
+        return http(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    String jobState(String jobId) throws Exception {
+        String body = new String(http(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/v1/training-jobs/" + jobId))).body());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"state\":\"([a-z]+)\"").matcher(body);
+        return m.find() ? m.group(1) : body;
+    }
+
+    String startJob(String teacherId) throws Exception {
+        HttpResponse<byte[]> started = post("/api/v1/training-jobs", "{\"teacherId\":\"" + teacherId
+                + "\",\"baseTeacher\":\"known\",\"dataset\":\"tiny\",\"images\":32,\"steps\":40,"
+                + "\"batchSize\":4,\"learningRate\":0.001,\"seed\":3}");
+        assertThat(started.statusCode()).as(new String(started.body())).isEqualTo(202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    String weightsOf(String teacherId) throws Exception {
+        String body = new String(http(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/teachers"))).body());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"teacherId\":\"" + teacherId
+                + "\"[^}]*\"weightsSha256\":\"([0-9a-f]{64})\"").matcher(body);
+        assertThat(m.find()).as("teacher " + teacherId + " in " + body).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void aTrainingJobStoppedAndResumedRegistersTheSameTeacherAsAnUninterruptedOne() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String straight = startJob("straight-" + suffix);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> jobState(straight).equals("completed"));
+
+        String interrupted = startJob("resumed-" + suffix);
+        assertThat(post("/api/v1/training-jobs/" + interrupted + "/stop", "").statusCode()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> jobState(interrupted).equals("stopped"));
+        assertThat(post("/api/v1/training-jobs/" + interrupted + "/stop", "").statusCode())
+                .as("a stopped job cannot be stopped again").isEqualTo(400);
+        assertThat(post("/api/v1/training-jobs/" + interrupted + "/resume", "").statusCode()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> jobState(interrupted).equals("completed"));
+
+        assertThat(weightsOf("resumed-" + suffix)).isEqualTo(weightsOf("straight-" + suffix));
+        assertThat(post("/api/v1/training-jobs", "{\"teacherId\":\"x\",\"baseTeacher\":\"known\",\"dataset\":\"imagenet\","
+                + "\"images\":1,\"steps\":0,\"batchSize\":4,\"learningRate\":0.001,\"seed\":3}").statusCode()).isEqualTo(400);
     }
 }

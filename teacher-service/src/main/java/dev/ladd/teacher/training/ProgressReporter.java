@@ -1,4 +1,4 @@
-package dev.ladd.teacher.cli;
+package dev.ladd.teacher.training;
 
 import dev.ladd.ml.train.TrainingMonitor;
 
@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** A text progress bar with ETA for a training loop: prints at most every two seconds and at the end. */
-final class ProgressReporter implements TrainingMonitor {
+public final class ProgressReporter implements TrainingMonitor {
 
     private final String label;
     private final PrintStream out;
@@ -15,7 +15,7 @@ final class ProgressReporter implements TrainingMonitor {
     private long lastPrintNanos;
     private long firstStep = -1;
 
-    ProgressReporter(String label, PrintStream out) {
+    public ProgressReporter(String label, PrintStream out) {
         this.label = label;
         this.out = out;
     }
@@ -31,6 +31,12 @@ final class ProgressReporter implements TrainingMonitor {
             out.println(line(step, totalSteps, metrics, Duration.ofNanos(now - startNanos)));
         }
         return true;
+    }
+
+    /** Seconds left at the current pace. */
+    public long etaSeconds(long step, long total) {
+        double perStep = (System.nanoTime() - startNanos) / 1e9 / Math.max(1, step - Math.max(0, firstStep));
+        return Math.round(perStep * (total - step));
     }
 
     String line(long step, long total, Map<String, Double> metrics, Duration elapsed) {
