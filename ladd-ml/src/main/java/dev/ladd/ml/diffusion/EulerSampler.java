@@ -3,6 +3,7 @@ package dev.ladd.ml.diffusion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.ladd.ml.djl.Scalars;
@@ -58,18 +59,23 @@ public final class EulerSampler {
 
         NDArray x = noise;
         for (int i = 0; i < steps; i++) {
-            double t = RectifiedFlow.shift(1.0 - (double) i / steps, shift);
-            double tNext = RectifiedFlow.shift(1.0 - (double) (i + 1) / steps, shift);
-            NDArray input = guided ? x.concat(x, 0) : x;
-            NDArray tBatch = manager.full(new Shape(input.getShape().get(0)), (float) t);
-            NDArray v = model.velocity(ps, input, tBatch, text, allMask, false);
-            if (guided) {
-                NDList halves = v.split(new long[]{batch}, 0);
-                NDArray conditional = halves.get(0);
-                NDArray unconditional = halves.get(1);
-                v = unconditional.add(Scalars.mul(conditional.sub(unconditional), guidanceScale));
+            // every array of this step but the next x is freed when the step ends: a 50-step sample keeps
+            // one step's activations in memory, not fifty
+            try (NDScope scope = new NDScope()) {
+                double t = RectifiedFlow.shift(1.0 - (double) i / steps, shift);
+                double tNext = RectifiedFlow.shift(1.0 - (double) (i + 1) / steps, shift);
+                NDArray input = guided ? x.concat(x, 0) : x;
+                NDArray tBatch = manager.full(new Shape(input.getShape().get(0)), (float) t);
+                NDArray v = model.velocity(ps, input, tBatch, text, allMask, false);
+                if (guided) {
+                    NDList halves = v.split(new long[]{batch}, 0);
+                    NDArray conditional = halves.get(0);
+                    NDArray unconditional = halves.get(1);
+                    v = unconditional.add(Scalars.mul(conditional.sub(unconditional), guidanceScale));
+                }
+                x = x.add(Scalars.mul(v, tNext - t));
+                NDScope.unregister(x);
             }
-            x = x.add(Scalars.mul(v, tNext - t));
         }
         return x;
     }

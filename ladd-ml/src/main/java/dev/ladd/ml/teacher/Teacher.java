@@ -35,6 +35,8 @@ import java.util.Random;
 public final class Teacher implements AutoCloseable {
 
     public static final String KIND = "teacher";
+    /** Samples drawn in one batch by {@link #sample}. */
+    static final int SAMPLE_CHUNK = 64;
 
     private final NDManager manager;
     private final FlowTransformer model;
@@ -119,17 +121,26 @@ public final class Teacher implements AutoCloseable {
     public float[] sample(List<String> prompts, List<Long> seeds, int steps, double guidanceScale, double shift) {
         DenoiserConfig d = model.config().denoiser();
         Shape one = new Shape(1, d.latentChannels(), d.latentHeight(), d.latentWidth());
-        try (NDManager sub = manager.newSubManager()) {
-            List<NDArray> noise = new ArrayList<>();
-            for (long seed : seeds) {
-                noise.add(RectifiedFlow.gaussian(sub, one, new Random(seed)));
+        int per = Math.toIntExact(one.size());
+        float[] all = new float[prompts.size() * per];
+        // in chunks, each in its own manager: memory stays bounded however many samples are asked for
+        for (int from = 0; from < prompts.size(); from += SAMPLE_CHUNK) {
+            int to = Math.min(prompts.size(), from + SAMPLE_CHUNK);
+            try (NDManager sub = manager.newSubManager()) {
+                List<NDArray> noise = new ArrayList<>();
+                for (long seed : seeds.subList(from, to)) {
+                    noise.add(RectifiedFlow.gaussian(sub, one, new Random(seed)));
+                }
+                NDArray start = NDArrays.concat(new NDList(noise), 0);
+                List<String> chunk = prompts.subList(from, to);
+                NDArray[] text = encode(sub, chunk);
+                NDArray[] empty = encode(sub, Collections.nCopies(chunk.size(), Prompts.UNCONDITIONAL));
+                float[] latents = new EulerSampler(steps, guidanceScale, shift)
+                        .sample(model, start, text[0], text[1], empty[0], empty[1]).toFloatArray();
+                System.arraycopy(latents, 0, all, from * per, latents.length);
             }
-            NDArray start = NDArrays.concat(new NDList(noise), 0);
-            NDArray[] text = encode(sub, prompts);
-            NDArray[] empty = encode(sub, Collections.nCopies(prompts.size(), Prompts.UNCONDITIONAL));
-            return new EulerSampler(steps, guidanceScale, shift).sample(model, start, text[0], text[1], empty[0], empty[1])
-                    .toFloatArray();
         }
+        return all;
     }
 
     /** A shard of synthetic latents for LADD: {@link #sample} plus the prompts and seeds that made it. */

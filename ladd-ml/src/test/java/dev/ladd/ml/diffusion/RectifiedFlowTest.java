@@ -100,6 +100,24 @@ class RectifiedFlowTest {
         assertThat(c).isNotEqualTo(a);
     }
 
+    /** Each Euler step frees its activations: 50 steps must not hold 50 steps' worth of arrays. */
+    @Test
+    void samplingKeepsOneStepOfActivationsNotAll() {
+        FlowTransformer model = randomModel();
+        NDArray[] p = prompt();
+        int[] arrays = new int[2];
+        int[] steps = {2, 12};
+        for (int i = 0; i < 2; i++) {
+            try (NDManager sub = manager.newSubManager()) {
+                new EulerSampler(steps[i], 1.5, 1.0).sample(model,
+                        RectifiedFlow.gaussian(sub, new Shape(2, 4, 8, 8), new Random(5)), p[0], p[1], p[2], p[3]);
+                arrays[i] = ((ai.djl.ndarray.BaseNDManager) sub).getManagedArrays().size();
+            }
+        }
+        // what is left per extra step is that step's result x, not its hundreds of intermediate arrays
+        assertThat(arrays[1] - arrays[0]).isLessThanOrEqualTo(10);
+    }
+
     @Test
     void theGuidanceScaleChangesTheSamplesMeasurably() {
         FlowTransformer model = randomModel();
