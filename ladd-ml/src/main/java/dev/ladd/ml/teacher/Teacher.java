@@ -17,6 +17,7 @@ import dev.ladd.ml.diffusion.RectifiedFlow;
 import dev.ladd.ml.nn.DenoiserConfig;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.nn.FlowTransformerConfig;
+import dev.ladd.ml.text.PromptArrays;
 import dev.ladd.ml.text.WordTokenizer;
 
 import java.io.IOException;
@@ -154,13 +155,7 @@ public final class Teacher implements AutoCloseable {
 
     /** {ids [B, L], mask [B, L]} as float arrays in the given manager. */
     public NDArray[] encode(NDManager target, List<String> prompts) {
-        WordTokenizer.EncodedBatch batch = tokenizer.encodeBatch(prompts);
-        float[] ids = new float[batch.ids().length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = batch.ids()[i];
-        }
-        Shape shape = new Shape(batch.batchSize(), batch.maxLength());
-        return new NDArray[]{target.create(ids, shape), target.create(batch.mask(), shape)};
+        return PromptArrays.of(target, tokenizer, prompts);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.ladd.ml.checkpoint.SafetensorsFile;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.diffusion.RectifiedFlow;
 import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.text.PromptArrays;
 import dev.ladd.ml.text.WordTokenizer;
 
 import java.util.ArrayList;
@@ -96,14 +97,12 @@ public final class TeacherTraining {
                 }
                 Shape batchShape = new Shape(config.batchSize()).addAll(latentShape);
                 NDArray x0 = sub.create(data.gather(indices), batchShape);
-                WordTokenizer.EncodedBatch encoded = tokenizer.encodeBatch(texts);
-                NDArray ids = sub.create(toFloats(encoded.ids()), new Shape(encoded.batchSize(), encoded.maxLength()));
-                NDArray mask = sub.create(encoded.mask(), new Shape(encoded.batchSize(), encoded.maxLength()));
+                NDArray[] prompt = PromptArrays.of(sub, tokenizer, texts);
                 NDArray t = RectifiedFlow.logitNormal(sub, config.batchSize(), config.tMean(), config.tStd(), rng);
                 NDArray eps = RectifiedFlow.gaussian(sub, batchShape, rng);
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray v = model.velocity(new ParameterStore(sub, false), RectifiedFlow.noised(x0, eps, t), t,
-                            ids, mask, true);
+                            prompt[0], prompt[1], true);
                     NDArray l = RectifiedFlow.loss(v, RectifiedFlow.velocityTarget(x0, eps));
                     collector.backward(l);
                     loss = l.getFloat();
@@ -116,13 +115,5 @@ public final class TeacherTraining {
             }
         }
         return step;
-    }
-
-    static float[] toFloats(int[] ids) {
-        float[] f = new float[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            f[i] = ids[i];
-        }
-        return f;
     }
 }
