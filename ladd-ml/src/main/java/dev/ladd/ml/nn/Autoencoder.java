@@ -206,8 +206,35 @@ public final class Autoencoder extends AbstractBlock {
         return shape;
     }
 
+    /**
+     * An encoder or decoder half: a fixed sequence of blocks ({@link #chain()}), whose shapes and
+     * initialization follow from walking that sequence.
+     */
+    private abstract static class Chain extends AbstractBlock {
+
+        abstract NDArray apply(ParameterStore ps, NDArray input, boolean training);
+
+        /** The blocks in order; null marks a ×2 upsampling. */
+        abstract List<Block> chain();
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+            return new NDList(apply(ps, inputs.singletonOrThrow(), training));
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return new Shape[]{walk(chain(), inputShapes[0], null, null)};
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            walk(chain(), inputShapes[0], manager, dataType);
+        }
+    }
+
     /** Images [B, C, S, S] → moments [B, 2·Cl, S/2ᵈ, S/2ᵈ] (mean ; logVariance along channels). */
-    private static final class Encoder extends AbstractBlock {
+    private static final class Encoder extends Chain {
 
         private final Conv2d convIn;
         private final List<ResidualConvBlock> residuals = new ArrayList<>();
@@ -226,6 +253,7 @@ public final class Autoencoder extends AbstractBlock {
             this.convOut = addChildBlock("conv_out", conv3x3(2 * config.latentChannels(), 1));
         }
 
+        @Override
         NDArray apply(ParameterStore ps, NDArray images, boolean training) {
             NDArray x = run(convIn, ps, images, training);                                   // [B, c, S, S]
             for (int i = 0; i < downs.size(); i++) {
@@ -236,7 +264,8 @@ public final class Autoencoder extends AbstractBlock {
             return run(convOut, ps, Layers.silu(x), training);                               // [B, 2·Cl, h, w]
         }
 
-        private List<Block> chain() {
+        @Override
+        List<Block> chain() {
             List<Block> chain = new ArrayList<>();
             chain.add(convIn);
             for (int i = 0; i < downs.size(); i++) {
@@ -248,24 +277,10 @@ public final class Autoencoder extends AbstractBlock {
             return chain;
         }
 
-        @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            return new NDList(apply(ps, inputs.singletonOrThrow(), training));
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return new Shape[]{walk(chain(), inputShapes[0], null, null)};
-        }
-
-        @Override
-        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-            walk(chain(), inputShapes[0], manager, dataType);
-        }
     }
 
     /** Latents [B, Cl, h, w] → images [B, C, h·2ᵈ, w·2ᵈ]. */
-    private static final class Decoder extends AbstractBlock {
+    private static final class Decoder extends Chain {
 
         private final Conv2d convIn;
         private final ResidualConvBlock middle;
@@ -285,6 +300,7 @@ public final class Autoencoder extends AbstractBlock {
             this.convOut = addChildBlock("conv_out", conv3x3(config.imageChannels(), 1));
         }
 
+        @Override
         NDArray apply(ParameterStore ps, NDArray latents, boolean training) {
             NDArray x = middle.apply(ps, run(convIn, ps, latents, training), training);     // [B, c·2ᵈ, h, w]
             for (int k = 0; k < ups.size(); k++) {
@@ -295,7 +311,8 @@ public final class Autoencoder extends AbstractBlock {
         }
 
         /** The blocks in order, with a marker (null) where the ×2 upsampling happens. */
-        private List<Block> chain() {
+        @Override
+        List<Block> chain() {
             List<Block> chain = new ArrayList<>();
             chain.add(convIn);
             chain.add(middle);
@@ -308,19 +325,5 @@ public final class Autoencoder extends AbstractBlock {
             return chain;
         }
 
-        @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            return new NDList(apply(ps, inputs.singletonOrThrow(), training));
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return new Shape[]{walk(chain(), inputShapes[0], null, null)};
-        }
-
-        @Override
-        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-            walk(chain(), inputShapes[0], manager, dataType);
-        }
     }
 }
