@@ -92,22 +92,6 @@ public final class AdamW {
         }
     }
 
-    /** Global L2 norm of the current gradients (call before {@link #step()}). */
-    public double gradientNorm() {
-        double sum = 0;
-        for (Pair<String, Parameter> pair : block.getParameters()) {
-            Parameter parameter = pair.getValue();
-            if (parameter.requiresGradient()) {
-                try (NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    NDArray g = parameter.getArray().getGradient();
-                    sum += g.mul(g).sum().getFloat();
-                }
-            }
-        }
-        return Math.sqrt(sum);
-    }
-
     public long steps() {
         return steps;
     }

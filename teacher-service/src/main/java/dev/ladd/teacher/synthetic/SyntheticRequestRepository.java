@@ -63,11 +63,6 @@ public class SyntheticRequestRepository {
         jdbc.update("UPDATE synthetic_request SET state = ?, reason = ? WHERE request_id = ?", state, reason, requestId);
     }
 
-    public int shardCount(String requestId) {
-        Integer n = jdbc.queryForObject("SELECT count(*) FROM synthetic_shard WHERE request_id = ?", Integer.class, requestId);
-        return n == null ? 0 : n;
-    }
-
     public Optional<SyntheticRequest> find(String requestId) {
         return jdbc.query("SELECT * FROM synthetic_request WHERE request_id = ?", REQUEST, requestId).stream().findFirst();
     }
