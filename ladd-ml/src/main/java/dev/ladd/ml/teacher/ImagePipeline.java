@@ -23,6 +23,11 @@ public final class ImagePipeline {
         this.autoencoder = autoencoder;
     }
 
+    /** Side of the square images it makes (32 for Fashion-MNIST). */
+    public int imageSize() {
+        return autoencoder.config().imageSize();
+    }
+
     /** Images [prompts.size() · C · H · W] in [-1, 1]. */
     public float[] generate(List<String> prompts, List<Long> seeds, int steps, double guidanceScale, double shift) {
         DenoiserConfig d = teacher.model().config().denoiser();

@@ -10,13 +10,13 @@ import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
 import dev.ladd.ml.nn.FlowTransformer;
-import dev.ladd.ml.nn.FlowTransformerConfig;
 import dev.ladd.ml.teacher.ImagePipeline;
 import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.ml.train.LatentDataset;
 import dev.ladd.ml.train.TeacherTraining;
+import dev.ladd.teacher.training.DefaultTeacherRecipe;
 import dev.ladd.teacher.training.ProgressReporter;
 
 import java.io.IOException;
@@ -74,10 +74,10 @@ public final class TeacherCommandLine {
 
     void trainDefault(Map<String, String> o) throws IOException {
         Path outDir = Path.of(required(o, "out"));
-        long aeSteps = Long.parseLong(o.getOrDefault("autoencoder-steps", "3000"));
-        long teacherSteps = Long.parseLong(o.getOrDefault("teacher-steps", "6000"));
-        long seed = Long.parseLong(o.getOrDefault("seed", "0"));
-        int aeChannels = Integer.parseInt(o.getOrDefault("autoencoder-base-channels", "16"));
+        long aeSteps = number(o, "autoencoder-steps", 3000);
+        long teacherSteps = number(o, "teacher-steps", 6000);
+        long seed = number(o, "seed", 0);
+        int aeChannels = Math.toIntExact(number(o, "autoencoder-base-channels", 16));
         Files.createDirectories(outDir);
         long start = System.nanoTime();
 
@@ -119,11 +119,9 @@ public final class TeacherCommandLine {
 
             // 3. the teacher: text encoder + DiT, rectified flow with 10% prompt dropout for CFG
             Prompts prompts = Prompts.fashionMnist();
-            WordTokenizer tokenizer = WordTokenizer.build(prompts.allPrompts(), 12);
-            FlowTransformer teacher = new FlowTransformer(FlowTransformerConfig.fashionMnist(tokenizer.vocabularySize(), 12));
-            ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
-            teacher.initialize(manager);
-            TeacherTraining.Config config = new TeacherTraining.Config(teacherSteps, 64, 5e-4f, 0.1f, 0, 1, seed);
+            WordTokenizer tokenizer = DefaultTeacherRecipe.tokenizer(prompts);
+            FlowTransformer teacher = DefaultTeacherRecipe.newTeacher(manager, tokenizer, seed);
+            TeacherTraining.Config config = DefaultTeacherRecipe.config(teacherSteps, 64, 5e-4f, seed);
             List<Double> losses = new ArrayList<>();
             ProgressReporter progress = new ProgressReporter("teacher", out);
             new TeacherTraining(teacher, tokenizer, prompts, config).train(manager, latents, (step, total, m) -> {
@@ -132,9 +130,8 @@ public final class TeacherCommandLine {
             });
             double finalLoss = losses.subList(Math.max(0, losses.size() - 200), losses.size()).stream()
                     .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            Teacher.Checkpoint checkpoint = Teacher.checkpoint(teacher, tokenizer, autoencoder.latentNormalization().scale(),
-                    autoencoder.latentNormalization().shift(), ae.manifest().weightsSha256(), teacherSteps,
-                    Map.of("train_loss_last200", finalLoss));
+            Teacher.Checkpoint checkpoint = DefaultTeacherRecipe.checkpoint(teacher, tokenizer, autoencoder,
+                    ae.manifest().weightsSha256(), teacherSteps, Map.of("train_loss_last200", finalLoss));
             Files.write(outDir.resolve("teacher.safetensors"), checkpoint.weights());
             CheckpointManifests.write(checkpoint.manifest(), outDir.resolve("teacher.json"));
             out.printf("teacher: %d parameters, mean loss of the last 200 steps %.4f%n",
@@ -146,9 +143,9 @@ public final class TeacherCommandLine {
     void sampleGrid(Map<String, String> o) throws IOException {
         Path model = Path.of(required(o, "model"));
         Path target = Path.of(required(o, "out"));
-        int steps = Integer.parseInt(o.getOrDefault("steps", "50"));
-        double cfg = Double.parseDouble(o.getOrDefault("cfg", "1.5"));
-        int seeds = Integer.parseInt(o.getOrDefault("seeds", "8"));
+        int steps = Math.toIntExact(number(o, "steps", 50));
+        double cfg = decimal(o, "cfg", 1.5);
+        int seeds = Math.toIntExact(number(o, "seeds", 8));
         Prompts prompts = Prompts.fashionMnist();
         try (NDManager manager = NDManager.newBaseManager();
              Teacher teacher = Teacher.load(Files.readAllBytes(model.resolve("teacher.safetensors")),
@@ -165,8 +162,10 @@ public final class TeacherCommandLine {
                 }
             }
             long t0 = System.nanoTime();
-            float[] images = new ImagePipeline(teacher, autoencoder).generate(texts, seedList, steps, cfg, 1.0);
-            byte[] png = ImageGrid.png(images, prompts.numClasses(), seeds, 32, 32, 2);
+            ImagePipeline pipeline = new ImagePipeline(teacher, autoencoder);
+            float[] images = pipeline.generate(texts, seedList, steps, cfg, 1.0);
+            int size = pipeline.imageSize();
+            byte[] png = ImageGrid.png(images, prompts.numClasses(), seeds, size, size, (size - FashionMnist.HEIGHT) / 2);
             Files.createDirectories(target.toAbsolutePath().getParent());
             Files.write(target, png);
             out.printf("wrote %s: %d classes × %d seeds, %d Euler steps, CFG %.2f, in %d ms%n", target,
@@ -184,6 +183,24 @@ public final class TeacherCommandLine {
             options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
         }
         return options;
+    }
+
+    private static long number(Map<String, String> options, String name, long fallback) {
+        String value = options.get(name);
+        try {
+            return value == null ? fallback : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static double decimal(Map<String, String> options, String name, double fallback) {
+        String value = options.get(name);
+        try {
+            return value == null ? fallback : Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number, got '" + value + "'");
+        }
     }
 
     private static String required(Map<String, String> options, String name) {

@@ -1,6 +1,5 @@
 package dev.ladd.teacher.training;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
@@ -11,8 +10,6 @@ import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.data.TinyDataset;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.FlowTransformer;
-import dev.ladd.ml.nn.FlowTransformerConfig;
-import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.LatentDataset;
 import dev.ladd.ml.train.TeacherTraining;
@@ -112,12 +109,10 @@ public class TrainingJobService implements AutoCloseable {
                     : FashionMnist.fromDefaultLocation().train().subset(request.images())).paddedTo32();
             Prompts prompts = tiny ? TinyDataset.prompts(10) : Prompts.fashionMnist();
             LatentDataset latents = LatentDataset.encode(autoencoder, images, manager);
-            WordTokenizer tokenizer = WordTokenizer.build(prompts.allPrompts(), 12);
-            Engine.getInstance().setRandomSeed((int) request.seed());
-            FlowTransformer model = new FlowTransformer(FlowTransformerConfig.fashionMnist(tokenizer.vocabularySize(), 12));
-            model.initialize(manager);
-            TeacherTraining training = new TeacherTraining(model, tokenizer, prompts, new TeacherTraining.Config(
-                    request.steps(), request.batchSize(), request.learningRate(), 0.1f, 0, 1, request.seed()));
+            WordTokenizer tokenizer = DefaultTeacherRecipe.tokenizer(prompts);
+            FlowTransformer model = DefaultTeacherRecipe.newTeacher(manager, tokenizer, request.seed());
+            TeacherTraining training = new TeacherTraining(model, tokenizer, prompts, DefaultTeacherRecipe.config(
+                    request.steps(), request.batchSize(), request.learningRate(), request.seed()));
             BlobId saved = jobs.savedState(jobId).orElse(null);
             if (saved != null) {
                 training.resume(Safetensors.read(blobs.get(saved)));
@@ -145,11 +140,8 @@ public class TrainingJobService implements AutoCloseable {
                 log.info("job {} stopped at step {}; state {}", jobId, reached, state.sha256());
                 return;
             }
-            double autoencoderScale = autoencoder.latentNormalization().scale();
-            double autoencoderShift = autoencoder.latentNormalization().shift();
-            registry.registerTrained(request.teacherId(), "trained by " + jobId,
-                    Teacher.checkpoint(model, tokenizer, autoencoderScale, autoencoderShift, request.baseTeacher(), reached,
-                            Map.of()), request.baseTeacher());
+            registry.registerTrained(request.teacherId(), "trained by " + jobId, DefaultTeacherRecipe.checkpoint(
+                    model, tokenizer, autoencoder, request.baseTeacher(), reached, Map.of()), request.baseTeacher());
             jobs.state(jobId, "completed", null);
         } catch (IOException | RuntimeException e) {
             log.error("job {} failed", jobId, e);

@@ -1,6 +1,8 @@
 package dev.ladd.teacher.web;
 
+import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.ImageGrid;
+import dev.ladd.ml.teacher.ImagePipeline;
 import dev.ladd.teacher.registry.RegisteredTeacher;
 import dev.ladd.teacher.registry.TeacherRegistry;
 import dev.ladd.teacher.registry.TeacherRepository;
@@ -76,8 +78,11 @@ class TeacherController {
         for (int i = 0; i < count; i++) {
             seeds.add(seed + i);
         }
-        float[] images = registry.pipeline(teacherId).generate(Collections.nCopies(count, prompt), seeds, steps, cfg, 1.0);
-        return ImageGrid.png(images, 1, count, 32, 32, 2);
+        ImagePipeline pipeline = registry.pipeline(teacherId);
+        float[] images = pipeline.generate(Collections.nCopies(count, prompt), seeds, steps, cfg, 1.0);
+        int size = pipeline.imageSize();
+        // the 28×28 pictures were padded to the autoencoder's size: show them without the padding
+        return ImageGrid.png(images, 1, count, size, size, (size - FashionMnist.HEIGHT) / 2);
     }
 
     @GetMapping("/synthetic-requests/{requestId}")
