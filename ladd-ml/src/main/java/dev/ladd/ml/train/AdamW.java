@@ -92,6 +92,23 @@ public final class AdamW {
         }
     }
 
+    /** ‖g‖₂ over every trainable parameter's current gradient (call before {@link #step()}, which zeroes them). */
+    public double gradientNorm() {
+        double sumOfSquares = 0;
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            Parameter parameter = pair.getValue();
+            if (!parameter.requiresGradient()) {
+                continue;
+            }
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray g = parameter.getArray().getGradient();
+                sumOfSquares += g.mul(g).sum().getFloat();
+            }
+        }
+        return Math.sqrt(sumOfSquares);
+    }
+
     public long steps() {
         return steps;
     }
