@@ -129,84 +129,124 @@ public final class LaddTraining {
         long started = System.nanoTime();
         Random rng = new Random(config.seed() * 1_000_003L + iteration);
         try (NDManager sub = manager.newSubManager()) {
-            ParameterStore ps = new ParameterStore(sub, false);
-            int b = batch.count();
-            Shape shape = new Shape(b).addAll(new Shape(batch.shape()));
-            int rows = (int) (batch.shape()[1] / teacher.config().denoiser().patchSize());
-            int cols = (int) (batch.shape()[2] / teacher.config().denoiser().patchSize());
-            NDArray x0 = sub.create(batch.latents(), shape);
-            NDArray[] prompt = PromptArrays.of(sub, tokenizer, batch.prompts());
-            NDList teacherText = teacher.encodeText(ps, prompt[0], prompt[1], false);
+            Inputs in = inputs(sub, batch);
+            StudentUpdate student = studentStep(in, rng);
+            HeadUpdate head = null;
+            for (int k = 0; k < config.discriminatorSteps(); k++) {
+                head = headStep(in, student.fake(), rng);
+            }
+            iteration++;
+            return new LaddStepMetrics(iteration, student.loss(), head.loss(), head.dReal(), head.dFake(),
+                    student.distillation(), student.gradNorm(), head.gradNorm(), (System.nanoTime() - started) / 1e6);
+        }
+    }
 
-            // ---- student step: the heads are frozen, the student learns to fool them
-            NDArray t = studentTimesteps(sub, b, rng);
-            NDArray eps = config.studentNoise().equals(LaddConfig.SHARD_NOISE)
-                    ? seedNoise(sub, batch) : RectifiedFlow.gaussian(sub, shape, rng);
-            NDArray xt = RectifiedFlow.noised(x0, eps, t);
-            NDArray tHat = RectifiedFlow.logitNormal(sub, b, config.renoiseMean(), config.renoiseStd(), rng);
-            NDArray epsHat = RectifiedFlow.gaussian(sub, shape, rng);
-            heads.freezeParameters(true);
+    /** One iteration's tensors, in the iteration's manager. */
+    record Inputs(ParameterStore ps, NDArray x0, NDArray ids, NDArray mask, NDList teacherText, LaddBatch batch,
+                  int rows, int cols) {
+        Shape shape() {
+            return x0.getShape();
+        }
+
+        int size() {
+            return (int) x0.getShape().get(0);
+        }
+    }
+
+    record StudentUpdate(NDArray fake, double loss, double distillation, double gradNorm) {
+    }
+
+    record HeadUpdate(double loss, double dReal, double dFake, double gradNorm) {
+    }
+
+    Inputs inputs(NDManager sub, LaddBatch batch) {
+        ParameterStore ps = new ParameterStore(sub, false);
+        int patch = teacher.config().denoiser().patchSize();
+        NDArray x0 = sub.create(batch.latents(), new Shape(batch.count()).addAll(new Shape(batch.shape())));
+        NDArray[] prompt = PromptArrays.of(sub, tokenizer, batch.prompts());
+        NDList teacherText = teacher.encodeText(ps, prompt[0], prompt[1], false);
+        return new Inputs(ps, x0, prompt[0], prompt[1], teacherText, batch, (int) (batch.shape()[1] / patch),
+                (int) (batch.shape()[2] / patch));
+    }
+
+    /** The student's update; the heads are frozen meanwhile, so they collect no gradient. Returns x̂₀ (detached). */
+    StudentUpdate studentStep(Inputs in, Random rng) {
+        NDManager sub = in.x0().getManager();
+        ParameterStore ps = in.ps();
+        int b = in.size();
+        NDArray t = studentTimesteps(sub, b, rng);
+        NDArray eps = config.studentNoise().equals(LaddConfig.SHARD_NOISE)
+                ? seedNoise(sub, in.batch()) : RectifiedFlow.gaussian(sub, in.shape(), rng);
+        NDArray xt = RectifiedFlow.noised(in.x0(), eps, t);
+        NDArray tHat = RectifiedFlow.logitNormal(sub, b, config.renoiseMean(), config.renoiseStd(), rng);
+        NDArray epsHat = RectifiedFlow.gaussian(sub, in.shape(), rng);
+        heads.freezeParameters(true);
+        try {
             NDArray fake;
-            double studentLoss;
+            double loss;
             double distillation;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDList studentText = student.encodeText(ps, prompt[0], prompt[1], true);
-                fake = RectifiedFlow.cleanFromVelocity(xt, student.velocity(ps, xt, t, studentText, prompt[1], true), t);
+                NDList studentText = student.encodeText(ps, in.ids(), in.mask(), true);
+                fake = RectifiedFlow.cleanFromVelocity(xt, student.velocity(ps, xt, t, studentText, in.mask(), true), t);
                 List<NDArray> features = teacher.features(ps, RectifiedFlow.noised(fake, epsHat, tHat), tHat,
-                        teacherText, prompt[1], blocks, false);
-                NDArray loss = LaddLosses.generatorHinge(
-                        heads.logits(ps, features, rows, cols, tHat, teacherText.get(1), false));
-                NDArray mse = LaddLosses.distillation(fake, x0);
+                        in.teacherText(), in.mask(), blocks, false);
+                NDArray total = LaddLosses.generatorHinge(
+                        heads.logits(ps, features, in.rows(), in.cols(), tHat, in.teacherText().get(1), false));
+                NDArray mse = LaddLosses.distillation(fake, in.x0());
                 if (config.distillationWeight() > 0) {
-                    loss = loss.add(Scalars.mul(mse, config.distillationWeight()));
+                    total = total.add(Scalars.mul(mse, config.distillationWeight()));
                 }
-                collector.backward(loss);
-                studentLoss = loss.getFloat();
+                collector.backward(total);
+                loss = total.getFloat();
                 distillation = mse.getFloat();
             }
-            double studentGradNorm = studentOptimizer.gradientNorm();
+            double gradNorm = studentOptimizer.gradientNorm();
             studentOptimizer.step();
             if (ema != null) {
                 ema.update();
             }
+            return new StudentUpdate(fake.stopGradient(), loss, distillation, gradNorm);
+        } finally {
             heads.freezeParameters(false);
-
-            // ---- head steps: real synthetic latents vs the student's (detached) output, one teacher pass
-            NDArray fakeDetached = fake.stopGradient();
-            NDList doubledText = new NDList(teacherText.get(0).concat(teacherText.get(0), 0),
-                    teacherText.get(1).concat(teacherText.get(1), 0));
-            NDArray doubledMask = prompt[1].concat(prompt[1], 0);
-            double discriminatorLoss = 0, dReal = 0, dFake = 0, headGradNorm = 0;
-            for (int k = 0; k < config.discriminatorSteps(); k++) {
-                NDArray levels = RectifiedFlow.logitNormal(sub, 2 * b, config.renoiseMean(), config.renoiseStd(), rng);
-                NDArray noise = RectifiedFlow.gaussian(sub, new Shape(2L * b).addAll(shape.slice(1)), rng);
-                NDArray both = RectifiedFlow.noised(x0.concat(fakeDetached, 0), noise, levels);
-                List<NDArray> features = teacher.features(ps, both, levels, doubledText, doubledMask, blocks, false);
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    List<NDArray> logits = heads.logits(ps, features, rows, cols, levels, doubledText.get(1), true);
-                    List<NDArray> real = new ArrayList<>(), fakes = new ArrayList<>();
-                    for (NDArray l : logits) {
-                        NDList halves = l.split(new long[]{b}, 0);
-                        real.add(halves.get(0));
-                        fakes.add(halves.get(1));
-                    }
-                    NDArray loss = LaddLosses.discriminatorHinge(real, fakes);
-                    if (config.r1Weight() > 0) {
-                        loss = loss.add(Scalars.mul(r1(ps, features, rows, cols, levels, doubledText.get(1), real, b, rng),
-                                config.r1Weight()));
-                    }
-                    collector.backward(loss);
-                    discriminatorLoss = loss.getFloat();
-                    dReal = LaddLosses.meanLogit(real);
-                    dFake = LaddLosses.meanLogit(fakes);
-                }
-                headGradNorm = headOptimizer.gradientNorm();
-                headOptimizer.step();
-            }
-            iteration++;
-            return new LaddStepMetrics(iteration, studentLoss, discriminatorLoss, dReal, dFake, distillation,
-                    studentGradNorm, headGradNorm, (System.nanoTime() - started) / 1e6);
         }
+    }
+
+    /** One head update: real synthetic latents vs the student's x̂₀, re-noised, through one teacher pass. */
+    HeadUpdate headStep(Inputs in, NDArray fake, Random rng) {
+        NDManager sub = in.x0().getManager();
+        ParameterStore ps = in.ps();
+        int b = in.size();
+        NDList text = new NDList(in.teacherText().get(0).concat(in.teacherText().get(0), 0),
+                in.teacherText().get(1).concat(in.teacherText().get(1), 0));
+        NDArray mask = in.mask().concat(in.mask(), 0);
+        NDArray levels = RectifiedFlow.logitNormal(sub, 2 * b, config.renoiseMean(), config.renoiseStd(), rng);
+        NDArray noise = RectifiedFlow.gaussian(sub, new Shape(2L * b).addAll(in.shape().slice(1)), rng);
+        NDArray both = RectifiedFlow.noised(in.x0().concat(fake, 0), noise, levels);
+        // no gradient reaches the teacher or the student: neither its weights nor these inputs require one
+        List<NDArray> features = teacher.features(ps, both, levels, text, mask, blocks, false);
+        double loss, dReal, dFake;
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            List<NDArray> logits = heads.logits(ps, features, in.rows(), in.cols(), levels, text.get(1), true);
+            List<NDArray> real = new ArrayList<>();
+            List<NDArray> fakes = new ArrayList<>();
+            for (NDArray l : logits) {
+                NDList halves = l.split(new long[]{b}, 0);
+                real.add(halves.get(0));
+                fakes.add(halves.get(1));
+            }
+            NDArray total = LaddLosses.discriminatorHinge(real, fakes);
+            if (config.r1Weight() > 0) {
+                total = total.add(Scalars.mul(r1(ps, features, in.rows(), in.cols(), levels, text.get(1), real, b, rng),
+                        config.r1Weight()));
+            }
+            collector.backward(total);
+            loss = total.getFloat();
+            dReal = LaddLosses.meanLogit(real);
+            dFake = LaddLosses.meanLogit(fakes);
+        }
+        double gradNorm = headOptimizer.gradientNorm();
+        headOptimizer.step();
+        return new HeadUpdate(loss, dReal, dFake, gradNorm);
     }
 
     /** The finite-difference R1 penalty on the real half's features. */

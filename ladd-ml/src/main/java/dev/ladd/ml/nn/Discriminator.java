@@ -44,7 +44,7 @@ public final class Discriminator extends AbstractBlock {
         setInitializer(new KaimingUniform(new Random(seed)), Parameter.Type.WEIGHT);
         setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
         for (DiscriminatorHead head : heads) {
-            head.getChildren().get("film").setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
+            head.film().setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
         }
         initialize(manager, DataType.FLOAT32, new Shape(1, 1, config.tokenWidth()),
                 new Shape(1, config.timeWidth() + config.textWidth()));

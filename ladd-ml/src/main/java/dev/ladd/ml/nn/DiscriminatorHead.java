@@ -45,6 +45,11 @@ public final class DiscriminatorHead extends AbstractBlock {
         this.out = addChildBlock("out", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(1).optBias(true).build());
     }
 
+    /** The FiLM projection, initialized to zero so that every head starts unconditioned. */
+    Linear film() {
+        return film;
+    }
+
     /**
      * @param tokens image tokens [B, rows·cols, D] in row-major grid order
      * @param cond   conditioning [B, E]
@@ -60,7 +65,7 @@ public final class DiscriminatorHead extends AbstractBlock {
         NDArray scale = mod.get(1).expandDims(2).expandDims(3);
         h = h.add(h.mul(scale)).add(shift);
         h = Activation.leakyRelu(ResidualConvBlock.run(conv2, ps, h, training), LEAK);
-        return ResidualConvBlock.run(out, ps, h, training).mean(new int[]{1, 2, 3});        // [B]
+        return ResidualConvBlock.run(out, ps, h, training).reshape(s.get(0), -1).mean(new int[]{1});  // [B]
     }
 
     @Override

@@ -78,23 +78,10 @@ public final class Teacher implements AutoCloseable {
      * differs from the manifest's, and weights that do not fit the architecture.
      */
     public static Teacher load(byte[] weights, CheckpointManifest manifest) throws IOException {
-        if (!KIND.equals(manifest.kind())) {
-            throw new IOException("checkpoint is a '" + manifest.kind() + "', not a teacher");
-        }
-        String actual = BlockWeights.sha256Hex(weights);
-        if (!actual.equals(manifest.weightsSha256())) {
-            throw new IOException("teacher weights hash to " + actual + " but the manifest says "
-                    + manifest.weightsSha256() + "; refusing them");
-        }
-        FlowTransformerConfig config = CheckpointManifests.architectureAs(manifest, FlowTransformerConfig.class);
-        WordTokenizer tokenizer = WordTokenizer.of(manifest.vocabulary(), config.text().maxLength());
         NDManager manager = NDManager.newBaseManager();
         try {
-            FlowTransformer model = new FlowTransformer(config);
-            model.initialize(manager);
-            BlockWeights.load(model, Safetensors.read(weights));
-            model.freezeParameters(true);
-            return new Teacher(manager, model, tokenizer, manifest);
+            FlowModelCheckpoint.Loaded loaded = FlowModelCheckpoint.load(weights, manifest, KIND, manager);
+            return new Teacher(manager, loaded.model(), loaded.tokenizer(), manifest);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;

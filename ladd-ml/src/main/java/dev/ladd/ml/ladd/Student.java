@@ -1,0 +1,139 @@
+package dev.ladd.ml.ladd;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.ladd.ml.checkpoint.BlockWeights;
+import dev.ladd.ml.checkpoint.CheckpointManifest;
+import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.checkpoint.DType;
+import dev.ladd.ml.checkpoint.Safetensors;
+import dev.ladd.ml.checkpoint.SafetensorsFile;
+import dev.ladd.ml.checkpoint.SafetensorsTensor;
+import dev.ladd.ml.diffusion.RectifiedFlow;
+import dev.ladd.ml.diffusion.StudentSampler;
+import dev.ladd.ml.nn.DenoiserConfig;
+import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.teacher.FlowModelCheckpoint;
+import dev.ladd.ml.text.PromptArrays;
+import dev.ladd.ml.text.WordTokenizer;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A distilled student ready to sample in 1–4 unguided steps. Checkpoint = safetensors weights + a manifest
+ * of kind "student" that keeps the teacher's architecture, vocabulary and latent normalization, with the
+ * teacher as parent and the producing run.
+ */
+public final class Student implements AutoCloseable {
+
+    public static final String KIND = "student";
+    private static final int SAMPLE_CHUNK = 64;
+
+    private final NDManager manager;
+    private final FlowTransformer model;
+    private final WordTokenizer tokenizer;
+    private final CheckpointManifest manifest;
+
+    private Student(NDManager manager, FlowTransformer model, WordTokenizer tokenizer, CheckpointManifest manifest) {
+        this.manager = manager;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.manifest = manifest;
+    }
+
+    /** The bytes to store: weights and their manifest. */
+    public record Checkpoint(byte[] weights, CheckpointManifest manifest) {
+        public byte[] manifestJson() {
+            return CheckpointManifests.toJson(manifest);
+        }
+    }
+
+    /**
+     * A student checkpoint from weights by parameter name (the training weights or their EMA).
+     *
+     * @param teacher the manifest of the teacher it was distilled from (architecture, vocabulary, latent space)
+     */
+    public static Checkpoint checkpoint(Map<String, NDArray> weights, CheckpointManifest teacher, String teacherId,
+                                        String runId, long step, Map<String, Double> metrics) {
+        List<SafetensorsTensor> tensors = new ArrayList<>();
+        weights.forEach((name, a) -> tensors.add(SafetensorsTensor.f32(name, a.getShape().getShape(), a.toFloatArray())));
+        byte[] bytes = Safetensors.toBytes(SafetensorsFile.of(tensors, Map.of("kind", KIND)));
+        CheckpointManifest manifest = CheckpointManifest.of(KIND, BlockWeights.sha256Hex(bytes), DType.F32)
+                .withArchitecture(teacher.architecture())
+                .withVocabulary(teacher.vocabulary())
+                .withLatent(teacher.latentScale(), teacher.latentShift())
+                .withLineage(teacherId, runId, step)
+                .withMetrics(metrics)
+                .withCreatedAt(Instant.now().toString());
+        return new Checkpoint(bytes, manifest);
+    }
+
+    /** Loads a student, refusing another kind, a hash mismatch or weights that do not fit. */
+    public static Student load(byte[] weights, CheckpointManifest manifest) throws IOException {
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            FlowModelCheckpoint.Loaded loaded = FlowModelCheckpoint.load(weights, manifest, KIND, manager);
+            return new Student(manager, loaded.model(), loaded.tokenizer(), manifest);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public CheckpointManifest manifest() {
+        return manifest;
+    }
+
+    public FlowTransformer model() {
+        return model;
+    }
+
+    public float[] sample(List<String> prompts, List<Long> seeds, int steps) {
+        return sample(model, tokenizer, prompts, seeds, steps, manager);
+    }
+
+    /**
+     * Samples one latent per (prompt, seed) in {@code steps} student steps. Sample i starts from the same
+     * noise as the teacher's sample for that seed ({@code Random(seed)}) and draws its re-noising from the
+     * same generator, so it depends only on its own prompt and seed.
+     *
+     * @return normalized latents, [prompts.size() · C · h · w]
+     */
+    public static float[] sample(FlowTransformer model, WordTokenizer tokenizer, List<String> prompts, List<Long> seeds,
+                                 int steps, NDManager manager) {
+        DenoiserConfig d = model.config().denoiser();
+        Shape one = new Shape(1, d.latentChannels(), d.latentHeight(), d.latentWidth());
+        int per = Math.toIntExact(one.size());
+        float[] all = new float[prompts.size() * per];
+        StudentSampler sampler = new StudentSampler(steps);
+        for (int from = 0; from < prompts.size(); from += SAMPLE_CHUNK) {
+            int to = Math.min(prompts.size(), from + SAMPLE_CHUNK);
+            try (NDManager sub = manager.newSubManager()) {
+                NDList noise = new NDList();
+                List<Random> generators = new ArrayList<>();
+                for (long seed : seeds.subList(from, to)) {
+                    Random rng = new Random(seed);
+                    noise.add(RectifiedFlow.gaussian(sub, one, rng));
+                    generators.add(rng);
+                }
+                NDArray[] text = PromptArrays.of(sub, tokenizer, prompts.subList(from, to));
+                float[] latents = sampler.sample(model, NDArrays.concat(noise, 0), text[0], text[1], generators).toFloatArray();
+                System.arraycopy(latents, 0, all, from * per, latents.length);
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

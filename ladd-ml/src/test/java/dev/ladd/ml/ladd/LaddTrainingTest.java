@@ -1,0 +1,182 @@
+package dev.ladd.ml.ladd;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.ladd.ml.checkpoint.Safetensors;
+import dev.ladd.ml.checkpoint.SafetensorsFile;
+import dev.ladd.ml.nn.Discriminator;
+import dev.ladd.ml.nn.FlowTransformer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class LaddTrainingTest {
+
+    NDManager manager;
+
+    @BeforeEach
+    void setUp() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void tearDown() {
+        manager.close();
+    }
+
+    @Test
+    void studentStepsChangeTheStudentAndLeaveTheFrozenTeacherBitIdentical() throws Exception {
+        LaddConfig config = TinyLadd.config();
+        FlowTransformer teacher = TinyLadd.model(manager);
+        FlowTransformer student = TinyLadd.copyOf(teacher, manager);
+        LaddTraining training = new LaddTraining(teacher, student, TinyLadd.heads(teacher, config, manager),
+                TinyLadd.TOKENIZER, config);
+        float[] teacherBefore = TinyLadd.weights(teacher);
+        float[] studentBefore = TinyLadd.weights(student);
+        for (int i = 0; i < 3; i++) {
+            LaddStepMetrics metrics = training.step(manager, TinyLadd.batch(6, i));
+            assertThat(metrics.studentGradNorm()).isPositive();
+            assertThat(metrics.headGradNorm()).isPositive();
+            assertThat(metrics.iteration()).isEqualTo(i + 1);
+        }
+        assertThat(TinyLadd.weights(teacher)).isEqualTo(teacherBefore);
+        assertThat(TinyLadd.weights(student)).isNotEqualTo(studentBefore);
+    }
+
+    @Test
+    void theHeadsReceiveGradientsOnlyInTheirOwnStepAndTheStudentOnlyInItsOwn() throws Exception {
+        LaddConfig config = TinyLadd.config();
+        FlowTransformer teacher = TinyLadd.model(manager);
+        FlowTransformer student = TinyLadd.copyOf(teacher, manager);
+        Discriminator heads = TinyLadd.heads(teacher, config, manager);
+        LaddTraining training = new LaddTraining(teacher, student, heads, TinyLadd.TOKENIZER, config);
+        try (NDManager sub = manager.newSubManager()) {
+            LaddTraining.Inputs in = training.inputs(sub, TinyLadd.batch(6, 1));
+            float[] headsBefore = TinyLadd.weights(heads);
+            float[] studentBefore = TinyLadd.weights(student);
+
+            LaddTraining.StudentUpdate update = training.studentStep(in, new Random(1));
+            assertThat(TinyLadd.weights(heads)).isEqualTo(headsBefore);
+            assertThat(gradientNorm(heads)).isZero();
+            assertThat(TinyLadd.weights(student)).isNotEqualTo(studentBefore);
+            assertThat(update.fake().hasGradient()).isFalse();
+
+            float[] studentAfter = TinyLadd.weights(student);
+            training.headStep(in, update.fake(), new Random(2));
+            assertThat(TinyLadd.weights(student)).isEqualTo(studentAfter);
+            assertThat(gradientNorm(student)).isZero();
+            assertThat(TinyLadd.weights(heads)).isNotEqualTo(headsBefore);
+        }
+    }
+
+    @Test
+    void aRunResumedFromItsStateContinuesExactlyAsAnUninterruptedOne() throws Exception {
+        // every switch on, so that the EMA and both optimizers' states are part of what must survive
+        LaddConfig config = new LaddConfig(List.of(1.0, 0.5), List.of(0.5, 0.5), 0.0, 1.0, List.of(1), 8, 1e-3f, 1e-3f,
+                0.5f, 0.99f, 6, 2, 0.1, 0.05, 0.9, 0.5, LaddConfig.SHARD_NOISE, 4);
+        LaddTraining uninterrupted = TinyLadd.training(manager, config);
+        for (int i = 0; i < 4; i++) {
+            uninterrupted.step(manager, TinyLadd.batch(6, i));
+        }
+
+        LaddTraining first = TinyLadd.training(manager, config);
+        first.step(manager, TinyLadd.batch(6, 0));
+        first.step(manager, TinyLadd.batch(6, 1));
+        byte[] saved = Safetensors.toBytes(first.captureState(Map.of("run", "r")));
+
+        LaddTraining resumed = TinyLadd.training(manager, config);
+        resumed.restoreState(Safetensors.read(saved));
+        assertThat(resumed.iteration()).isEqualTo(2);
+        resumed.step(manager, TinyLadd.batch(6, 2));
+        resumed.step(manager, TinyLadd.batch(6, 3));
+
+        SafetensorsFile a = uninterrupted.captureState(Map.of());
+        SafetensorsFile b = resumed.captureState(Map.of());
+        assertThat(b.tensors().keySet()).isEqualTo(a.tensors().keySet()).anyMatch(k -> k.startsWith("ema/"));
+        a.tensors().forEach((name, tensor) -> assertThat(b.tensor(name).values()).as(name).isEqualTo(tensor.values()));
+    }
+
+    @Test
+    void theOptionalLossesAddExactlyTheirWeightedTerms() throws Exception {
+        LaddConfig plain = TinyLadd.config();
+        LaddConfig withBoth = new LaddConfig(plain.studentTimesteps(), plain.studentTimestepWeights(), plain.renoiseMean(),
+                plain.renoiseStd(), plain.featureBlocks(), plain.headChannels(), plain.studentLearningRate(),
+                plain.headLearningRate(), plain.beta1(), plain.beta2(), plain.batchSize(), 1, 2.0, 0.01, 0, 3.0,
+                plain.studentNoise(), plain.seed());
+        LaddStepMetrics off = TinyLadd.training(manager, plain).step(manager, TinyLadd.batch(6, 5));
+        LaddStepMetrics on = TinyLadd.training(manager, withBoth).step(manager, TinyLadd.batch(6, 5));
+        // same weights and randomness: the student's loss differs by exactly 3 · MSE(x̂₀, x₀)
+        assertThat(on.distillation()).isEqualTo(off.distillation()).isPositive();
+        assertThat(on.studentLoss() - off.studentLoss()).isCloseTo(3.0 * off.distillation(), within(1e-4));
+        // the R1 penalty is non-negative and changes the heads' loss
+        assertThat(on.discriminatorLoss()).isGreaterThan(off.discriminatorLoss());
+    }
+
+    @Test
+    void withAnEmaThePublishedWeightsAreTheAverageNotTheTrainingWeights() throws Exception {
+        LaddConfig p = TinyLadd.config();
+        LaddConfig config = new LaddConfig(p.studentTimesteps(), p.studentTimestepWeights(), p.renoiseMean(),
+                p.renoiseStd(), p.featureBlocks(), p.headChannels(), 1e-2f, p.headLearningRate(), p.beta1(), p.beta2(),
+                p.batchSize(), 1, 0, 0.01, 0.75, 0, p.studentNoise(), p.seed());
+        FlowTransformer teacher = TinyLadd.model(manager);
+        FlowTransformer student = TinyLadd.copyOf(teacher, manager);
+        LaddTraining training = new LaddTraining(teacher, student, TinyLadd.heads(teacher, config, manager),
+                TinyLadd.TOKENIZER, config);
+        // the output projection: zero-initialized (adaLN-Zero), so it is the first to move
+        Parameter output = student.getParameters().stream().filter(p -> p.getKey().contains("final_out"))
+                .findFirst().orElseThrow().getValue();
+        String name = student.getParameters().stream().filter(p -> p.getValue() == output).findFirst().orElseThrow().getKey();
+        float[] w0 = output.getArray().toFloatArray();
+        training.step(manager, TinyLadd.batch(6, 0));
+        float[] w1 = output.getArray().toFloatArray();
+        assertThat(w1).isNotEqualTo(w0);
+        float[] average = training.publishedWeights().get(name).toFloatArray();
+        for (int i = 0; i < w0.length; i++) {
+            assertThat(average[i]).isCloseTo(0.75f * w0[i] + 0.25f * w1[i], within(1e-6f));
+        }
+        assertThat(average).isNotEqualTo(w1);
+    }
+
+    @Test
+    void headsThatReadOtherBlocksThanTheConfigAreRefused() throws Exception {
+        LaddConfig config = TinyLadd.config();
+        FlowTransformer teacher = TinyLadd.model(manager);
+        LaddConfig onlyFirst = new LaddConfig(config.studentTimesteps(), config.studentTimestepWeights(), 1, 1,
+                List.of(0), 8, 1e-5f, 1e-4f, 0.9f, 0.999f, 6, 1, 0, 0.01, 0, 0, LaddConfig.FRESH_NOISE, 0);
+        assertThatThrownBy(() -> new LaddTraining(teacher, TinyLadd.copyOf(teacher, manager),
+                TinyLadd.heads(teacher, config, manager), TinyLadd.TOKENIZER, onlyFirst))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blocks");
+        assertThatThrownBy(() -> LaddTraining.featureBlocks(new LaddConfig(config.studentTimesteps(),
+                config.studentTimestepWeights(), 1, 1, List.of(0, 5), 8, 1e-5f, 1e-4f, 0.9f, 0.999f, 6, 1, 0, 0.01, 0, 0,
+                LaddConfig.FRESH_NOISE, 0), teacher.config().denoiser()))
+                .hasMessageContaining("featureBlocks [0, 5] but the teacher has 2 blocks");
+    }
+
+    /** Σ g² over the block's parameters; a parameter that never received a gradient counts 0. */
+    private static double gradientNorm(ai.djl.nn.Block block) {
+        double sum = 0;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray w = p.getValue().getArray();
+            if (!w.hasGradient()) {
+                continue;
+            }
+            try {
+                NDArray g = w.getGradient();
+                sum += g.mul(g).sum().getFloat();
+            } catch (IllegalStateException neverReceivedOne) {
+                // PyTorch leaves .grad undefined until a backward pass reaches the tensor
+            }
+        }
+        return sum;
+    }
+}
