@@ -1,5 +1,6 @@
 package dev.ladd.trainer;
 
+import dev.ladd.trainer.cli.TrainerCommandLine;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -7,7 +8,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class TrainerServiceApplication {
+    /** Starts the service, or runs one offline command when the first argument names one (see {@link TrainerCommandLine}). */
     public static void main(String[] args) {
+        if (args.length > 0 && TrainerCommandLine.COMMANDS.contains(args[0])) {
+            System.exit(TrainerCommandLine.run(args));
+        }
         SpringApplication.run(TrainerServiceApplication.class, args);
     }
 }

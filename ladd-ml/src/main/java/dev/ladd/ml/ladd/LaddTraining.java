@@ -17,6 +17,7 @@ import dev.ladd.ml.diffusion.RectifiedFlow;
 import dev.ladd.ml.djl.Scalars;
 import dev.ladd.ml.nn.DenoiserConfig;
 import dev.ladd.ml.nn.Discriminator;
+import dev.ladd.ml.nn.DiscriminatorConfig;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.text.PromptArrays;
 import dev.ladd.ml.text.WordTokenizer;
@@ -47,6 +48,9 @@ import java.util.Random;
  * The teacher is frozen here and given to no optimizer; its weights never change.
  */
 public final class LaddTraining {
+
+    /** Width of the t̂ embedding the heads are conditioned on. */
+    static final int HEAD_TIME_WIDTH = 64;
 
     private final FlowTransformer teacher;
     private final FlowTransformer student;
@@ -89,6 +93,26 @@ public final class LaddTraining {
             cumulative[i] = running;
         }
         this.cumulativeTimestepWeights = cumulative;
+    }
+
+    /**
+     * A run's starting point: the student as a copy of the teacher's weights and freshly initialized heads
+     * (seeded from the config's seed) for the configured teacher blocks.
+     */
+    public static LaddTraining fromTeacher(FlowTransformer teacher, WordTokenizer tokenizer, LaddConfig config,
+                                           NDManager manager) throws CheckpointMismatchException {
+        FlowTransformer student = new FlowTransformer(teacher.config());
+        student.initialize(manager);
+        BlockWeights.load(student, BlockWeights.snapshot(teacher, DType.F32, Map.of()));
+        DenoiserConfig d = teacher.config().denoiser();
+        Discriminator heads = new Discriminator(new DiscriminatorConfig(featureBlocks(config, d), d.width(),
+                d.textWidth(), HEAD_TIME_WIDTH, config.headChannels()));
+        heads.initialize(manager, config.seed());
+        return new LaddTraining(teacher, student, heads, tokenizer, config);
+    }
+
+    public FlowTransformer student() {
+        return student;
     }
 
     /** The teacher blocks the heads read: the config's, or every block when it names none. */

@@ -1,0 +1,220 @@
+package dev.ladd.trainer.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.ladd.ml.checkpoint.BlockWeights;
+import dev.ladd.ml.checkpoint.CheckpointManifest;
+import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.checkpoint.DType;
+import dev.ladd.ml.data.FashionMnist;
+import dev.ladd.ml.data.ImageGrid;
+import dev.ladd.ml.data.LatentShard;
+import dev.ladd.ml.data.Prompts;
+import dev.ladd.ml.ladd.LaddBatch;
+import dev.ladd.ml.ladd.LaddConfig;
+import dev.ladd.ml.ladd.LaddStepMetrics;
+import dev.ladd.ml.ladd.LaddTraining;
+import dev.ladd.ml.ladd.Student;
+import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.platform.cli.CommandLineOptions;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * trainer-service's offline commands, run with the service's jar:
+ * <pre>
+ *   java -jar trainer-service.jar distill --teacher=models/default --out=DIR [--iterations=300]
+ *        [--samples=2048] [--sampler-steps=50] [--cfg=1.5] [--config='{"renoiseMean":0.0,…}'] [--grid-every=100]
+ * </pre>
+ * {@code distill} runs LADD in one process without the platform: it samples (or reuses, from DIR) synthetic
+ * teacher latents, trains the student, prints every iteration's losses and D(real) − D(fake), and writes
+ * sample grids (rows: the 10 classes; columns: 8 seeds) of the teacher at 4 Euler steps and at the full step
+ * count with CFG, and of the student at 1, 2 and 4 steps, for the same prompts and seeds; and the student.
+ * {@code --config} is JSON of {@link LaddConfig} fields that replace the paper's defaults.
+ */
+public final class TrainerCommandLine {
+
+    public static final Set<String> COMMANDS = Set.of("distill");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int GRID_SEEDS = 8;
+
+    private final PrintStream out;
+
+    TrainerCommandLine(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Runs a command; returns the process exit code (0 ok, 1 failed, 2 bad arguments). */
+    public static int run(String[] args) {
+        TrainerCommandLine cli = new TrainerCommandLine(System.out);
+        try {
+            CommandLineOptions options = CommandLineOptions.parse(args);
+            switch (args[0]) {
+                case "distill" -> cli.distill(options);
+                default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'; commands: " + COMMANDS);
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("failed: " + e);
+            return 1;
+        }
+    }
+
+    void distill(CommandLineOptions o) throws IOException {
+        Path teacherDir = Path.of(o.required("teacher"));
+        Path outDir = Path.of(o.required("out"));
+        long iterations = o.number("iterations", 300);
+        int samples = Math.toIntExact(o.number("samples", 2048));
+        int samplerSteps = Math.toIntExact(o.number("sampler-steps", 50));
+        double cfg = o.decimal("cfg", 1.5);
+        long gridEvery = o.number("grid-every", 100);
+        LaddConfig config = withOverrides(LaddConfig.paper(), o.text("config", "{}"));
+        Files.createDirectories(outDir);
+        Files.writeString(outDir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+
+        CheckpointManifest teacherManifest = CheckpointManifests.read(teacherDir.resolve("teacher.json"));
+        try (NDManager manager = NDManager.newBaseManager();
+             Teacher teacher = Teacher.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")), teacherManifest)) {
+            Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
+                    Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors")), manager);
+            LatentShard data = syntheticData(teacher, outDir, samples, samplerSteps, cfg);
+            Grids grids = new Grids(autoencoder, outDir);
+            grids.write("teacher-" + samplerSteps + "steps-cfg" + cfg, teacher.sample(grids.prompts, grids.seeds,
+                    samplerSteps, cfg, 1.0));
+            grids.write("teacher-4steps", teacher.sample(grids.prompts, grids.seeds, 4, 1.0, 1.0));
+
+            LaddTraining training = LaddTraining.fromTeacher(teacher.model(), teacher.tokenizer(), config, manager);
+            long started = System.nanoTime();
+            while (training.iteration() < iterations) {
+                LaddStepMetrics m = training.step(manager, batch(data, config, training.iteration()));
+                out.printf("iter %5d  L_G %.4f  L_D %.4f  D(real) %+.3f  D(fake) %+.3f  margin %+.3f  mse %.4f"
+                                + "  |g_s| %.3f  |g_h| %.3f  %.0f ms%n", m.iteration(), m.studentLoss(),
+                        m.discriminatorLoss(), m.dReal(), m.dFake(), m.realMinusFake(), m.distillation(),
+                        m.studentGradNorm(), m.headGradNorm(), m.millis());
+                if (m.iteration() % gridEvery == 0 || m.iteration() == iterations) {
+                    writeStudentGrids(training, teacher, grids, manager, m.iteration());
+                }
+            }
+            out.printf("%d iterations in %.1f s%n", iterations, (System.nanoTime() - started) / 1e9);
+            Student.Checkpoint checkpoint = Student.checkpoint(training.publishedWeights(), teacherManifest,
+                    teacherManifest.parent(), "distill", training.iteration(), Map.of());
+            Files.write(outDir.resolve("student.safetensors"), checkpoint.weights());
+            Files.write(outDir.resolve("student.json"), checkpoint.manifestJson());
+        }
+    }
+
+    private void writeStudentGrids(LaddTraining training, Teacher teacher, Grids grids, NDManager manager, long iteration)
+            throws IOException {
+        try (NDManager sub = manager.newSubManager()) {
+            var model = new dev.ladd.ml.nn.FlowTransformer(teacher.model().config());
+            model.initialize(sub);
+            Map<String, ai.djl.ndarray.NDArray> weights = training.publishedWeights();
+            List<dev.ladd.ml.checkpoint.SafetensorsTensor> tensors = new ArrayList<>();
+            weights.forEach((n, a) -> tensors.add(dev.ladd.ml.checkpoint.SafetensorsTensor.f32(n, a.getShape().getShape(),
+                    a.toFloatArray())));
+            BlockWeights.load(model, dev.ladd.ml.checkpoint.SafetensorsFile.of(tensors, Map.of()));
+            for (int steps : new int[]{1, 2, 4}) {
+                grids.write("student-" + steps + "steps-iter" + iteration,
+                        Student.sample(model, teacher.tokenizer(), grids.prompts, grids.seeds, steps, sub));
+            }
+        }
+    }
+
+    /** The run's synthetic data: read from DIR when an earlier run made the same, else sampled and saved there. */
+    private LatentShard syntheticData(Teacher teacher, Path dir, int samples, int steps, double cfg) throws IOException {
+        Path file = dir.resolve("synthetic-" + samples + "-" + steps + "steps-cfg" + cfg + ".safetensors");
+        if (Files.exists(file)) {
+            return LatentShard.fromSafetensors(Files.readAllBytes(file));
+        }
+        Prompts prompts = Prompts.fashionMnist();
+        Random rng = new Random(42);
+        List<String> texts = new ArrayList<>();
+        List<Long> seeds = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            texts.add(prompts.randomPrompt(i % prompts.numClasses(), rng));
+            seeds.add(1_000_000L + i);
+        }
+        long t0 = System.nanoTime();
+        LatentShard shard = teacher.syntheticShard("teacher", texts, seeds, steps, (float) cfg);
+        out.printf("sampled %d synthetic latents (%d steps, CFG %.2f) in %.1f s%n", samples, steps, cfg,
+                (System.nanoTime() - t0) / 1e9);
+        Files.write(file, shard.toSafetensors());
+        return shard;
+    }
+
+    /** Iteration i's batch: indices drawn from Random(seed, i), so a run is reproducible. */
+    static LaddBatch batch(LatentShard data, LaddConfig config, long iteration) {
+        Random rng = new Random(config.seed() * 7919L + iteration);
+        int per = Math.toIntExact(data.shape()[0] * data.shape()[1] * data.shape()[2]);
+        float[] latents = new float[config.batchSize() * per];
+        List<String> prompts = new ArrayList<>();
+        List<Long> seeds = new ArrayList<>();
+        for (int i = 0; i < config.batchSize(); i++) {
+            int k = rng.nextInt(data.count());
+            System.arraycopy(data.latents(), k * per, latents, i * per, per);
+            prompts.add(data.prompts().get(k));
+            seeds.add(data.seeds().get(k));
+        }
+        return new LaddBatch(latents, data.shape(), prompts, seeds);
+    }
+
+    static LaddConfig withOverrides(LaddConfig base, String json) {
+        Map<String, Object> fields = new LinkedHashMap<>(JSON.convertValue(base, Map.class));
+        try {
+            fields.putAll(JSON.readValue(json, Map.class));
+            return JSON.convertValue(fields, LaddConfig.class);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--config is not a valid LADD config: " + e.getMessage());
+        }
+    }
+
+    /** The 10 classes × 8 seeds grid every model is drawn on, decoded to PNG. */
+    private static final class Grids {
+        final List<String> prompts = new ArrayList<>();
+        final List<Long> seeds = new ArrayList<>();
+        final Autoencoder autoencoder;
+        final Path dir;
+        final int classes;
+
+        Grids(Autoencoder autoencoder, Path dir) {
+            this.autoencoder = autoencoder;
+            this.dir = dir;
+            Prompts all = Prompts.fashionMnist();
+            this.classes = all.numClasses();
+            for (int label = 0; label < classes; label++) {
+                for (int s = 0; s < GRID_SEEDS; s++) {
+                    prompts.add(all.prompt(label, 0));
+                    seeds.add((long) s);
+                }
+            }
+        }
+
+        void write(String name, float[] latents) throws IOException {
+            var c = autoencoder.config();
+            try (NDManager sub = NDManager.newBaseManager()) {
+                var z = sub.create(latents, new Shape(prompts.size(), c.latentChannels(), c.latentSize(), c.latentSize()));
+                float[] images = autoencoder.decode(new ParameterStore(sub, false), autoencoder.fromLatent(z), false)
+                        .toFloatArray();
+                int size = c.imageSize();
+                Files.write(dir.resolve(name + ".png"),
+                        ImageGrid.png(images, classes, GRID_SEEDS, size, size, (size - FashionMnist.HEIGHT) / 2));
+            }
+        }
+    }
+}
