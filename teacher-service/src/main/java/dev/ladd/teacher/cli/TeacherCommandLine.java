@@ -8,7 +8,6 @@ import dev.ladd.ml.data.ImageGrid;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.nn.AutoencoderConfig;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.teacher.ImagePipeline;
 import dev.ladd.ml.teacher.Teacher;
@@ -16,6 +15,7 @@ import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.ml.train.LatentDataset;
 import dev.ladd.ml.train.TeacherTraining;
+import dev.ladd.teacher.training.DefaultAutoencoderRecipe;
 import dev.ladd.teacher.training.DefaultTeacherRecipe;
 import dev.ladd.teacher.training.ProgressReporter;
 
@@ -98,18 +98,13 @@ public final class TeacherCommandLine {
                 ae = new AutoencoderTraining.Checkpoint(weights, manifest);
                 out.printf("autoencoder: reusing %s (weights %s)%n", from, manifest.weightsSha256());
             } else {
-                AutoencoderConfig aeConfig = AutoencoderConfig.fashionMnist();
-                autoencoder = new Autoencoder(new AutoencoderConfig(aeConfig.imageChannels(), aeConfig.imageSize(),
-                        aeConfig.latentChannels(), aeChannels, aeConfig.downsamplings()));
-                autoencoder.initialize(manager, seed);
+                autoencoder = DefaultAutoencoderRecipe.newAutoencoder(manager, aeChannels, seed);
                 AutoencoderTraining.State aeState = AutoencoderTraining.State.start(autoencoder,
                         AutoencoderTraining.Config.fashionMnist(aeSteps, seed));
                 AutoencoderTraining.train(aeState, train, new ProgressReporter("autoencoder", out));
-                autoencoder.setLatentNormalization(AutoencoderTraining.computeLatentNormalization(autoencoder, train.subset(10_000)));
-                double psnr = AutoencoderTraining.reconstructionPsnr(autoencoder, test);
-                out.printf("autoencoder: test PSNR %.2f dB, latent shift %.4f scale %.4f%n", psnr,
+                ae = DefaultAutoencoderRecipe.finish(autoencoder, train, test, aeSteps, Map.of());
+                out.printf("autoencoder: test PSNR %.2f dB, latent shift %.4f scale %.4f%n", ae.manifest().metrics().get("psnr_db"),
                         autoencoder.latentNormalization().shift(), autoencoder.latentNormalization().scale());
-                ae = AutoencoderTraining.saveCheckpoint(autoencoder, aeSteps, Map.of("psnr_db", psnr));
             }
             Files.write(outDir.resolve("autoencoder.safetensors"), ae.safetensors());
             CheckpointManifests.write(ae.manifest(), outDir.resolve("autoencoder.json"));

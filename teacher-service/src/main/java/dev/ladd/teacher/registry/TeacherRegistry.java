@@ -62,7 +62,7 @@ public class TeacherRegistry implements AutoCloseable {
         try {
             BlobId weightsBlob = blobs.put(weights);
             BlobId manifestBlob = blobs.put(manifestJson);
-            if (!teachers.insert(teacherId, description, weightsBlob, manifestBlob, source)) {
+            if (!teachers.insert(teacherId, description, weightsBlob, manifestBlob, manifest, source)) {
                 throw new IllegalArgumentException("a teacher with id '" + teacherId + "' is already registered");
             }
         } catch (IOException e) {
@@ -99,11 +99,16 @@ public class TeacherRegistry implements AutoCloseable {
         return new ImagePipeline(load(teacherId), autoencoder(teacherId));
     }
 
+    /** The blobs {weights, manifest} of the autoencoder registered with a teacher (its latent space). */
+    public BlobId[] autoencoderBlobs(String teacherId) {
+        return teachers.autoencoder(teacherId)
+                .orElseThrow(() -> new NotFoundException("teacher '" + teacherId + "' has no autoencoder to decode images with"));
+    }
+
     /** The autoencoder registered with a teacher (its latent space), verified and cached. */
     public Autoencoder autoencoder(String teacherId) {
         return autoencoders.computeIfAbsent(teacherId, id -> {
-            BlobId[] blobIds = teachers.autoencoder(id)
-                    .orElseThrow(() -> new NotFoundException("teacher '" + id + "' has no autoencoder to decode images with"));
+            BlobId[] blobIds = autoencoderBlobs(id);
             try {
                 Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(blobs.get(blobIds[1])),
                         blobs.get(blobIds[0]), aeManager);
@@ -115,10 +120,10 @@ public class TeacherRegistry implements AutoCloseable {
         });
     }
 
-    /** Registers a trained teacher in the latent space of {@code baseTeacher}: it shares that autoencoder. */
-    public void registerTrained(String teacherId, String description, Teacher.Checkpoint checkpoint, String baseTeacher) {
+    /** Registers a trained teacher with the autoencoder {weights, manifest} whose latent space it was trained in. */
+    public void registerTrained(String teacherId, String description, Teacher.Checkpoint checkpoint, BlobId[] autoencoder) {
         register(teacherId, description, checkpoint.manifestJson(), checkpoint.weights(), "trained");
-        teachers.autoencoder(baseTeacher).ifPresent(ae -> teachers.attachAutoencoder(teacherId, ae[0], ae[1]));
+        teachers.attachAutoencoder(teacherId, autoencoder[0], autoencoder[1]);
     }
 
     public boolean isRegistered(String teacherId) {

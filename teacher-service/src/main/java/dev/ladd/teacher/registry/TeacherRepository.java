@@ -1,6 +1,7 @@
 package dev.ladd.teacher.registry;
 
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.checkpoint.CheckpointManifest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -14,7 +15,9 @@ public class TeacherRepository {
 
     private static final RowMapper<RegisteredTeacher> TEACHER = (rs, i) -> new RegisteredTeacher(
             rs.getString("teacher_id"), rs.getString("description"), rs.getString("source"),
-            rs.getString("weights_sha256"), rs.getTimestamp("created_at").toInstant());
+            rs.getString("weights_sha256"), rs.getString("autoencoder_weights_sha256"),
+            JsonColumns.config(rs.getString("config")), JsonColumns.metrics(rs.getString("metrics")),
+            (Long) rs.getObject("step"), rs.getTimestamp("created_at").toInstant());
 
     private final JdbcTemplate jdbc;
 
@@ -27,13 +30,15 @@ public class TeacherRepository {
                 Boolean.class, teacherId));
     }
 
-    /** Registers a teacher; false if the id is taken. */
-    public boolean insert(String teacherId, String description, BlobId weights, BlobId manifest, String source) {
+    /** Registers a teacher with its manifest's architecture, metrics and step; false if the id is taken. */
+    public boolean insert(String teacherId, String description, BlobId weights, BlobId manifest, CheckpointManifest content,
+                          String source) {
         return jdbc.update("""
-                INSERT INTO teacher (teacher_id, description, weights_sha256, weights_size, manifest_sha256, manifest_size, source)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (teacher_id) DO NOTHING""",
+                INSERT INTO teacher (teacher_id, description, weights_sha256, weights_size, manifest_sha256, manifest_size,
+                                     config, metrics, step, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (teacher_id) DO NOTHING""",
                 teacherId, description, weights.sha256(), weights.sizeBytes(), manifest.sha256(), manifest.sizeBytes(),
-                source) == 1;
+                JsonColumns.write(content.architecture()), JsonColumns.write(content.metrics()), content.step(), source) == 1;
     }
 
     public void attachAutoencoder(String teacherId, BlobId weights, BlobId manifest) {

@@ -13,7 +13,8 @@ import java.util.Optional;
 public class TrainingJobRepository {
 
     private static final RowMapper<TrainingJob> JOB = (rs, i) -> new TrainingJob(
-            rs.getString("job_id"), rs.getString("teacher_id"), rs.getString("base_teacher"), rs.getString("state"),
+            rs.getString("job_id"), rs.getString("kind"), rs.getString("teacher_id"), rs.getString("base_teacher"),
+            rs.getString("autoencoder_id"), rs.getString("state"),
             rs.getLong("step"), rs.getLong("total_steps"), (Double) rs.getObject("loss"), (Long) rs.getObject("eta_seconds"),
             rs.getString("error"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
 
@@ -23,9 +24,13 @@ public class TrainingJobRepository {
         this.jdbc = jdbc;
     }
 
-    public void insert(String jobId, TrainingJobRequest request, String settingsJson) {
-        jdbc.update("INSERT INTO training_job (job_id, teacher_id, base_teacher, state, settings, total_steps) VALUES (?, ?, ?, 'queued', ?, ?)",
-                jobId, request.teacherId(), request.baseTeacher(), settingsJson, request.steps());
+    /** A queued job of {@code kind} (teacher | autoencoder); settingsJson is its request, read back on resume. */
+    public void insert(String jobId, String kind, String teacherId, String baseTeacher, String autoencoderId,
+                       String settingsJson, long totalSteps) {
+        jdbc.update("""
+                INSERT INTO training_job (job_id, kind, teacher_id, base_teacher, autoencoder_id, state, settings, total_steps)
+                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)""",
+                jobId, kind, teacherId, baseTeacher, autoencoderId, settingsJson, totalSteps);
     }
 
     public void progress(String jobId, long step, double loss, long etaSeconds) {
@@ -56,7 +61,7 @@ public class TrainingJobRepository {
                 (rs, i) -> new BlobId(rs.getString(1), rs.getLong(2)), jobId).stream().findFirst();
     }
 
-    public List<TrainingJob> list() {
-        return jdbc.query("SELECT * FROM training_job ORDER BY created_at DESC", JOB);
+    public List<TrainingJob> list(String kind) {
+        return jdbc.query("SELECT * FROM training_job WHERE kind = ? ORDER BY created_at DESC", JOB, kind);
     }
 }

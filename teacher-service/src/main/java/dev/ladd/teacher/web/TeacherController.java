@@ -3,6 +3,8 @@ package dev.ladd.teacher.web;
 import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.ImageGrid;
 import dev.ladd.ml.teacher.ImagePipeline;
+import dev.ladd.teacher.registry.AutoencoderRegistry;
+import dev.ladd.teacher.registry.RegisteredAutoencoder;
 import dev.ladd.teacher.registry.RegisteredTeacher;
 import dev.ladd.teacher.registry.TeacherRegistry;
 import dev.ladd.teacher.registry.TeacherRepository;
@@ -40,17 +42,27 @@ class TeacherController {
 
     private final TeacherRepository teachers;
     private final TeacherRegistry registry;
+    private final AutoencoderRegistry autoencoders;
     private final SyntheticDataService synthetic;
 
-    TeacherController(TeacherRepository teachers, TeacherRegistry registry, SyntheticDataService synthetic) {
+    TeacherController(TeacherRepository teachers, TeacherRegistry registry, AutoencoderRegistry autoencoders,
+                      SyntheticDataService synthetic) {
         this.teachers = teachers;
         this.registry = registry;
+        this.autoencoders = autoencoders;
         this.synthetic = synthetic;
     }
 
+    /** Every registered teacher with its architecture ("config"), manifest metrics and step. */
     @GetMapping("/teachers")
     List<RegisteredTeacher> teachers() {
         return teachers.list();
+    }
+
+    /** Every registered autoencoder (latent space) with its architecture and metrics (e.g. held-out PSNR). */
+    @GetMapping("/autoencoders")
+    List<RegisteredAutoencoder> autoencoders() {
+        return autoencoders.list();
     }
 
     /** A model folder on the service's filesystem, as written by {@code train-default}. */

@@ -26,8 +26,17 @@ import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import ai.djl.ndarray.NDManager;
+import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.nn.AutoencoderConfig;
+import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.teacher.registry.AutoencoderRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -185,16 +194,24 @@ abstract class TeacherEventsContract extends EventContract {
     }
 
     String jobState(String jobId) throws Exception {
+        return jobState("training-jobs", jobId);
+    }
+
+    String jobState(String collection, String jobId) throws Exception {
         String body = new String(http(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/api/v1/training-jobs/" + jobId))).body());
+                + "/api/v1/" + collection + "/" + jobId))).body());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"state\":\"([a-z]+)\"").matcher(body);
         return m.find() ? m.group(1) : body;
     }
 
     String startJob(String teacherId) throws Exception {
-        HttpResponse<byte[]> started = post("/api/v1/training-jobs", "{\"teacherId\":\"" + teacherId
+        return started(post("/api/v1/training-jobs", "{\"teacherId\":\"" + teacherId
                 + "\",\"baseTeacher\":\"known\",\"dataset\":\"tiny\",\"images\":32,\"steps\":40,"
-                + "\"batchSize\":4,\"learningRate\":0.001,\"seed\":3}");
+                + "\"batchSize\":4,\"learningRate\":0.001,\"seed\":3}"));
+    }
+
+    /** The id of the job a start request created. */
+    static String started(HttpResponse<byte[]> started) {
         assertThat(started.statusCode()).as(new String(started.body())).isEqualTo(202);
         String location = started.headers().firstValue("Location").orElseThrow();
         return location.substring(location.lastIndexOf('/') + 1);
@@ -225,5 +242,121 @@ abstract class TeacherEventsContract extends EventContract {
         assertThat(weightsOf("resumed-" + suffix)).isEqualTo(weightsOf("straight-" + suffix));
         assertThat(post("/api/v1/training-jobs", "{\"teacherId\":\"x\",\"baseTeacher\":\"known\",\"dataset\":\"imagenet\","
                 + "\"images\":1,\"steps\":0,\"batchSize\":4,\"learningRate\":0.001,\"seed\":3}").statusCode()).isEqualTo(400);
+    }
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The entry with {@code field} = {@code id} of a listing such as /api/v1/teachers. */
+    JsonNode listed(String listing, String field, String id) throws Exception {
+        JsonNode all = JSON.readTree(http(HttpRequest.newBuilder(URI.create("http://localhost:" + port + listing))).body());
+        for (JsonNode entry : all) {
+            if (entry.path(field).asString().equals(id)) {
+                return entry;
+            }
+        }
+        throw new AssertionError(id + " is not in " + listing + ": " + all);
+    }
+
+    String startAutoencoderJob(String autoencoderId) throws Exception {
+        return started(post("/api/v1/autoencoder-jobs", "{\"autoencoderId\":\"" + autoencoderId
+                + "\",\"dataset\":\"tiny\",\"images\":32,\"steps\":12,\"batchSize\":4,\"learningRate\":0.002,"
+                + "\"baseChannels\":4,\"seed\":5}"));
+    }
+
+    @Test
+    void anAutoencoderJobStoppedAndResumedRegistersTheSameAutoencoderAsAnUninterruptedOne() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String straight = startAutoencoderJob("ae-straight-" + suffix);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120))
+                .until(() -> jobState("autoencoder-jobs", straight).equals("completed"));
+
+        String interrupted = startAutoencoderJob("ae-resumed-" + suffix);
+        assertThat(post("/api/v1/autoencoder-jobs/" + interrupted + "/stop", "").statusCode()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120))
+                .until(() -> jobState("autoencoder-jobs", interrupted).equals("stopped"));
+        JsonNode stopped = JSON.readTree(http(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/v1/autoencoder-jobs/" + interrupted))).body());
+        assertThat(stopped.path("kind").asString()).isEqualTo("autoencoder");
+        assertThat(stopped.path("step").asLong()).isBetween(1L, 11L);
+        assertThat(http(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/training-jobs/" + interrupted)))
+                .statusCode()).as("an autoencoder job is not a teacher training job").isEqualTo(404);
+        assertThat(post("/api/v1/autoencoder-jobs/" + interrupted + "/resume", "").statusCode()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120))
+                .until(() -> jobState("autoencoder-jobs", interrupted).equals("completed"));
+
+        JsonNode a = listed("/api/v1/autoencoders", "autoencoderId", "ae-straight-" + suffix);
+        JsonNode b = listed("/api/v1/autoencoders", "autoencoderId", "ae-resumed-" + suffix);
+        assertThat(b.path("weightsSha256").asString()).matches("[0-9a-f]{64}").isEqualTo(a.path("weightsSha256").asString());
+        assertThat(b.path("source").asString()).isEqualTo("trained");
+        assertThat(b.path("step").asLong()).isEqualTo(12);
+        assertThat(b.path("config").path("baseChannels").asInt()).isEqualTo(4);
+        assertThat(b.path("metrics").path("psnr_db").isNumber()).as(b.toString()).isTrue();
+        assertThat(b.path("metrics")).isEqualTo(a.path("metrics"));
+        assertThat(b.path("metrics").path("final_loss").asDouble()).isPositive();
+        assertThat(post("/api/v1/autoencoder-jobs", "{\"autoencoderId\":\"ae-straight-" + suffix + "\",\"dataset\":\"tiny\","
+                + "\"images\":32,\"steps\":1,\"batchSize\":4,\"learningRate\":0.002,\"baseChannels\":4,\"seed\":5}")
+                .statusCode()).as("the id is taken").isEqualTo(400);
+        assertThat(post("/api/v1/autoencoder-jobs", "{\"autoencoderId\":\"x\",\"dataset\":\"tiny\",\"images\":32,"
+                + "\"steps\":1,\"batchSize\":4,\"learningRate\":0.002,\"baseChannels\":0,\"seed\":5}").statusCode())
+                .as("baseChannels 0").isEqualTo(400);
+    }
+
+    @Autowired
+    AutoencoderRegistry autoencoders;
+
+    @Test
+    void aTeacherJobInARegisteredAutoencodersLatentSpaceRegistersATeacherWithThatAutoencoder() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        AutoencoderTraining.Checkpoint checkpoint;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Autoencoder autoencoder = new Autoencoder(AutoencoderConfig.tiny());
+            autoencoder.initialize(manager, 11);
+            checkpoint = AutoencoderTraining.saveCheckpoint(autoencoder, 0, Map.of());
+        }
+        autoencoders.register("ae-" + suffix, checkpoint, "trained");
+
+        String job = started(post("/api/v1/training-jobs", "{\"teacherId\":\"in-ae-" + suffix + "\",\"autoencoderId\":\"ae-"
+                + suffix + "\",\"dataset\":\"tiny\",\"images\":16,\"steps\":3,\"batchSize\":4,\"learningRate\":0.001,\"seed\":3}"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> jobState(job).equals("completed"));
+
+        JsonNode teacher = listed("/api/v1/teachers", "teacherId", "in-ae-" + suffix);
+        assertThat(teacher.path("autoencoderWeightsSha256").asString()).isEqualTo(checkpoint.manifest().weightsSha256());
+        assertThat(teacher.path("source").asString()).isEqualTo("trained");
+        assertThat(teacher.path("step").asLong()).isEqualTo(3);
+        assertThat(teacher.path("config").path("denoiser").path("latentChannels").asInt()).isEqualTo(4);
+        assertThat(teacher.path("metrics").path("final_loss").asDouble()).isPositive();
+        assertThat(listed("/api/v1/training-jobs", "jobId", job).path("autoencoderId").asString()).isEqualTo("ae-" + suffix);
+    }
+
+    @Test
+    void aTeacherJobNeedsExactlyOneKnownLatentSpace() throws Exception {
+        String rest = "\"dataset\":\"tiny\",\"images\":16,\"steps\":3,\"batchSize\":4,\"learningRate\":0.001,\"seed\":3}";
+        HttpResponse<byte[]> both = post("/api/v1/training-jobs", "{\"teacherId\":\"t-both\",\"baseTeacher\":\"known\","
+                + "\"autoencoderId\":\"some-ae\"," + rest);
+        HttpResponse<byte[]> neither = post("/api/v1/training-jobs", "{\"teacherId\":\"t-neither\"," + rest);
+        for (HttpResponse<byte[]> response : List.of(both, neither)) {
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/problem+json");
+            assertThat(JSON.readTree(response.body()).path("detail").asString())
+                    .contains("exactly one of baseTeacher", "autoencoderId");
+        }
+        assertThat(JSON.readTree(both.body()).path("detail").asString()).endsWith("not both");
+        assertThat(JSON.readTree(neither.body()).path("detail").asString()).endsWith("not neither");
+
+        HttpResponse<byte[]> unknown = post("/api/v1/training-jobs", "{\"teacherId\":\"t-unknown\","
+                + "\"autoencoderId\":\"no-such-autoencoder\"," + rest);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).path("detail").asString()).contains("no autoencoder with id 'no-such-autoencoder'");
+    }
+
+    @Test
+    void listedTeachersCarryTheirManifestsConfigMetricsAndStep() throws Exception {
+        JsonNode known = listed("/api/v1/teachers", "teacherId", "known");
+        assertThat(known.path("config").isObject()).as(known.toString()).isTrue();
+        assertThat(known.path("config").path("denoiser").path("latentHeight").asInt()).isEqualTo(8);
+        assertThat(known.path("config").path("text").isObject()).isTrue();
+        assertThat(known.path("metrics").isObject()).as("an object even when empty").isTrue();
+        assertThat(known.path("step").asLong()).isZero();
+        assertThat(known.path("autoencoderWeightsSha256").asString()).matches("[0-9a-f]{64}");
     }
 }
