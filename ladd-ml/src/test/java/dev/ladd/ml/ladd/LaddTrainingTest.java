@@ -133,9 +133,9 @@ class LaddTrainingTest {
         LaddTraining training = new LaddTraining(teacher, student, TinyLadd.heads(teacher, config, manager),
                 TinyLadd.TOKENIZER, config);
         // the output projection: zero-initialized (adaLN-Zero), so it is the first to move
-        Parameter output = student.getParameters().stream().filter(p -> p.getKey().contains("final_out"))
+        Parameter output = student.getParameters().stream().filter(e -> e.getKey().contains("final_out"))
                 .findFirst().orElseThrow().getValue();
-        String name = student.getParameters().stream().filter(p -> p.getValue() == output).findFirst().orElseThrow().getKey();
+        String name = student.getParameters().stream().filter(e -> e.getValue() == output).findFirst().orElseThrow().getKey();
         float[] w0 = output.getArray().toFloatArray();
         training.step(manager, TinyLadd.batch(6, 0));
         float[] w1 = output.getArray().toFloatArray();
