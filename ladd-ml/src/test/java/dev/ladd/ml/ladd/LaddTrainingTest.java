@@ -79,11 +79,20 @@ class LaddTrainingTest {
         }
     }
 
-    @Test
-    void aRunResumedFromItsStateContinuesExactlyAsAnUninterruptedOne() throws Exception {
-        // every switch on, so that the EMA and both optimizers' states are part of what must survive
-        LaddConfig config = new LaddConfig(List.of(1.0, 0.5), List.of(0.5, 0.5), 0.0, 1.0, List.of(1), 8, 1e-3f, 1e-3f,
-                0.5f, 0.99f, 6, 2, 0.1, 0.05, 0.9, 0.5, LaddConfig.SHARD_NOISE, 4);
+    static java.util.stream.Stream<LaddConfig> resumableConfigs() {
+        LaddConfig p = LaddConfig.paper();
+        return java.util.stream.Stream.of(
+                // every switch on, so that the EMA and both optimizers' states are part of what must survive
+                new LaddConfig(List.of(1.0, 0.5), List.of(0.5, 0.5), 0.0, 1.0, List.of(1), 8, 1e-3f, 1e-3f,
+                        0.5f, 0.99f, 6, 2, 0.1, 0.05, 0.9, 0.5, LaddConfig.SHARD_NOISE, 4),
+                // the paper's timesteps and fresh noise, heads on every block
+                new LaddConfig(p.studentTimesteps(), p.studentTimestepWeights(), 1, 1, List.of(), 8, 1e-3f, 1e-3f,
+                        p.beta1(), p.beta2(), 6, 1, 0.1, 0.01, 0.9, 0.5, LaddConfig.FRESH_NOISE, 5));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("resumableConfigs")
+    void aRunResumedFromItsStateContinuesExactlyAsAnUninterruptedOne(LaddConfig config) throws Exception {
         LaddTraining uninterrupted = TinyLadd.training(manager, config);
         for (int i = 0; i < 4; i++) {
             uninterrupted.step(manager, TinyLadd.batch(6, i));

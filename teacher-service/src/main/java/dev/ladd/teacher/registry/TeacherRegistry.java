@@ -130,11 +130,16 @@ public class TeacherRegistry implements AutoCloseable {
         return teachers.exists(teacherId);
     }
 
+    /** The blobs {weights, manifest} of a teacher's checkpoint. */
+    public BlobId[] checkpointBlobs(String teacherId) {
+        return teachers.checkpoint(teacherId)
+                .orElseThrow(() -> new NotFoundException("no teacher '" + teacherId + "' with a checkpoint"));
+    }
+
     /** The loaded teacher, verified against its blobs' checksums on first use. */
     public Teacher load(String teacherId) {
         return loaded.computeIfAbsent(teacherId, id -> {
-            BlobId[] checkpoint = teachers.checkpoint(id)
-                    .orElseThrow(() -> new NotFoundException("no teacher '" + id + "' with a checkpoint"));
+            BlobId[] checkpoint = checkpointBlobs(id);
             try {
                 return Teacher.load(blobs.get(checkpoint[0]),
                         CheckpointManifests.read(blobs.get(checkpoint[1])));

@@ -92,6 +92,7 @@ class SyntheticDataGenerator implements SmartLifecycle {
             fail(job, "generation failed: " + e.getMessage());
             return true;
         }
+        BlobId[] teacher = teachers.checkpointBlobs(job.teacherId());
         requests.insertShard(job.requestId(), index, blob, prompts.size());
         outbox.publish(Topics.SYNTHETIC_SHARDS, job.runId(), job.runId(), EventEnvelope.newBuilder()
                 .setSyntheticShardProduced(SyntheticShardProduced.newBuilder()
@@ -99,13 +100,19 @@ class SyntheticDataGenerator implements SmartLifecycle {
                         .setShardIndex(index).setShardCount(job.shardCount())
                         .setShard(BlobRef.newBuilder().setSha256(blob.sha256()).setSizeBytes(blob.sizeBytes())
                                 .setMediaType("application/vnd.ladd.latent-shard+safetensors"))
-                        .setCount(prompts.size()).addAllPrompts(prompts).addAllSeeds(seeds)));
+                        .setCount(prompts.size()).addAllPrompts(prompts).addAllSeeds(seeds)
+                        .setTeacherWeights(blobRef(teacher[0], "application/safetensors"))
+                        .setTeacherManifest(blobRef(teacher[1], "application/json"))));
         if (index + 1 == job.shardCount()) {
             requests.updateState(job.requestId(), "produced", null);
         }
         log.info("request {}: shard {}/{} produced ({} samples, blob {})", job.requestId(), index + 1,
                 job.shardCount(), prompts.size(), blob.sha256());
         return true;
+    }
+
+    private static BlobRef blobRef(BlobId id, String mediaType) {
+        return BlobRef.newBuilder().setSha256(id.sha256()).setSizeBytes(id.sizeBytes()).setMediaType(mediaType).build();
     }
 
     private String promptFor(GenerationJob job, int sample) {

@@ -2,7 +2,14 @@ package dev.ladd.trainer.run;
 
 import java.time.Instant;
 
-/** A distillation run as the trainer owns it. */
+/**
+ * A distillation run as the trainer owns it.
+ *
+ * @param iterations     LADD iterations it trains for
+ * @param iteration      the last iteration done (its metrics are stored)
+ * @param shardsReceived synthetic shards recorded for it
+ */
 public record Run(String runId, String teacherId, RunState state, String requestedBy, String failureReason,
-                  int shardsReceived, Instant createdAt, Instant updatedAt) {
+                  int shardsReceived, int iterations, int iteration, int checkpointInterval, boolean cancelRequested,
+                  Instant createdAt, Instant updatedAt) {
 }

@@ -2,6 +2,7 @@ package dev.ladd.trainer.run;
 
 import dev.ladd.events.v1.DistillationConfig;
 import dev.ladd.events.v1.SyntheticShardProduced;
+import dev.ladd.ml.blob.BlobId;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -15,13 +16,20 @@ public class RunRepository {
 
     private static final String SELECT_RUN = """
             SELECT r.run_id, r.teacher_id, r.state, r.requested_by, r.failure_reason, r.created_at, r.updated_at,
+                   r.iterations, r.iteration, r.checkpoint_interval, r.cancel_requested,
                    (SELECT count(*) FROM synthetic_shard s WHERE s.run_id = r.run_id) AS shards
             FROM run r""";
 
     private static final RowMapper<Run> RUN = (rs, i) -> new Run(
             rs.getString("run_id"), rs.getString("teacher_id"), RunState.fromLabel(rs.getString("state")),
             rs.getString("requested_by"), rs.getString("failure_reason"), rs.getInt("shards"),
+            rs.getInt("iterations"), rs.getInt("iteration"), rs.getInt("checkpoint_interval"),
+            rs.getBoolean("cancel_requested"),
             rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+
+    /** A recorded shard, in the order the run reads them. */
+    public record Shard(int requestIndex, int shardIndex, int shardCount, BlobId blob, int count) {
+    }
 
     private final JdbcTemplate jdbc;
 
@@ -30,11 +38,13 @@ public class RunRepository {
     }
 
     /** Inserts a new run; false if a run with that id already exists. */
-    public boolean insert(String runId, String teacherId, DistillationConfig config, String requestedBy) {
+    public boolean insert(String runId, String teacherId, DistillationConfig config, String requestedBy, String laddConfig,
+                          int iterations, int checkpointInterval) {
         return jdbc.update("""
-                INSERT INTO run (run_id, teacher_id, state, config, requested_by) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (run_id) DO NOTHING""",
-                runId, teacherId, RunState.REQUESTED.label(), config.toByteArray(), requestedBy) == 1;
+                INSERT INTO run (run_id, teacher_id, state, config, requested_by, ladd_config, iterations, checkpoint_interval)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING""",
+                runId, teacherId, RunState.REQUESTED.label(), config.toByteArray(), requestedBy, laddConfig, iterations,
+                checkpointInterval) == 1;
     }
 
     public void updateState(String runId, RunState state, String failureReason) {
@@ -50,12 +60,74 @@ public class RunRepository {
         return jdbc.query(SELECT_RUN + " ORDER BY r.created_at DESC LIMIT ?", RUN, limit);
     }
 
+    /** Runs a trainer can work on: not finished, not being cancelled, and with data (hence a known teacher). */
+    public List<String> runnable() {
+        return jdbc.queryForList("""
+                SELECT run_id FROM run
+                WHERE state IN ('waiting-for-data', 'training') AND NOT cancel_requested
+                  AND teacher_weights_sha256 IS NOT NULL
+                ORDER BY created_at""", String.class);
+    }
+
+    public String laddConfig(String runId) {
+        return jdbc.queryForObject("SELECT ladd_config FROM run WHERE run_id = ?", String.class, runId);
+    }
+
+    /** {weights, manifest} of the teacher the run distills. */
+    public BlobId[] teacherBlobs(String runId) {
+        return jdbc.queryForObject("""
+                SELECT teacher_weights_sha256, teacher_weights_size, teacher_manifest_sha256, teacher_manifest_size
+                FROM run WHERE run_id = ?""", (rs, i) -> new BlobId[]{
+                new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))}, runId);
+    }
+
+    /** Records the teacher checkpoint named by the run's first shard. */
+    public void setTeacherIfUnknown(String runId, BlobId weights, BlobId manifest) {
+        jdbc.update("""
+                UPDATE run SET teacher_weights_sha256 = ?, teacher_weights_size = ?, teacher_manifest_sha256 = ?,
+                               teacher_manifest_size = ?
+                WHERE run_id = ? AND teacher_weights_sha256 IS NULL""",
+                weights.sha256(), weights.sizeBytes(), manifest.sha256(), manifest.sizeBytes(), runId);
+    }
+
     /** Records a shard the teacher produced; false if it was already recorded. */
-    public boolean insertShard(SyntheticShardProduced shard) {
+    public boolean insertShard(SyntheticShardProduced shard, int requestIndex) {
         return jdbc.update("""
-                INSERT INTO synthetic_shard (run_id, request_id, shard_index, shard_count, sha256, size_bytes, sample_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-                shard.getRunId(), shard.getRequestId(), shard.getShardIndex(), shard.getShardCount(),
+                INSERT INTO synthetic_shard (run_id, request_id, request_index, shard_index, shard_count, sha256,
+                                             size_bytes, sample_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                shard.getRunId(), shard.getRequestId(), requestIndex, shard.getShardIndex(), shard.getShardCount(),
                 shard.getShard().getSha256(), shard.getShard().getSizeBytes(), shard.getCount()) == 1;
+    }
+
+    public List<Shard> shards(String runId) {
+        return jdbc.query("""
+                SELECT request_index, shard_index, shard_count, sha256, size_bytes, sample_count FROM synthetic_shard
+                WHERE run_id = ? ORDER BY request_index, shard_index""", (rs, i) -> new Shard(rs.getInt(1), rs.getInt(2),
+                rs.getInt(3), new BlobId(rs.getString(4), rs.getLong(5)), rs.getInt(6)), runId);
+    }
+
+    public int dataRequests(String runId) {
+        return jdbc.queryForObject("SELECT data_requests FROM run WHERE run_id = ?", Integer.class, runId);
+    }
+
+    /** Moves the count of published data requests from {@code from} to {@code from + 1}; false if another did. */
+    public boolean advanceDataRequests(String runId, int from) {
+        return jdbc.update("UPDATE run SET data_requests = ? WHERE run_id = ? AND data_requests = ?",
+                from + 1, runId, from) == 1;
+    }
+
+    public void progress(String runId, int iteration) {
+        jdbc.update("UPDATE run SET iteration = ?, updated_at = now() WHERE run_id = ?", iteration, runId);
+    }
+
+    /** Marks a running run for cancellation; false if it is not running or already marked. */
+    public boolean requestCancel(String runId) {
+        return jdbc.update("UPDATE run SET cancel_requested = true, updated_at = now() WHERE run_id = ? AND NOT cancel_requested",
+                runId) == 1;
+    }
+
+    public boolean cancelRequested(String runId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT cancel_requested FROM run WHERE run_id = ?", Boolean.class, runId));
     }
 }

@@ -1,6 +1,7 @@
 package dev.ladd.trainer.run;
 
 import dev.ladd.events.Topics;
+import dev.ladd.events.v1.DistillationConfig;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.RunFinished;
 import dev.ladd.events.v1.RunOutcome;
@@ -8,23 +9,32 @@ import dev.ladd.events.v1.RunRequested;
 import dev.ladd.events.v1.SyntheticDataRejected;
 import dev.ladd.events.v1.SyntheticDataRequested;
 import dev.ladd.events.v1.SyntheticShardProduced;
+import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.ladd.LaddConfig;
 import dev.ladd.platform.events.Outbox;
 import dev.ladd.platform.web.NotFoundException;
 import dev.ladd.trainer.TrainerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The trainer's application logic for runs. Event handlers run inside the idempotent consumer's
- * transaction: state changes and the events they publish commit together.
+ * transaction: state changes and the events they publish commit together. The LADD iterations
+ * themselves run in {@link dev.ladd.trainer.training.RunExecutor}.
  */
 @Service
 public class RunService {
 
     private static final Logger log = LoggerFactory.getLogger(RunService.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final int DEFAULT_ITERATIONS = 1000;
+    static final int DEFAULT_CHECKPOINT_INTERVAL = 100;
 
     private final RunRepository runs;
     private final Outbox outbox;
@@ -46,28 +56,78 @@ public class RunService {
         }
     }
 
+    /** Starts a run from the trainer's own API: publishes the same RunRequested the gateway would. */
+    @Transactional
+    public String start(String teacherId, DistillationConfig config, String requestedBy) {
+        String runId = "run-" + UUID.randomUUID();
+        outbox.publish(Topics.RUN_REQUESTED, runId, runId, EventEnvelope.newBuilder().setRunRequested(
+                RunRequested.newBuilder().setRunId(runId).setTeacherId(teacherId).setConfig(config)
+                        .setRequestedBy(requestedBy)));
+        return runId;
+    }
+
     private void onRunRequested(RunRequested request) {
         if (request.getRunId().isBlank() || request.getTeacherId().isBlank()) {
             throw new IllegalArgumentException("RunRequested needs a run_id and a teacher_id, got run_id='"
                     + request.getRunId() + "' teacher_id='" + request.getTeacherId() + "'");
         }
-        if (!runs.insert(request.getRunId(), request.getTeacherId(), request.getConfig(), request.getRequestedBy())) {
+        DistillationConfig config = request.getConfig();
+        int iterations = config.getIterations() == 0 ? DEFAULT_ITERATIONS : config.getIterations();
+        int interval = config.getCheckpointInterval() == 0 ? Math.min(DEFAULT_CHECKPOINT_INTERVAL, iterations)
+                : config.getCheckpointInterval();
+        LaddConfig ladd;
+        String invalid = null;
+        try {
+            ladd = DistillationConfigs.toLaddConfig(config);
+            if (iterations < 0 || interval < 0) {
+                invalid = "iterations and checkpoint_interval must not be negative";
+            } else if (!config.getDevice().isEmpty() && !config.getDevice().equals("cpu")) {
+                invalid = "device '" + config.getDevice() + "' is not available on this trainer (it has: cpu)";
+            }
+        } catch (IllegalArgumentException e) {
+            ladd = null;
+            invalid = e.getMessage();
+        }
+        if (!runs.insert(request.getRunId(), request.getTeacherId(), config, request.getRequestedBy(),
+                ladd == null ? null : JSON.writeValueAsString(ladd), iterations, interval)) {
             log.warn("run {} already exists; ignoring a second RunRequested for it", request.getRunId());
             return;
         }
+        if (invalid != null) {
+            fail(request.getRunId(), invalid);
+            return;
+        }
+        runs.updateState(request.getRunId(), RunState.WAITING_FOR_DATA, null);
+        requestData(request.getRunId(), request.getTeacherId(), ladd.seed(), 0);
+        log.info("run {} created for teacher {} ({} iterations); synthetic data requested", request.getRunId(),
+                request.getTeacherId(), iterations);
+    }
+
+    /**
+     * Publishes the run's data request {@code index} unless it was published already (call in a transaction).
+     *
+     * @return whether it published
+     */
+    public boolean requestData(String runId, String teacherId, long seed, int index) {
+        if (!runs.advanceDataRequests(runId, index)) {
+            return false;
+        }
         TrainerProperties.SyntheticData data = properties.syntheticData();
-        outbox.publish(Topics.SYNTHETIC_DATA_REQUESTED, request.getRunId(), request.getRunId(),
+        outbox.publish(Topics.SYNTHETIC_DATA_REQUESTED, runId, runId,
                 EventEnvelope.newBuilder().setSyntheticDataRequested(SyntheticDataRequested.newBuilder()
-                        .setRunId(request.getRunId())
-                        .setRequestId(request.getRunId() + "/data-0")
-                        .setTeacherId(request.getTeacherId())
+                        .setRunId(runId)
+                        .setRequestId(requestId(runId, index))
+                        .setTeacherId(teacherId)
                         .setNumSamples(data.samplesPerRequest())
                         .setSamplerSteps(data.samplerSteps())
                         .setCfgScale(data.cfgScale())
-                        .setSeed(request.getConfig().getSeed())
+                        .setSeed(seed + 1_000_003L * index)
                         .setShardSize(data.shardSize())));
-        runs.updateState(request.getRunId(), RunState.WAITING_FOR_DATA, null);
-        log.info("run {} created for teacher {}; synthetic data requested", request.getRunId(), request.getTeacherId());
+        return true;
+    }
+
+    static String requestId(String runId, int index) {
+        return runId + "/data-" + index;
     }
 
     private void onShardProduced(SyntheticShardProduced shard) {
@@ -75,10 +135,26 @@ public class RunService {
             log.warn("shard {}#{} is for unknown run {}; ignoring it", shard.getRequestId(), shard.getShardIndex(), shard.getRunId());
             return;
         }
-        if (runs.insertShard(shard)) {
-            log.info("run {}: shard {}/{} recorded ({} samples, blob {})", shard.getRunId(), shard.getShardIndex() + 1,
-                    shard.getShardCount(), shard.getCount(), shard.getShard().getSha256());
+        String prefix = shard.getRunId() + "/data-";
+        int requestIndex;
+        try {
+            requestIndex = Integer.parseInt(shard.getRequestId().substring(prefix.length()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("shard request id '" + shard.getRequestId() + "' is not one of run "
+                    + shard.getRunId() + "'s requests (" + prefix + "N)");
         }
+        if (shard.hasTeacherWeights() && shard.hasTeacherManifest()) {
+            runs.setTeacherIfUnknown(shard.getRunId(), blob(shard.getTeacherWeights()), blob(shard.getTeacherManifest()));
+        }
+        if (runs.insertShard(shard, requestIndex)) {
+            log.info("run {}: shard {}/{} of request {} recorded ({} samples, blob {})", shard.getRunId(),
+                    shard.getShardIndex() + 1, shard.getShardCount(), requestIndex, shard.getCount(),
+                    shard.getShard().getSha256());
+        }
+    }
+
+    private static BlobId blob(dev.ladd.events.v1.BlobRef ref) {
+        return new BlobId(ref.getSha256(), ref.getSizeBytes());
     }
 
     private void onDataRejected(SyntheticDataRejected rejected) {
@@ -86,12 +162,43 @@ public class RunService {
         if (run == null || run.state().isFinal()) {
             return;
         }
-        String reason = "teacher-service rejected the synthetic data request: " + rejected.getReason();
-        runs.updateState(run.runId(), RunState.FAILED, reason);
-        outbox.publish(Topics.RUN_LIFECYCLE, run.runId(), run.runId(), EventEnvelope.newBuilder()
-                .setRunFinished(RunFinished.newBuilder().setRunId(run.runId())
-                        .setOutcome(RunOutcome.RUN_OUTCOME_FAILED).setReason(reason)));
-        log.warn("run {} failed: {}", run.runId(), reason);
+        fail(run.runId(), "teacher-service rejected the synthetic data request: " + rejected.getReason());
+    }
+
+    /** Marks the run failed and announces it (call in a transaction). */
+    public void fail(String runId, String reason) {
+        finish(runId, RunState.FAILED, RunOutcome.RUN_OUTCOME_FAILED, reason);
+        log.warn("run {} failed: {}", runId, reason);
+    }
+
+    /** Marks the run finished in {@code state} and publishes RunFinished (call in a transaction). */
+    public void finish(String runId, RunState state, RunOutcome outcome, String reason) {
+        Run run = get(runId);
+        runs.updateState(runId, state, state == RunState.COMPLETED ? null : reason);
+        RunFinished.Builder finished = RunFinished.newBuilder().setRunId(runId).setOutcome(outcome)
+                .setStepsCompleted(run.iteration());
+        if (reason != null) {
+            finished.setReason(reason);
+        }
+        outbox.publish(Topics.RUN_LIFECYCLE, runId, runId, EventEnvelope.newBuilder().setRunFinished(finished));
+    }
+
+    /**
+     * Cancels a run: one waiting for data ends at once; a training one stops after its current iteration
+     * (the executor sees the mark). A finished run cannot be cancelled.
+     */
+    @Transactional
+    public Run cancel(String runId) {
+        Run run = get(runId);
+        if (run.state().isFinal()) {
+            throw new IllegalArgumentException("run " + runId + " is " + run.state().label() + "; only an unfinished run can be cancelled");
+        }
+        if (run.state() == RunState.TRAINING) {
+            runs.requestCancel(runId);
+        } else {
+            finish(runId, RunState.CANCELLED, RunOutcome.RUN_OUTCOME_CANCELLED, "cancelled through the API");
+        }
+        return get(runId);
     }
 
     public Run get(String runId) {

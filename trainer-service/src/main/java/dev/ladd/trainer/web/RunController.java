@@ -1,26 +1,62 @@
 package dev.ladd.trainer.web;
 
+import dev.ladd.events.v1.DistillationConfig;
+import dev.ladd.ml.ladd.LaddStepMetrics;
+import dev.ladd.trainer.run.CheckpointRepository;
 import dev.ladd.trainer.run.Run;
+import dev.ladd.trainer.run.RunMetricsRepository;
 import dev.ladd.trainer.run.RunService;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
-/** Read access to runs; runs are started through gateway-service, which publishes RunRequested. */
+/**
+ * Runs: start (publishes RunRequested, as gateway-service does), cancel, list, detail with checkpoints and
+ * per-iteration metrics.
+ */
 @RestController
 @RequestMapping("/api/v1/runs")
+@Validated
 class RunController {
 
     private final RunService runs;
+    private final RunMetricsRepository metrics;
+    private final CheckpointRepository checkpoints;
 
-    RunController(RunService runs) {
+    RunController(RunService runs, RunMetricsRepository metrics, CheckpointRepository checkpoints) {
         this.runs = runs;
+        this.metrics = metrics;
+        this.checkpoints = checkpoints;
+    }
+
+    @PostMapping
+    ResponseEntity<Map<String, String>> start(@Valid @RequestBody StartRunBody body) {
+        DistillationConfig.Builder config = DistillationConfig.newBuilder().setSeed(body.seed() == null ? 0 : body.seed());
+        if (body.iterations() != null) config.setIterations(body.iterations());
+        if (body.checkpointInterval() != null) config.setCheckpointInterval(body.checkpointInterval());
+        if (body.batchSize() != null) config.setBatchSize(body.batchSize());
+        if (body.studentLr() != null) config.setStudentLr(body.studentLr());
+        if (body.headsLr() != null) config.setHeadsLr(body.headsLr());
+        String runId = runs.start(body.teacherId(), config.build(), "trainer-api");
+        return ResponseEntity.accepted().location(URI.create("/api/v1/runs/" + runId)).body(Map.of("runId", runId));
+    }
+
+    @PostMapping("/{runId}/cancel")
+    Run cancel(@PathVariable String runId) {
+        return runs.cancel(runId);
     }
 
     @GetMapping
@@ -28,8 +64,20 @@ class RunController {
         return runs.list(limit);
     }
 
+    /** A run with its published checkpoints. */
+    record RunDetail(Run run, List<CheckpointRepository.Checkpoint> checkpoints) {
+    }
+
     @GetMapping("/{runId}")
-    Run get(@PathVariable String runId) {
-        return runs.get(runId);
+    RunDetail get(@PathVariable String runId) {
+        return new RunDetail(runs.get(runId), checkpoints.list(runId));
+    }
+
+    /** Per-iteration metrics after {@code after}, oldest first (a client polls with the last iteration it has). */
+    @GetMapping("/{runId}/metrics")
+    List<LaddStepMetrics> metrics(@PathVariable String runId, @RequestParam(defaultValue = "0") @Min(0) int after,
+                                  @RequestParam(defaultValue = "1000") @Min(1) @Max(10_000) int limit) {
+        runs.get(runId);
+        return metrics.list(runId, after, limit);
     }
 }

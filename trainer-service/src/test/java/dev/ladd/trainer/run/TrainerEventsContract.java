@@ -61,7 +61,7 @@ abstract class TrainerEventsContract extends EventContract {
                             .filter(e -> e.getCorrelationId().equals(runId)).toList();
                     assertThat(requests).hasSize(1);
                     assertThat(requests.get(0).getSyntheticDataRequested().getTeacherId()).isEqualTo("teacher-1");
-                    assertThat(requests.get(0).getSyntheticDataRequested().getSeed()).isEqualTo(7);
+                    assertThat(requests.get(0).getSyntheticDataRequested().getSeed()).isEqualTo(7);  // request 0: the run's seed
                     assertThat(requests.get(0).getProducer()).isEqualTo("trainer-service");
                 });
     }

@@ -1,0 +1,48 @@
+package dev.ladd.trainer.run;
+
+import dev.ladd.events.v1.DistillationConfig;
+import dev.ladd.ml.ladd.LaddConfig;
+
+import java.util.List;
+
+/**
+ * A run's {@link DistillationConfig} (the event's form, where 0 or empty means "not given") as the
+ * {@link LaddConfig} it trains with: every field not given takes the paper's default.
+ */
+public final class DistillationConfigs {
+
+    private DistillationConfigs() {
+    }
+
+    /** @throws IllegalArgumentException naming the invalid field */
+    public static LaddConfig toLaddConfig(DistillationConfig c) {
+        LaddConfig d = LaddConfig.paper();
+        List<Double> timesteps = c.getStudentTimestepsCount() == 0 ? d.studentTimesteps()
+                : c.getStudentTimestepsList().stream().map(Float::doubleValue).toList();
+        List<Double> weights = c.getStudentTimestepProbsCount() == 0 && c.getStudentTimestepsCount() == 0
+                ? d.studentTimestepWeights()
+                : c.getStudentTimestepProbsCount() == 0 ? timesteps.stream().map(t -> 1.0).toList()
+                : c.getStudentTimestepProbsList().stream().map(Float::doubleValue).toList();
+        return new LaddConfig(timesteps, weights,
+                c.hasDiscriminatorTMean() ? c.getDiscriminatorTMean() : d.renoiseMean(),
+                orDefault(c.getDiscriminatorTStd(), d.renoiseStd()),
+                c.getFeatureBlocksList(),
+                c.getHeadChannels() == 0 ? d.headChannels() : c.getHeadChannels(),
+                (float) orDefault(c.getStudentLr(), d.studentLearningRate()),
+                (float) orDefault(c.getHeadsLr(), d.headLearningRate()),
+                (float) orDefault(c.getAdamBeta1(), d.beta1()),
+                (float) orDefault(c.getAdamBeta2(), d.beta2()),
+                c.getBatchSize() == 0 ? d.batchSize() : c.getBatchSize(),
+                c.getDiscriminatorSteps() == 0 ? d.discriminatorSteps() : c.getDiscriminatorSteps(),
+                c.getR1Weight(),
+                orDefault(c.getR1Sigma(), d.r1Sigma()),
+                c.getEmaDecay(),
+                c.getDistillationWeight(),
+                c.getStudentNoise().isEmpty() ? d.studentNoise() : c.getStudentNoise(),
+                c.getSeed());
+    }
+
+    private static double orDefault(float value, double fallback) {
+        return value == 0 ? fallback : value;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.ladd.trainer.training;
+
+import dev.ladd.events.Topics;
+import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.CheckpointPublished;
+import dev.ladd.events.v1.EventEnvelope;
+import dev.ladd.events.v1.RunOutcome;
+import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.Safetensors;
+import dev.ladd.ml.ladd.LaddTraining;
+import dev.ladd.ml.ladd.Student;
+import dev.ladd.platform.events.Outbox;
+import dev.ladd.trainer.run.CheckpointRepository;
+import dev.ladd.trainer.run.RunService;
+import dev.ladd.trainer.run.RunState;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Writes a checkpoint so that a crash at any moment neither loses nor repeats it:
+ * <ol>
+ *   <li>the student (weights + manifest) and the resume state go to the blob store (content-addressed:
+ *       writing the same bytes again is harmless);</li>
+ *   <li>one transaction inserts the checkpoint row, records the progress, publishes
+ *       {@code CheckpointPublished} through the outbox and, for the last one, completes the run.</li>
+ * </ol>
+ * A crash before 2 leaves only unreferenced blobs: the resumed run recomputes the same iterations and
+ * writes the same checkpoint. A crash after 2 resumes from this checkpoint; its row's primary key
+ * (run, step) keeps a repeated write from publishing twice.
+ */
+@Component
+class CheckpointPublisher {
+
+    private final BlobStore blobs;
+    private final CheckpointRepository checkpoints;
+    private final RunService runService;
+    private final Outbox outbox;
+    private final TransactionTemplate tx;
+
+    CheckpointPublisher(BlobStore blobs, CheckpointRepository checkpoints, RunService runService, Outbox outbox,
+                        TransactionTemplate tx) {
+        this.blobs = blobs;
+        this.checkpoints = checkpoints;
+        this.runService = runService;
+        this.outbox = outbox;
+        this.tx = tx;
+    }
+
+    void publish(String runId, String teacherId, LaddTraining training, Student.Checkpoint student, boolean last)
+            throws IOException {
+        int step = (int) training.iteration();
+        BlobId weights = blobs.put(student.weights());
+        BlobId manifest = blobs.put(student.manifestJson());
+        BlobId state = blobs.put(Safetensors.toBytes(training.captureState(Map.of())));
+        String checkpointId = runId + "/step-" + step;
+        tx.executeWithoutResult(status -> {
+            if (checkpoints.insert(new CheckpointRepository.Checkpoint(runId, step, checkpointId, weights, manifest, state,
+                    last, null))) {
+                outbox.publish(Topics.CHECKPOINTS, runId, runId, EventEnvelope.newBuilder().setCheckpointPublished(
+                        CheckpointPublished.newBuilder().setRunId(runId).setCheckpointId(checkpointId).setStep(step)
+                                .setWeights(ref(weights, "application/safetensors"))
+                                .setManifest(ref(manifest, "application/json"))
+                                .setTeacherId(teacherId).setFinal(last)));
+            }
+            if (last) {
+                runService.finish(runId, RunState.COMPLETED, RunOutcome.RUN_OUTCOME_COMPLETED, null);
+            }
+        });
+    }
+
+    private static BlobRef ref(BlobId id, String mediaType) {
+        return BlobRef.newBuilder().setSha256(id.sha256()).setSizeBytes(id.sizeBytes()).setMediaType(mediaType).build();
+    }
+}

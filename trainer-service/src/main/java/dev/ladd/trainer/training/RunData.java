@@ -1,0 +1,97 @@
+package dev.ladd.trainer.training;
+
+import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.data.LatentShard;
+import dev.ladd.ml.ladd.LaddBatch;
+import dev.ladd.trainer.run.RunRepository;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A run's synthetic latents as batches. Shards are read from the blob store on first use, verified
+ * against their sha256 (the blob store refuses a mismatch) and kept in memory; a shard that fails its
+ * checksum or does not hold what its event said is never trained on: the run fails with the reason.
+ */
+final class RunData {
+
+    private final String runId;
+    private final RunRepository runs;
+    private final BlobStore blobs;
+    private final ShardCursor cursor;
+    private final Map<String, LatentShard> loaded = new HashMap<>();
+
+    RunData(String runId, RunRepository runs, BlobStore blobs, ShardCursor cursor) {
+        this.runId = runId;
+        this.runs = runs;
+        this.blobs = blobs;
+        this.cursor = cursor;
+    }
+
+    /** Iteration i's batch, or empty while a shard it needs has not arrived yet. */
+    Optional<LaddBatch> batch(long iteration, int batchSize) throws InvalidShardException {
+        List<LatentShard> sources = new ArrayList<>(batchSize);
+        List<Integer> indices = new ArrayList<>(batchSize);
+        for (int j = 0; j < batchSize; j++) {
+            ShardCursor.Position at = cursor.at(iteration, j);
+            LatentShard shard = shard(at.request(), at.shard());
+            if (shard == null) {
+                return Optional.empty();
+            }
+            if (at.index() >= shard.count()) {
+                throw new InvalidShardException("shard " + at.request() + "/" + at.shard() + " holds " + shard.count()
+                        + " samples; the run expects " + (at.index() + 1) + " or more (synthetic-data settings changed?)");
+            }
+            sources.add(shard);
+            indices.add(at.index());
+        }
+        long[] shape = sources.get(0).shape();
+        int per = Math.toIntExact(shape[0] * shape[1] * shape[2]);
+        float[] latents = new float[batchSize * per];
+        List<String> prompts = new ArrayList<>(batchSize);
+        List<Long> seeds = new ArrayList<>(batchSize);
+        for (int j = 0; j < batchSize; j++) {
+            LatentShard s = sources.get(j);
+            int k = indices.get(j);
+            System.arraycopy(s.latents(), k * per, latents, j * per, per);
+            prompts.add(s.prompts().get(k));
+            seeds.add(s.seeds().get(k));
+        }
+        return Optional.of(new LaddBatch(latents, shape, prompts, seeds));
+    }
+
+    private LatentShard shard(int request, int index) throws InvalidShardException {
+        String key = request + "/" + index;
+        LatentShard shard = loaded.get(key);
+        if (shard != null) {
+            return shard;
+        }
+        RunRepository.Shard row = runs.shards(runId).stream()
+                .filter(s -> s.requestIndex() == request && s.shardIndex() == index).findFirst().orElse(null);
+        if (row == null) {
+            return null;
+        }
+        try {
+            shard = LatentShard.fromSafetensors(blobs.get(row.blob()));
+        } catch (IOException e) {
+            throw new InvalidShardException("shard " + key + " (blob " + row.blob().sha256() + ") cannot be used: "
+                    + e.getMessage());
+        }
+        if (shard.count() != row.count()) {
+            throw new InvalidShardException("shard " + key + " holds " + shard.count() + " samples, its event said "
+                    + row.count());
+        }
+        loaded.put(key, shard);
+        return shard;
+    }
+
+    static final class InvalidShardException extends Exception {
+        InvalidShardException(String message) {
+            super(message);
+        }
+    }
+}

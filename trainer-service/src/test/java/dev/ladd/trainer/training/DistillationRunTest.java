@@ -1,0 +1,99 @@
+package dev.ladd.trainer.training;
+
+import dev.ladd.events.Topics;
+import dev.ladd.events.v1.EventEnvelope;
+import dev.ladd.events.v1.RunOutcome;
+import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.platform.test.EventContract;
+import dev.ladd.platform.test.ServiceIntegrationTest;
+import dev.ladd.trainer.run.RunRepository;
+import dev.ladd.trainer.run.RunState;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A tiny LADD run end to end on the trainer's own worker, over a real broker and a real PostgreSQL. */
+@ServiceIntegrationTest
+@TestPropertySource(properties = {
+        "ladd.trainer.synthetic-data.samples-per-request=8", "ladd.trainer.synthetic-data.shard-size=4",
+        "ladd.trainer.synthetic-data.requests-per-run=2", "ladd.trainer.execution.poll-interval=200ms"})
+class DistillationRunTest extends EventContract {
+
+    @Autowired
+    BlobStore blobs;
+    @Autowired
+    RunRepository runs;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Value("${ladd.blob-store.root}")
+    Path blobRoot;
+
+    @Test
+    void aRunTrainsOnItsShardsAndPublishesEachCheckpointOnceThenCompletes() throws Exception {
+        TinyRunFixtures fixtures = new TinyRunFixtures(blobs);
+        String runId = "run-" + UUID.randomUUID();
+        TinyRunFixtures.requestRun(kafka, runs, runId, TinyRunFixtures.config());
+        fixtures.sendAllShards(kafka, runId);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> runs.find(runId).map(r -> r.state() == RunState.COMPLETED).orElse(false));
+
+        List<EventEnvelope> checkpoints = kafka.readEvents(Topics.CHECKPOINTS, Integer.MAX_VALUE, Duration.ofSeconds(5))
+                .stream().filter(e -> e.getCorrelationId().equals(runId)).toList();
+        assertThat(checkpoints).extracting(e -> e.getCheckpointPublished().getStep()).containsExactly(2, 4);
+        assertThat(checkpoints).extracting(e -> e.getCheckpointPublished().getFinal()).containsExactly(false, true);
+        for (EventEnvelope e : checkpoints) {
+            var c = e.getCheckpointPublished();
+            assertThat(blobs.get(new dev.ladd.ml.blob.BlobId(c.getWeights().getSha256(), c.getWeights().getSizeBytes())))
+                    .isNotEmpty();
+            assertThat(c.getTeacherId()).isEqualTo("tiny");
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM run_metric WHERE run_id = ?", Integer.class, runId)).isEqualTo(4);
+        assertThat(jdbc.queryForObject("SELECT data_requests FROM run WHERE run_id = ?", Integer.class, runId)).isEqualTo(2);
+
+        List<EventEnvelope> lifecycle = kafka.readEvents(Topics.RUN_LIFECYCLE, Integer.MAX_VALUE, Duration.ofSeconds(5))
+                .stream().filter(e -> e.getCorrelationId().equals(runId)).toList();
+        assertThat(lifecycle).extracting(EventEnvelope::getType).containsExactly("RunStarted", "RunFinished");
+        assertThat(lifecycle.get(1).getRunFinished().getOutcome()).isEqualTo(RunOutcome.RUN_OUTCOME_COMPLETED);
+        assertThat(lifecycle.get(1).getRunFinished().getStepsCompleted()).isEqualTo(4);
+    }
+
+    @Test
+    void aShardThatFailsItsChecksumIsNeverTrainedOnAndTheRunFailsSayingWhy() throws Exception {
+        TinyRunFixtures fixtures = new TinyRunFixtures(blobs);
+        String runId = "run-" + UUID.randomUUID();
+        TinyRunFixtures.requestRun(kafka, runs, runId, TinyRunFixtures.config());
+        // a stored shard whose bytes were damaged after it was announced
+        var damaged = fixtures.shardBlob(7, 0);   // bytes no other run uses: blobs are shared by content
+        Path file = blobRoot.resolve("sha256").resolve(damaged.sha256().substring(0, 2)).resolve(damaged.sha256());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 1] ^= 0x55;
+        file.toFile().setWritable(true);
+        Files.write(file, bytes);
+        kafka.send(Topics.SYNTHETIC_SHARDS, runId, fixtures.shardEvent(runId, 0, 0, damaged));
+        kafka.send(Topics.SYNTHETIC_SHARDS, runId, fixtures.shardEvent(runId, 0, 1, fixtures.shardBlob(0, 1)));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.find(runId).map(r -> r.state() == RunState.FAILED).orElse(false));
+        assertThat(runs.find(runId).orElseThrow().failureReason()).contains("shard 0/0").contains(damaged.sha256());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM run_metric WHERE run_id = ?", Integer.class, runId)).isZero();
+    }
+
+    @Test
+    void anInvalidConfigFailsTheRunWithTheReasonInsteadOfRetrying() {
+        String runId = "run-" + UUID.randomUUID();
+        kafka.send(Topics.RUN_REQUESTED, runId, TinyRunFixtures.runRequested(runId,
+                TinyRunFixtures.config().toBuilder().setStudentNoise("sometimes").build()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.find(runId).map(r -> r.state() == RunState.FAILED).orElse(false));
+        assertThat(runs.find(runId).orElseThrow().failureReason()).contains("studentNoise must be 'fresh' or 'shard'");
+    }
+}

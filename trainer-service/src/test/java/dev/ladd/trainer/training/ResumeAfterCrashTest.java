@@ -1,0 +1,125 @@
+package dev.ladd.trainer.training;
+
+import dev.ladd.events.Topics;
+import dev.ladd.events.v1.EventEnvelope;
+import dev.ladd.events.v1.RunOutcome;
+import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.platform.test.EventContract;
+import dev.ladd.platform.test.ServiceIntegrationTest;
+import dev.ladd.trainer.run.CheckpointRepository;
+import dev.ladd.trainer.run.RunRepository;
+import dev.ladd.trainer.run.RunState;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A trainer that dies mid-run loses everything in memory: the student, the heads, both optimizers, the
+ * iteration and the data position. Here the worker is off and the test drives {@link DistillationJob}
+ * itself, abandoning a run after an iteration that no checkpoint covers and then training it again
+ * from nothing but what is in PostgreSQL and the blob store, as a restarted trainer does.
+ */
+@ServiceIntegrationTest
+@TestPropertySource(properties = {
+        "ladd.trainer.synthetic-data.samples-per-request=8", "ladd.trainer.synthetic-data.shard-size=4",
+        "ladd.trainer.synthetic-data.requests-per-run=2", "ladd.trainer.execution.enabled=false"})
+class ResumeAfterCrashTest extends EventContract {
+
+    @Autowired
+    BlobStore blobs;
+    @Autowired
+    RunRepository runs;
+    @Autowired
+    CheckpointRepository checkpoints;
+    @Autowired
+    DistillationJob job;
+    @LocalServerPort
+    int port;
+
+    @Test
+    void aRunResumedFromItsLastCheckpointEndsWithTheWeightsOfAnUninterruptedRunAndPublishesEachCheckpointOnce()
+            throws Exception {
+        TinyRunFixtures fixtures = new TinyRunFixtures(blobs);
+        String uninterrupted = newRunWithData(fixtures);
+        String crashed = newRunWithData(fixtures);
+
+        job.train(uninterrupted, () -> true);
+        job.train(crashed, stopBeforeCall(4));          // iterations 1-3 done, the checkpoint at 2 is the last
+        assertThat(runs.find(crashed).orElseThrow().iteration()).isEqualTo(3);
+        assertThat(checkpoints.list(crashed)).extracting(CheckpointRepository.Checkpoint::step).containsExactly(2);
+        job.train(crashed, () -> true);                 // a new LaddTraining: only the database and blobs carry over
+
+        var a = checkpoints.list(uninterrupted);
+        var b = checkpoints.list(crashed);
+        assertThat(b).extracting(CheckpointRepository.Checkpoint::step).containsExactly(2, 4);
+        assertThat(b.get(0).weights()).as("checkpoint 2 weights").isEqualTo(a.get(0).weights());
+        assertThat(b.get(0).state()).as("checkpoint 2 state").isEqualTo(a.get(0).state());
+        assertThat(b.get(1).weights()).isEqualTo(a.get(1).weights());
+        assertThat(b.get(1).state()).isEqualTo(a.get(1).state());
+        assertThat(runs.find(crashed).orElseThrow().state()).isEqualTo(RunState.COMPLETED);
+        List<EventEnvelope> published = kafka.readEvents(Topics.CHECKPOINTS, Integer.MAX_VALUE, Duration.ofSeconds(5))
+                .stream().filter(e -> e.getCorrelationId().equals(crashed)).toList();
+        assertThat(published).extracting(e -> e.getCheckpointPublished().getStep()).containsExactly(2, 4);
+    }
+
+    @Test
+    void cancellingThroughTheApiStopsATrainingRunAndAWaitingOneAtOnce() throws Exception {
+        TinyRunFixtures fixtures = new TinyRunFixtures(blobs);
+        String training = newRunWithData(fixtures);
+        job.train(training, stopBeforeCall(2));
+        assertThat(runs.find(training).orElseThrow().state()).isEqualTo(RunState.TRAINING);
+        assertThat(post("/api/v1/runs/" + training + "/cancel").statusCode()).isEqualTo(200);
+        job.train(training, () -> true);
+        assertThat(runs.find(training).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+        assertThat(runs.find(training).orElseThrow().iteration()).isEqualTo(1);
+
+        String waiting = "run-" + UUID.randomUUID();
+        kafka.send(Topics.RUN_REQUESTED, waiting, TinyRunFixtures.runRequested(waiting, TinyRunFixtures.config()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.find(waiting).isPresent());
+        assertThat(post("/api/v1/runs/" + waiting + "/cancel").statusCode()).isEqualTo(200);
+        assertThat(runs.find(waiting).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+        HttpResponse<String> again = post("/api/v1/runs/" + waiting + "/cancel");
+        assertThat(again.statusCode()).isEqualTo(400);
+        assertThat(again.body()).contains("only an unfinished run can be cancelled");
+        assertThat(post("/api/v1/runs/nope/cancel").statusCode()).isEqualTo(404);
+
+        List<EventEnvelope> finished = kafka.readEvents(Topics.RUN_LIFECYCLE, Integer.MAX_VALUE, Duration.ofSeconds(5))
+                .stream().filter(e -> e.hasRunFinished() && (e.getCorrelationId().equals(training)
+                        || e.getCorrelationId().equals(waiting))).toList();
+        assertThat(finished).extracting(e -> e.getRunFinished().getOutcome())
+                .containsOnly(RunOutcome.RUN_OUTCOME_CANCELLED).hasSize(2);
+    }
+
+    private String newRunWithData(TinyRunFixtures fixtures) throws Exception {
+        String runId = "run-" + UUID.randomUUID();
+        TinyRunFixtures.requestRun(kafka, runs, runId, TinyRunFixtures.config());
+        fixtures.sendAllShards(kafka, runId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.find(runId).map(r -> r.shardsReceived() == 4).orElse(false));
+        return runId;
+    }
+
+    /** A keep-going signal that turns false on its n-th check (checked once before each iteration). */
+    private static BooleanSupplier stopBeforeCall(int n) {
+        AtomicInteger calls = new AtomicInteger();
+        return () -> calls.incrementAndGet() < n;
+    }
+
+    private HttpResponse<String> post(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
