@@ -46,6 +46,7 @@ public final class LocalPlatform implements AutoCloseable {
     private Duration servicesTime = Duration.ZERO;
     private Duration totalTime = Duration.ZERO;
     private Map<String, Duration> serviceTimes = Map.of();
+    private String demoRun;
 
     public LocalPlatform(LocalPlatformOptions options) {
         this(options, System.out);
@@ -162,6 +163,9 @@ public final class LocalPlatform implements AutoCloseable {
             servicesTime = Duration.between(t, Instant.now());
         }
         totalTime = Duration.between(begin, Instant.now());
+        if (options.demoRun()) {
+            demoRun = DemoRun.startIfNone(options, out);
+        }
         watch(broker.process());
         services.forEach(service -> watch(service.process()));
     }
@@ -383,6 +387,11 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    /** What became of the demo run: its id and address, why it was not started, or null if not asked for. */
+    public String demoRun() {
+        return demoRun;
+    }
+
     /** From {@link #startAll()} to everything ready. */
     public Duration startupTime() {
         return totalTime;
@@ -418,6 +427,9 @@ public final class LocalPlatform implements AutoCloseable {
         }
         text.append(line("Kafka", kafkaBootstrapServers()));
         text.append(line("PostgreSQL", jdbcUrl() + "   (user postgres, no password)"));
+        if (demoRun != null) {
+            text.append(line("Demo run", demoRun));
+        }
         text.append(line("Logs", options.logDir().toString()));
         text.append(line("Data", options.workDir().toString()));
         text.append("\nPress Ctrl-C to stop everything.\n");

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * @param kafkaHeap           the broker JVM's {@code -Xmx}
  * @param services            the services to start, in start order (empty: only PostgreSQL and Kafka)
  * @param healthTimeout       how long Kafka, and then the services, may take to become ready
+ * @param demoRun             start the demo LADD run once everything is up, unless a run exists already
  */
 public record LocalPlatformOptions(
         Path repoDir,
@@ -33,7 +34,8 @@ public record LocalPlatformOptions(
         int kafkaControllerPort,
         String kafkaHeap,
         List<ServiceSpec> services,
-        Duration healthTimeout) {
+        Duration healthTimeout,
+        boolean demoRun) {
 
     public static final int DEFAULT_POSTGRES_PORT = 15432;
     public static final int DEFAULT_KAFKA_PORT = 19092;
@@ -70,7 +72,7 @@ public record LocalPlatformOptions(
     /** A copy that starts the given services (none: only PostgreSQL and Kafka). */
     public LocalPlatformOptions withServices(List<ServiceSpec> newServices) {
         return new LocalPlatformOptions(repoDir, workDir, postgresPort, kafkaPort, kafkaControllerPort, kafkaHeap,
-                newServices, healthTimeout);
+                newServices, healthTimeout, demoRun);
     }
 
     public static boolean isHelp(String... args) {
@@ -129,13 +131,17 @@ public record LocalPlatformOptions(
         for (ServiceSpec service : services) {
             claim(ports, service.port(), service.name() + " (--" + service.shortName() + "-port or --base-port)");
         }
+        String demo = values.getOrDefault("demo-run", "true");
+        if (!demo.equals("true") && !demo.equals("false")) {
+            throw new OptionsException("--demo-run=" + demo + " must be true or false");
+        }
         return new LocalPlatformOptions(repoDir, workDir, pgPort, kafkaPort, controllerPort, kafkaHeap, services,
-                healthTimeout);
+                healthTimeout, demo.equals("true"));
     }
 
     private static Set<String> knownKeys() {
         Set<String> keys = new LinkedHashSet<>(List.of("repo-dir", "work-dir", "pg-port", "kafka-port",
-                "kafka-controller-port", "kafka-heap", "services", "base-port", "heap", "health-timeout"));
+                "kafka-controller-port", "kafka-heap", "services", "base-port", "heap", "health-timeout", "demo-run"));
         for (String name : ServiceSpec.ALL) {
             keys.add(ServiceSpec.shortName(name) + "-port");
             keys.add(ServiceSpec.shortName(name) + "-heap");
@@ -265,6 +271,8 @@ public record LocalPlatformOptions(
                   --<service>-heap=SIZE      one service's -Xmx, e.g. --teacher-heap=1g
                   --health-timeout=TIME      how long Kafka and the services may take to become ready:
                                              seconds, or 180s, 3m              (default: 180s)
+                  --demo-run=true|false      start the demo LADD run when the platform is up and has
+                                             no run yet (needs gateway, teacher, trainer)  (default: true)
                   --help                     this text
 
                 Only ladd-local itself knows --no-build: it skips './mvnw -B -q -DskipTests install'.

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>The run names a teacher that does not exist, so the path is: gateway publishes RunRequested →
  * trainer creates the run and publishes SyntheticDataRequested → teacher rejects it
  * (SyntheticDataRejected) → trainer fails the run and publishes RunFinished → gateway shows the run as
- * failed with teacher-service's reason.
+ * failed with teacher-service's reason. Before that, the demo LADD run has started by itself.
  */
 class LocalPlatformEndToEndTest {
 
@@ -41,6 +41,14 @@ class LocalPlatformEndToEndTest {
             assertThat(pids).hasSize(7);   // PostgreSQL, Kafka, five services
             String gateway = service(options, "gateway-service").baseUrl();
             String trainer = service(options, "trainer-service").baseUrl();
+
+            // the demo run started by itself through the gateway, for the default teacher committed under models/
+            assertThat(platform.demoRun()).startsWith("run-");
+            String demoRunId = platform.demoRun().split(" ")[0];
+            assertThat(awaitBody(gateway + "/api/v1/runs/" + demoRunId, body -> body.contains("\"teacherId\":\"default\"")))
+                    .contains(demoRunId);
+            assertThat(awaitBody(trainer + "/api/v1/runs/" + demoRunId, body -> body.contains("waiting-for-data")
+                    || body.contains("\"training\""))).contains(demoRunId);
 
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/runs"))
                     .header("Content-Type", "application/json")

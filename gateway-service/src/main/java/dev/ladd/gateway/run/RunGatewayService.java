@@ -35,15 +35,21 @@ public class RunGatewayService {
     @Transactional
     public RunView start(StartRunRequest request, String requestedBy) {
         String runId = "run-" + UUID.randomUUID();
-        DistillationConfig config = DistillationConfig.newBuilder()
+        DistillationConfig.Builder config = DistillationConfig.newBuilder()
                 .setIterations(orDefault(request.iterations(), defaults.iterations()))
                 .setBatchSize(orDefault(request.batchSize(), defaults.batchSize()))
                 .setCheckpointInterval(orDefault(request.checkpointInterval(), defaults.checkpointInterval()))
                 .setStudentLr(request.studentLr() != null ? request.studentLr() : defaults.studentLr())
                 .setHeadsLr(request.headsLr() != null ? request.headsLr() : defaults.headsLr())
                 .setSeed(request.seed() != null ? request.seed() : 0L)
-                .setDevice(request.device() != null ? request.device() : "cpu")
-                .build();
+                .setDevice(request.device() != null ? request.device() : "cpu");
+        if (request.studentNoise() != null) config.setStudentNoise(request.studentNoise());
+        if (request.distillationWeight() != null) config.setDistillationWeight(request.distillationWeight());
+        if (request.emaDecay() != null) config.setEmaDecay(request.emaDecay());
+        if (request.discriminatorTMean() != null) config.setDiscriminatorTMean(request.discriminatorTMean());
+        if (request.discriminatorSteps() != null) config.setDiscriminatorSteps(request.discriminatorSteps());
+        if (request.r1Weight() != null) config.setR1Weight(request.r1Weight());
+        if (request.headChannels() != null) config.setHeadChannels(request.headChannels());
         runs.insert(runId, request.teacherId(), requestedBy);
         outbox.publish(Topics.RUN_REQUESTED, runId, runId, EventEnvelope.newBuilder().setRunRequested(RunRequested.newBuilder()
                 .setRunId(runId).setTeacherId(request.teacherId()).setConfig(config).setRequestedBy(requestedBy)));

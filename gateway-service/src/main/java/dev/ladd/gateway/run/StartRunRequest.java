@@ -8,8 +8,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 
 /**
- * The body of {@code POST /api/v1/runs}. Every field but the teacher is optional and defaults to
- * {@code ladd.gateway.run-defaults}.
+ * The body of {@code POST /api/v1/runs}. Every field but the teacher is optional: iterations, batch size,
+ * checkpoint interval and learning rates default to {@code ladd.gateway.run-defaults}, the LADD switches
+ * (student noise, distillation, EMA, R1, t̂ mean, head updates and width) to the paper's values.
  */
 public record StartRunRequest(
         @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1-64 letters, digits, '.', '_' or '-'")
@@ -20,5 +21,12 @@ public record StartRunRequest(
         Long seed,
         @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Float studentLr,
         @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Float headsLr,
-        @Pattern(regexp = "cpu|gpu", message = "must be 'cpu' or 'gpu'") String device) {
+        @Pattern(regexp = "cpu|gpu", message = "must be 'cpu' or 'gpu'") String device,
+        @Pattern(regexp = "fresh|shard", message = "must be 'fresh' or 'shard'") String studentNoise,
+        @DecimalMin("0") @DecimalMax("1000") Float distillationWeight,
+        @DecimalMin("0") @DecimalMax(value = "1", inclusive = false) Float emaDecay,
+        @DecimalMin("-5") @DecimalMax("5") Float discriminatorTMean,
+        @Min(1) @Max(16) Integer discriminatorSteps,
+        @DecimalMin("0") @DecimalMax("1000") Float r1Weight,
+        @Min(1) @Max(1024) Integer headChannels) {
 }

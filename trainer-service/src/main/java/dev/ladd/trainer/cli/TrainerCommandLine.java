@@ -44,10 +44,16 @@ import java.util.Set;
  * sample grids (rows: the 10 classes; columns: 8 seeds) of the teacher at 4 Euler steps and at the full step
  * count with CFG, and of the student at 1, 2 and 4 steps, for the same prompts and seeds; and the student.
  * {@code --config} is JSON of {@link LaddConfig} fields that replace the paper's defaults.
+ * <pre>
+ *   java -jar trainer-service.jar bench --teacher=models/default [--iterations=30] [--warmup=5] [--config=…]
+ * </pre>
+ * {@code bench} measures, in one process on the same batches' shape: ms per LADD iteration (student update +
+ * head update) of the given config and ms per teacher training step at the same batch size, and prints
+ * their ratio.
  */
 public final class TrainerCommandLine {
 
-    public static final Set<String> COMMANDS = Set.of("distill");
+    public static final Set<String> COMMANDS = Set.of("distill", "bench");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int GRID_SEEDS = 8;
 
@@ -64,6 +70,7 @@ public final class TrainerCommandLine {
             CommandLineOptions options = CommandLineOptions.parse(args);
             switch (args[0]) {
                 case "distill" -> cli.distill(options);
+                case "bench" -> cli.bench(options);
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'; commands: " + COMMANDS);
             }
             return 0;
@@ -116,6 +123,64 @@ public final class TrainerCommandLine {
                     teacherManifest.parent(), "distill", training.iteration(), Map.of());
             Files.write(outDir.resolve("student.safetensors"), checkpoint.weights());
             Files.write(outDir.resolve("student.json"), checkpoint.manifestJson());
+        }
+    }
+
+    void bench(CommandLineOptions o) throws IOException {
+        Path teacherDir = Path.of(o.required("teacher"));
+        int iterations = Math.toIntExact(o.number("iterations", 30));
+        int warmup = Math.toIntExact(o.number("warmup", 5));
+        LaddConfig config = withOverrides(LaddConfig.paper(), o.text("config", "{}"));
+        CheckpointManifest manifest = CheckpointManifests.read(teacherDir.resolve("teacher.json"));
+        try (NDManager manager = NDManager.newBaseManager();
+             Teacher teacher = Teacher.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")), manifest)) {
+            var d = teacher.model().config().denoiser();
+            long[] shape = {d.latentChannels(), d.latentHeight(), d.latentWidth()};
+            Prompts prompts = Prompts.fashionMnist();
+            // timing does not depend on the values: unit-Gaussian latents (what normalized latents are) with real prompts
+            int count = 4 * config.batchSize();
+            Random rng = new Random(1);
+            float[] latents = new float[Math.toIntExact(count * shape[0] * shape[1] * shape[2])];
+            for (int i = 0; i < latents.length; i++) {
+                latents[i] = (float) rng.nextGaussian();
+            }
+            int[] labels = new int[count];
+            List<String> texts = new ArrayList<>();
+            List<Long> seeds = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                labels[i] = i % prompts.numClasses();
+                texts.add(prompts.randomPrompt(labels[i], rng));
+                seeds.add((long) i);
+            }
+            LatentShard data = new LatentShard("bench", 0, 1f, shape, latents, texts, seeds);
+
+            LaddTraining ladd = LaddTraining.fromTeacher(teacher.model(), teacher.tokenizer(), config, manager);
+            for (int i = 0; i < warmup; i++) {
+                ladd.step(manager, batch(data, config, i));
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < iterations; i++) {
+                ladd.step(manager, batch(data, config, warmup + i));
+            }
+            double laddMs = (System.nanoTime() - t0) / 1e6 / iterations;
+
+            var student = ladd.student();   // a trainable copy of the teacher: train it as a teacher for the comparison
+            var flow = new dev.ladd.ml.train.TeacherTraining(student, teacher.tokenizer(), prompts,
+                    new dev.ladd.ml.train.TeacherTraining.Config(warmup + iterations, config.batchSize(), 1e-4f, 0.1f, 0, 1, 1));
+            var dataset = new dev.ladd.ml.train.LatentDataset(latents, new Shape(shape), labels);
+            long[] started = new long[1];
+            flow.train(manager, dataset, (step, total, metrics) -> {
+                if (step == warmup) {
+                    started[0] = System.nanoTime();
+                }
+                return true;
+            });
+            double teacherMs = (System.nanoTime() - started[0]) / 1e6 / iterations;
+            out.printf("batch %d, %d timed iterations after %d warm-up, %d threads%n", config.batchSize(), iterations,
+                    warmup, Runtime.getRuntime().availableProcessors());
+            out.printf("LADD iteration (student + head update): %8.1f ms%n", laddMs);
+            out.printf("teacher training step:                  %8.1f ms%n", teacherMs);
+            out.printf("ratio LADD / teacher step:              %8.2f%n", laddMs / teacherMs);
         }
     }
 

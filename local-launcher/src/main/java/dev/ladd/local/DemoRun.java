@@ -1,0 +1,69 @@
+package dev.ladd.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one-box demo: once the platform is up, a LADD run of the default teacher with the demo profile
+ * ({@code demo-run.json}, chosen by measurement: docs/adr/007-ladd-training.md) is started through the
+ * gateway, like any client would; not when a run exists already, so a restart does not start another.
+ */
+final class DemoRun {
+
+    private static final Pattern RUN_ID = Pattern.compile("\"runId\"\\s*:\\s*\"([^\"]+)\"");
+
+    private DemoRun() {
+    }
+
+    /** @return a line saying which run is the demo run, or why there is none */
+    static String startIfNone(LocalPlatformOptions options, PrintStream out) {
+        ServiceSpec gateway = options.services().stream().filter(s -> s.name().equals("gateway-service")).findFirst()
+                .orElse(null);
+        boolean trains = options.services().stream().anyMatch(s -> s.name().equals("trainer-service"))
+                && options.services().stream().anyMatch(s -> s.name().equals("teacher-service"));
+        if (gateway == null || !trains) {
+            return null;
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try {
+            HttpResponse<String> existing = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/api/v1/runs"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            Matcher any = RUN_ID.matcher(existing.body());
+            if (existing.statusCode() == 200 && any.find()) {
+                return "not started: runs exist already (e.g. " + any.group(1) + ")";
+            }
+            HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/api/v1/runs"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(profile())).build(), HttpResponse.BodyHandlers.ofString());
+            Matcher id = RUN_ID.matcher(started.body());
+            if (started.statusCode() / 100 != 2 || !id.find()) {
+                return "could not be started: HTTP " + started.statusCode() + " " + started.body();
+            }
+            out.printf("Demo run     %s started (teacher 'default', profile demo-run.json)%n", id.group(1));
+            return id.group(1) + "   " + gateway.baseUrl() + "/api/v1/runs/" + id.group(1);
+        } catch (IOException e) {
+            return "could not be started: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "not started: interrupted";
+        }
+    }
+
+    static String profile() throws IOException {
+        try (InputStream in = DemoRun.class.getResourceAsStream("/demo-run.json")) {
+            if (in == null) {
+                throw new IOException("demo-run.json is missing from the launcher jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
