@@ -12,6 +12,7 @@ import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.LatentDataset;
+import dev.ladd.ml.train.ProgressReporter;
 import dev.ladd.ml.train.TeacherTraining;
 import dev.ladd.ml.train.TrainingState;
 import dev.ladd.platform.web.NotFoundException;

@@ -1,0 +1,69 @@
+package dev.ladd.platform.cli;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The {@code --name=value} options that follow the command word of a service's offline command
+ * ({@code java -jar teacher-service.jar train-default --out=DIR --seed=0}). A malformed option or value is an
+ * {@link IllegalArgumentException} whose message names it (the commands exit with status 2 on those).
+ */
+public final class CommandLineOptions {
+
+    private final Map<String, String> values;
+
+    private CommandLineOptions(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** The options of {@code args[1…]} ({@code args[0]} is the command). */
+    public static CommandLineOptions parse(String[] args) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || !a.contains("=")) {
+                throw new IllegalArgumentException("options look like --name=value, got '" + a + "'");
+            }
+            values.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+        }
+        return new CommandLineOptions(values);
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /** The value of {@code --name}, or null when it was not given. */
+    public String get(String name) {
+        return values.get(name);
+    }
+
+    /** The value of {@code --name}, which must be given and not blank. */
+    public String required(String name) {
+        String value = values.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + name + "=... is required");
+        }
+        return value;
+    }
+
+    /** The whole number {@code --name}, or {@code fallback} when it was not given. */
+    public long number(String name, long fallback) {
+        String value = values.get(name);
+        try {
+            return value == null ? fallback : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    /** The number {@code --name}, or {@code fallback} when it was not given. */
+    public double decimal(String name, double fallback) {
+        String value = values.get(name);
+        try {
+            return value == null ? fallback : Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number, got '" + value + "'");
+        }
+    }
+}
