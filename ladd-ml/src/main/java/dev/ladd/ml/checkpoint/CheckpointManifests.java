@@ -119,6 +119,20 @@ public final class CheckpointManifests {
         return JSON.convertValue(config, new TypeReference<Map<String, Object>>() { });
     }
 
+    /**
+     * Refuses, before anything is loaded, a manifest of a kind other than {@code kind} and weights whose
+     * SHA-256 is not the manifest's {@code weightsSha256}.
+     */
+    public static void checkWeights(CheckpointManifest manifest, String kind, byte[] weights) throws CheckpointManifestException {
+        if (!kind.equals(manifest.kind())) {
+            throw new CheckpointManifestException("checkpoint is of kind '" + manifest.kind() + "', expected '" + kind + "'");
+        }
+        String sha = BlockWeights.sha256Hex(weights);
+        if (!sha.equals(manifest.weightsSha256())) {
+            throw new CheckpointManifestException("weights SHA-256 " + sha + " is not the manifest's " + manifest.weightsSha256());
+        }
+    }
+
     /** A manifest's architecture bound back to a config type. */
     public static <T> T architectureAs(CheckpointManifest manifest, Class<T> type) {
         return JSON.convertValue(manifest.architecture(), type);

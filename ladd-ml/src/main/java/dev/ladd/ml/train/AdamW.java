@@ -27,7 +27,7 @@ import java.util.Map;
 public final class AdamW {
 
     private final Block block;
-    private final float learningRate;
+    private float learningRate;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
@@ -47,6 +47,14 @@ public final class AdamW {
         this.beta2 = beta2;
         this.epsilon = 1e-8f;
         this.weightDecay = weightDecay;
+    }
+
+    /** The learning rate of the steps that follow (for a schedule); the moments and the step count are kept. */
+    public void setLearningRate(float learningRate) {
+        if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
+        }
+        this.learningRate = learningRate;
     }
 
     /** Applies the gradients collected since the last step, then zeroes them. */

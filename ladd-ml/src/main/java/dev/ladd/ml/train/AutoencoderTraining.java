@@ -467,13 +467,7 @@ public final class AutoencoderTraining {
      * (through {@link BlockWeights#load}) weights that do not fit the architecture.
      */
     public static Autoencoder load(CheckpointManifest manifest, byte[] safetensors, NDManager manager) throws IOException {
-        if (!CHECKPOINT_KIND.equals(manifest.kind())) {
-            throw new CheckpointManifestException("checkpoint is a " + manifest.kind() + ", not an " + CHECKPOINT_KIND);
-        }
-        String sha = BlockWeights.sha256Hex(safetensors);
-        if (!sha.equals(manifest.weightsSha256())) {
-            throw new CheckpointManifestException("weights SHA-256 " + sha + " is not the manifest's " + manifest.weightsSha256());
-        }
+        CheckpointManifests.checkWeights(manifest, CHECKPOINT_KIND, safetensors);
         AutoencoderConfig config;
         try {
             config = CheckpointManifests.architectureAs(manifest, AutoencoderConfig.class);

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class AdamWTest {
@@ -37,6 +38,24 @@ class AdamWTest {
             // decay: 1 − 0.1·0.01 = 0.999; Adam: m̂ = g, v̂ = g², step = lr · g/(|g| + ε) ≈ 0.1
             assertThat((double) w).isCloseTo(0.999 - 0.1, within(1e-6));
             assertThat(linear.getParameters().get("weight").getArray().getGradient().getFloat()).isZero();
+        }
+    }
+
+    /** A schedule's new learning rate applies from the next step: the first Adam step then moves w by it. */
+    @Test
+    void aChangedLearningRateSetsTheNextStepsSize() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Linear linear = Linear.builder().setUnits(1).optBias(false).build();
+            linear.setInitializer(new ConstantInitializer(1f), Parameter.Type.WEIGHT);
+            linear.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+            AdamW adam = new AdamW(linear, 0.1f, 0.9f, 0.999f, 0f);
+
+            adam.setLearningRate(0.03f);
+            backward(linear, manager);
+            adam.step();
+
+            assertThat((double) linear.getParameters().get("weight").getArray().getFloat()).isCloseTo(1 - 0.03, within(1e-6));
+            assertThatThrownBy(() -> adam.setLearningRate(0)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 

@@ -4,9 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The {@code --name=value} options of a service's offline command ({@code java -jar x-service.jar command
- * --name=value …}). Every accessor names the option in its error, so a typo or a malformed number gets a
- * message the person can act on (the commands exit with code 2 on {@link IllegalArgumentException}).
+ * The {@code --name=value} options that follow the command word of a service's offline command
+ * ({@code java -jar teacher-service.jar train-default --out=DIR --seed=0}). A malformed option or value is an
+ * {@link IllegalArgumentException} whose message names it (the commands exit with status 2 on those).
  */
 public final class CommandLineOptions {
 
@@ -16,7 +16,7 @@ public final class CommandLineOptions {
         this.values = values;
     }
 
-    /** Parses {@code args[1..]} (args[0] is the command). */
+    /** The options of {@code args[1…]} ({@code args[0]} is the command). */
     public static CommandLineOptions parse(String[] args) {
         Map<String, String> values = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
@@ -29,6 +29,21 @@ public final class CommandLineOptions {
         return new CommandLineOptions(values);
     }
 
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /** The value of {@code --name}, or null when it was not given. */
+    public String get(String name) {
+        return values.get(name);
+    }
+
+    /** The value of {@code --name}, or {@code fallback} when it was not given. */
+    public String text(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    /** The value of {@code --name}, which must be given and not blank. */
     public String required(String name) {
         String value = values.get(name);
         if (value == null || value.isBlank()) {
@@ -37,10 +52,7 @@ public final class CommandLineOptions {
         return value;
     }
 
-    public String text(String name, String fallback) {
-        return values.getOrDefault(name, fallback);
-    }
-
+    /** The whole number {@code --name}, or {@code fallback} when it was not given. */
     public long number(String name, long fallback) {
         String value = values.get(name);
         try {
@@ -50,6 +62,7 @@ public final class CommandLineOptions {
         }
     }
 
+    /** The number {@code --name}, or {@code fallback} when it was not given. */
     public double decimal(String name, double fallback) {
         String value = values.get(name);
         try {

@@ -14,10 +14,11 @@ import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.ml.train.LatentDataset;
+import dev.ladd.ml.train.ProgressReporter;
 import dev.ladd.ml.train.TeacherTraining;
+import dev.ladd.platform.cli.CommandLineOptions;
 import dev.ladd.teacher.training.DefaultAutoencoderRecipe;
 import dev.ladd.teacher.training.DefaultTeacherRecipe;
-import dev.ladd.teacher.training.ProgressReporter;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +56,7 @@ public final class TeacherCommandLine {
     public static int run(String[] args) {
         TeacherCommandLine cli = new TeacherCommandLine(System.out);
         try {
-            Map<String, String> options = options(args);
+            CommandLineOptions options = CommandLineOptions.parse(args);
             switch (args[0]) {
                 case "train-default" -> cli.trainDefault(options);
                 case "sample-grid" -> cli.sampleGrid(options);
@@ -72,16 +72,16 @@ public final class TeacherCommandLine {
         }
     }
 
-    void trainDefault(Map<String, String> o) throws IOException {
-        Path outDir = Path.of(required(o, "out"));
-        long aeSteps = number(o, "autoencoder-steps", 3000);
-        long teacherSteps = number(o, "teacher-steps", 6000);
-        long seed = number(o, "seed", 0);
-        int aeChannels = Math.toIntExact(number(o, "autoencoder-base-channels", 16));
+    void trainDefault(CommandLineOptions o) throws IOException {
+        Path outDir = Path.of(o.required("out"));
+        long aeSteps = o.number("autoencoder-steps", 3000);
+        long teacherSteps = o.number("teacher-steps", 6000);
+        long seed = o.number("seed", 0);
+        int aeChannels = Math.toIntExact(o.number("autoencoder-base-channels", 16));
         Files.createDirectories(outDir);
         long start = System.nanoTime();
 
-        FashionMnist dataset = o.containsKey("data") ? FashionMnist.at(Path.of(o.get("data"))) : FashionMnist.fromDefaultLocation();
+        FashionMnist dataset = o.has("data") ? FashionMnist.at(Path.of(o.get("data"))) : FashionMnist.fromDefaultLocation();
         LabeledImages train = dataset.train().paddedTo32();
         LabeledImages test = dataset.test().paddedTo32();
         out.printf("Fashion-MNIST: %d training images, %d test images%n", train.count(), test.count());
@@ -90,7 +90,7 @@ public final class TeacherCommandLine {
             // 1. the autoencoder: 32×32×1 ↔ 4×8×8 (or an already trained one, --autoencoder-from=DIR)
             Autoencoder autoencoder;
             AutoencoderTraining.Checkpoint ae;
-            if (o.containsKey("autoencoder-from")) {
+            if (o.has("autoencoder-from")) {
                 Path from = Path.of(o.get("autoencoder-from"));
                 CheckpointManifest manifest = CheckpointManifests.read(from.resolve("autoencoder.json"));
                 byte[] weights = Files.readAllBytes(from.resolve("autoencoder.safetensors"));
@@ -135,12 +135,12 @@ public final class TeacherCommandLine {
         out.printf("done in %s; files in %s%n", Duration.ofNanos(System.nanoTime() - start).withNanos(0), outDir);
     }
 
-    void sampleGrid(Map<String, String> o) throws IOException {
-        Path model = Path.of(required(o, "model"));
-        Path target = Path.of(required(o, "out"));
-        int steps = Math.toIntExact(number(o, "steps", 50));
-        double cfg = decimal(o, "cfg", 1.5);
-        int seeds = Math.toIntExact(number(o, "seeds", 8));
+    void sampleGrid(CommandLineOptions o) throws IOException {
+        Path model = Path.of(o.required("model"));
+        Path target = Path.of(o.required("out"));
+        int steps = Math.toIntExact(o.number("steps", 50));
+        double cfg = o.decimal("cfg", 1.5);
+        int seeds = Math.toIntExact(o.number("seeds", 8));
         Prompts prompts = Prompts.fashionMnist();
         try (NDManager manager = NDManager.newBaseManager();
              Teacher teacher = Teacher.load(Files.readAllBytes(model.resolve("teacher.safetensors")),
@@ -166,43 +166,5 @@ public final class TeacherCommandLine {
             out.printf("wrote %s: %d classes × %d seeds, %d Euler steps, CFG %.2f, in %d ms%n", target,
                     prompts.numClasses(), seeds, steps, cfg, (System.nanoTime() - t0) / 1_000_000);
         }
-    }
-
-    static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--") || !a.contains("=")) {
-                throw new IllegalArgumentException("options look like --name=value, got '" + a + "'");
-            }
-            options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-        }
-        return options;
-    }
-
-    private static long number(Map<String, String> options, String name, long fallback) {
-        String value = options.get(name);
-        try {
-            return value == null ? fallback : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + value + "'");
-        }
-    }
-
-    private static double decimal(Map<String, String> options, String name, double fallback) {
-        String value = options.get(name);
-        try {
-            return value == null ? fallback : Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a number, got '" + value + "'");
-        }
-    }
-
-    private static String required(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("--" + name + "=... is required");
-        }
-        return value;
     }
 }

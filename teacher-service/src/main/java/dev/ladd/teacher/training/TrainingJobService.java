@@ -14,6 +14,7 @@ import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.ml.train.LatentDataset;
+import dev.ladd.ml.train.ProgressReporter;
 import dev.ladd.ml.train.TeacherTraining;
 import dev.ladd.ml.train.TrainingMonitor;
 import dev.ladd.ml.train.TrainingState;

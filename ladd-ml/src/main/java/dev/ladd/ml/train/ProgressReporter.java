@@ -1,6 +1,4 @@
-package dev.ladd.teacher.training;
-
-import dev.ladd.ml.train.TrainingMonitor;
+package dev.ladd.ml.train;
 
 import java.io.PrintStream;
 import java.time.Duration;
