@@ -75,6 +75,24 @@ abstract class GatewayContract extends EventContract {
                             assertThat(e.getRunRequested().getConfig().getSeed()).isEqualTo(3);
                             assertThat(e.getProducer()).isEqualTo("gateway-service");
                         }));
+
+        HttpResponse<String> withSwitches = postRun("{\"teacherId\":\"teacher-1\",\"studentNoise\":\"shard\","
+                + "\"distillationWeight\":1.0,\"emaDecay\":0.99,\"discriminatorTMean\":0.0,\"headChannels\":32}");
+        assertThat(withSwitches.statusCode()).isEqualTo(202);
+        String switchesRun = withSwitches.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(kafka.readEvents(Topics.RUN_REQUESTED, Integer.MAX_VALUE, Duration.ofSeconds(3)))
+                        .anySatisfy(e -> {
+                            var config = e.getRunRequested().getConfig();
+                            assertThat(e.getRunRequested().getRunId()).isEqualTo(switchesRun);
+                            assertThat(config.getStudentNoise()).isEqualTo("shard");
+                            assertThat(config.getDistillationWeight()).isEqualTo(1.0f);
+                            assertThat(config.getEmaDecay()).isEqualTo(0.99f);
+                            assertThat(config.hasDiscriminatorTMean()).isTrue();
+                            assertThat(config.getDiscriminatorTMean()).isZero();
+                            assertThat(config.getHeadChannels()).isEqualTo(32);
+                            assertThat(config.getR1Weight()).isZero();
+                        }));
     }
 
     @Test
@@ -112,6 +130,12 @@ abstract class GatewayContract extends EventContract {
         assertThat(badFields.statusCode()).isEqualTo(400);
         assertThat(badFields.body()).contains("\"field\":\"teacherId\"").contains("\"field\":\"iterations\"")
                 .contains("\"field\":\"device\"");
+
+        HttpResponse<String> badLadd = postRun("{\"teacherId\":\"t\",\"studentNoise\":\"loud\",\"emaDecay\":1.5,"
+                + "\"discriminatorSteps\":0}");
+        assertThat(badLadd.statusCode()).isEqualTo(400);
+        assertThat(badLadd.body()).contains("\"field\":\"studentNoise\"").contains("\"field\":\"emaDecay\"")
+                .contains("\"field\":\"discriminatorSteps\"");
 
         HttpResponse<String> wrongType = postRun("{\"teacherId\":\"t\",\"iterations\":\"many\"}");
         assertThat(wrongType.statusCode()).isEqualTo(400);

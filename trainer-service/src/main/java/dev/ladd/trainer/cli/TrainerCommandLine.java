@@ -16,6 +16,7 @@ import dev.ladd.ml.ladd.LaddConfig;
 import dev.ladd.ml.ladd.LaddStepMetrics;
 import dev.ladd.ml.ladd.LaddTraining;
 import dev.ladd.ml.ladd.Student;
+import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.train.AutoencoderTraining;
@@ -38,12 +39,15 @@ import java.util.Set;
  * <pre>
  *   java -jar trainer-service.jar distill --teacher=models/default --out=DIR [--iterations=300]
  *        [--samples=2048] [--sampler-steps=50] [--cfg=1.5] [--config='{"renoiseMean":0.0,…}'] [--grid-every=100]
+ *        [--score=models/classifier] [--score-samples=1000]
  * </pre>
  * {@code distill} runs LADD in one process without the platform: it samples (or reuses, from DIR) synthetic
  * teacher latents, trains the student, prints every iteration's losses and D(real) − D(fake), and writes
  * sample grids (rows: the 10 classes; columns: 8 seeds) of the teacher at 4 Euler steps and at the full step
  * count with CFG, and of the student at 1, 2 and 4 steps, for the same prompts and seeds; and the student.
- * {@code --config} is JSON of {@link LaddConfig} fields that replace the paper's defaults.
+ * {@code --config} is JSON of {@link LaddConfig} fields that replace the paper's defaults. With {@code --score},
+ * the teacher (full step count with CFG, 4 and 1 steps with CFG) and, at every grid, the student (1, 2, 4 steps)
+ * are scored on the same evaluation prompts and seeds ({@link SampleScorer}: FID, precision, recall, adherence).
  * <pre>
  *   java -jar trainer-service.jar bench --teacher=models/default [--iterations=30] [--warmup=5] [--config=…]
  * </pre>
@@ -104,7 +108,15 @@ public final class TrainerCommandLine {
             Grids grids = new Grids(autoencoder, outDir);
             grids.write("teacher-" + samplerSteps + "steps-cfg" + cfg, teacher.sample(grids.prompts, grids.seeds,
                     samplerSteps, cfg, 1.0));
-            grids.write("teacher-4steps", teacher.sample(grids.prompts, grids.seeds, 4, 1.0, 1.0));
+            grids.write("teacher-4steps-cfg" + cfg, teacher.sample(grids.prompts, grids.seeds, 4, cfg, 1.0));
+            SampleScorer scorer = o.has("score") ? new SampleScorer(Path.of(o.required("score")), autoencoder,
+                    Math.toIntExact(o.number("score-samples", 1000))) : null;
+            if (scorer != null) {
+                for (int steps : new int[]{samplerSteps, 4, 1}) {
+                    report("teacher@" + steps + "+CFG" + cfg, scorer.score(
+                            teacher.sample(scorer.prompts(), scorer.seeds(), steps, cfg, 1.0)));
+                }
+            }
 
             LaddTraining training = LaddTraining.fromTeacher(teacher.model(), teacher.tokenizer(), config, manager);
             long started = System.nanoTime();
@@ -115,7 +127,7 @@ public final class TrainerCommandLine {
                         m.discriminatorLoss(), m.dReal(), m.dFake(), m.realMinusFake(), m.distillation(),
                         m.studentGradNorm(), m.headGradNorm(), m.millis());
                 if (m.iteration() % gridEvery == 0 || m.iteration() == iterations) {
-                    writeStudentGrids(training, teacher, grids, manager, m.iteration());
+                    writeStudentGrids(training, teacher, grids, scorer, manager, m.iteration());
                 }
             }
             out.printf("%d iterations in %.1f s%n", iterations, (System.nanoTime() - started) / 1e9);
@@ -184,8 +196,13 @@ public final class TrainerCommandLine {
         }
     }
 
-    private void writeStudentGrids(LaddTraining training, Teacher teacher, Grids grids, NDManager manager, long iteration)
-            throws IOException {
+    private void report(String model, SampleScorer.Score s) {
+        out.printf("score %-22s FID %7.2f  precision %.3f  recall %.3f  adherence %.3f  (n=%d)%n", model, s.fid(),
+                s.precision(), s.recall(), s.adherence(), s.samples());
+    }
+
+    private void writeStudentGrids(LaddTraining training, Teacher teacher, Grids grids, SampleScorer scorer,
+                                   NDManager manager, long iteration) throws IOException {
         try (NDManager sub = manager.newSubManager()) {
             var model = new dev.ladd.ml.nn.FlowTransformer(teacher.model().config());
             model.initialize(sub);
@@ -197,6 +214,10 @@ public final class TrainerCommandLine {
             for (int steps : new int[]{1, 2, 4}) {
                 grids.write("student-" + steps + "steps-iter" + iteration,
                         Student.sample(model, teacher.tokenizer(), grids.prompts, grids.seeds, steps, sub));
+                if (scorer != null) {
+                    report("student@" + steps + " it" + iteration, scorer.score(
+                            Student.sample(model, teacher.tokenizer(), scorer.prompts(), scorer.seeds(), steps, sub)));
+                }
             }
         }
     }

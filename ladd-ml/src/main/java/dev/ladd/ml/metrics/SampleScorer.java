@@ -1,0 +1,101 @@
+package dev.ladd.ml.metrics;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.data.Prompts;
+import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.nn.AutoencoderConfig;
+import dev.ladd.ml.nn.FashionClassifier;
+import dev.ladd.ml.train.ClassifierTraining;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Scores generated latents the way every model here is compared: decoded by the autoencoder, classified
+ * by the metrics' {@link FashionClassifier}, and measured against the real test set's {@link ReferenceStats}
+ * (FID, precision, recall) and against their prompts (adherence). {@link #prompts()} and {@link #seeds()}
+ * are the fixed evaluation set: balanced over the classes, seeds no training set uses.
+ */
+public final class SampleScorer implements AutoCloseable {
+
+    /** What one model scored on the evaluation set. */
+    public record Score(double fid, double precision, double recall, double adherence, int samples) {
+    }
+
+    private static final int DECODE_BATCH = 250;
+    /** Evaluation seeds start here (teacher shards use seed · 1,000,003 + i, demo grids 0 … 7). */
+    public static final long FIRST_SEED = 900_000_000L;
+
+    private final NDManager manager = NDManager.newBaseManager();
+    private final FashionClassifier classifier;
+    private final ReferenceStats reference;
+    private final Autoencoder autoencoder;
+    private final List<String> prompts = new ArrayList<>();
+    private final List<Long> seeds = new ArrayList<>();
+    private final Prompts classes = Prompts.fashionMnist();
+
+    /**
+     * @param classifierDir a folder with {@code classifier.safetensors/.json} and {@code reference-test.safetensors}
+     * @param samples       size of the evaluation set
+     */
+    public SampleScorer(Path classifierDir, Autoencoder autoencoder, int samples) throws IOException {
+        this.autoencoder = autoencoder;
+        var manifest = CheckpointManifests.read(classifierDir.resolve("classifier.json"));
+        this.classifier = ClassifierTraining.load(manifest, Files.readAllBytes(classifierDir.resolve("classifier.safetensors")),
+                manager);
+        this.reference = ReferenceStats.fromSafetensors(Files.readAllBytes(classifierDir.resolve("reference-test.safetensors")));
+        if (!reference.classifierSha256().equals(manifest.weightsSha256())) {
+            throw new IOException("the reference statistics belong to classifier " + reference.classifierSha256()
+                    + ", not to " + manifest.weightsSha256());
+        }
+        Random rng = new Random(FIRST_SEED);
+        for (int i = 0; i < samples; i++) {
+            prompts.add(classes.randomPrompt(i % classes.numClasses(), rng));
+            seeds.add(FIRST_SEED + i);
+        }
+    }
+
+    public List<String> prompts() {
+        return prompts;
+    }
+
+    public List<Long> seeds() {
+        return seeds;
+    }
+
+    /** Scores normalized latents [prompts().size() · C · h · w] made for {@link #prompts()} and {@link #seeds()}. */
+    public Score score(float[] latents) {
+        AutoencoderConfig c = autoencoder.config();
+        int per = c.latentChannels() * c.latentSize() * c.latentSize();
+        int pixels = c.imageChannels() * c.imageSize() * c.imageSize();
+        int n = latents.length / per;
+        float[] images = new float[n * pixels];
+        for (int from = 0; from < n; from += DECODE_BATCH) {
+            int count = Math.min(DECODE_BATCH, n - from);
+            try (NDManager sub = manager.newSubManager()) {
+                float[] chunk = new float[count * per];
+                System.arraycopy(latents, from * per, chunk, 0, chunk.length);
+                var z = sub.create(chunk, new Shape(count, c.latentChannels(), c.latentSize(), c.latentSize()));
+                float[] decoded = autoencoder.decode(new ParameterStore(sub, false), autoencoder.fromLatent(z), false)
+                        .toFloatArray();
+                System.arraycopy(decoded, 0, images, from * pixels, decoded.length);
+            }
+        }
+        ClassifierOutputs outputs = ClassifierOutputs.of(classifier, images);
+        PrecisionRecall pr = reference.precisionRecall(outputs.features());
+        return new Score(reference.fid(outputs.features()), pr.precision(), pr.recall(),
+                PromptAdherence.of(prompts.subList(0, n), outputs.predictions(), classes).share(), n);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
