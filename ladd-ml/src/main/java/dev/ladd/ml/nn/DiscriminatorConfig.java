@@ -26,13 +26,6 @@ public record DiscriminatorConfig(int[] blocks, int tokenWidth, int textWidth, i
         }
     }
 
-    /** Heads on every block of a teacher of the given size. */
-    public static DiscriminatorConfig forTeacher(DenoiserConfig teacher, int channels) {
-        int[] all = new int[teacher.depth()];
-        Arrays.setAll(all, i -> i);
-        return new DiscriminatorConfig(all, teacher.width(), teacher.textWidth(), 64, channels);
-    }
-
     @Override
     public int[] blocks() {
         return blocks.clone();

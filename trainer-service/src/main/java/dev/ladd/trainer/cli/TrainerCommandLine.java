@@ -119,6 +119,9 @@ public final class TrainerCommandLine {
             }
 
             LaddTraining training = LaddTraining.fromTeacher(teacher.model(), teacher.tokenizer(), config, manager);
+            if (scorer != null) {   // iteration 0: the teacher's weights under the student's sampler
+                writeStudentGrids(training, teacher, grids, scorer, manager, 0);
+            }
             long started = System.nanoTime();
             while (training.iteration() < iterations) {
                 LaddStepMetrics m = training.step(manager, batch(data, config, training.iteration()));

@@ -28,18 +28,13 @@ import java.util.Random;
 
 /**
  * A tiny teacher in the blob store and the events teacher-service would send for it: tests play
- * teacher-service, so a run trains in seconds. The settings below match {@link #PROPERTIES}.
+ * teacher-service, so a run trains in seconds. The sizes below match the tests' {@code ladd.trainer.synthetic-data.*}.
  */
 final class TinyRunFixtures {
 
     static final int SAMPLES_PER_REQUEST = 8;
     static final int SHARD_SIZE = 4;
     static final int REQUESTS = 2;
-    static final String[] PROPERTIES = {
-            "ladd.trainer.synthetic-data.samples-per-request=" + SAMPLES_PER_REQUEST,
-            "ladd.trainer.synthetic-data.shard-size=" + SHARD_SIZE,
-            "ladd.trainer.synthetic-data.requests-per-run=" + REQUESTS,
-            "ladd.trainer.execution.poll-interval=200ms"};
 
     private final BlobStore blobs;
     private final BlobId[] teacher;
