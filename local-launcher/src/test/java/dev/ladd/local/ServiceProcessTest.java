@@ -100,6 +100,17 @@ class ServiceProcessTest {
         }
     }
 
+    @Test
+    void everyServiceGetsItsShareOfTheCoresForLibtorchSoThatTheyDoNotSpinAgainstEachOther() throws Exception {
+        LocalPlatformOptions options = LocalPlatformTestSupport.options(tmp.resolve("work"));
+        int threads = ServiceProcess.torchThreads();
+        assertThat(threads).isBetween(1, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        for (ServiceSpec spec : options.services()) {
+            assertThat(ServiceProcess.command(spec, Path.of("java"), options))
+                    .contains("-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1");
+        }
+    }
+
     private LocalPlatformOptions optionsWithFakeJars(Map<String, Class<?>> mains, String... args) throws IOException {
         Path repo = tmp.resolve("repo");
         for (var entry : mains.entrySet()) {
