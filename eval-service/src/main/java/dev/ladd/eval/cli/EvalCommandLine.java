@@ -50,20 +50,7 @@ public final class EvalCommandLine {
     /** Runs a command; returns the process exit code (0 ok, 1 failed, 2 bad arguments). */
     public static int run(String[] args) {
         EvalCommandLine cli = new EvalCommandLine(System.out);
-        try {
-            CommandLineOptions options = CommandLineOptions.parse(args);
-            switch (args[0]) {
-                case "train-classifier" -> cli.trainClassifier(options);
-                default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'; commands: " + COMMANDS);
-            }
-            return 0;
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("failed: " + e.getMessage());
-            return 1;
-        }
+        return CommandLineOptions.dispatch(args, Map.of("train-classifier", cli::trainClassifier));
     }
 
     void trainClassifier(CommandLineOptions o) throws IOException {

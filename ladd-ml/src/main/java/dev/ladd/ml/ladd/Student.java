@@ -1,10 +1,7 @@
 package dev.ladd.ml.ladd;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.ladd.ml.checkpoint.BlockWeights;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
@@ -12,9 +9,8 @@ import dev.ladd.ml.checkpoint.DType;
 import dev.ladd.ml.checkpoint.Safetensors;
 import dev.ladd.ml.checkpoint.SafetensorsFile;
 import dev.ladd.ml.checkpoint.SafetensorsTensor;
-import dev.ladd.ml.diffusion.RectifiedFlow;
+import dev.ladd.ml.diffusion.SeededBatches;
 import dev.ladd.ml.diffusion.StudentSampler;
-import dev.ladd.ml.nn.DenoiserConfig;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.teacher.FlowModelCheckpoint;
 import dev.ladd.ml.text.PromptArrays;
@@ -35,7 +31,6 @@ import java.util.Random;
 public final class Student implements AutoCloseable {
 
     public static final String KIND = "student";
-    private static final int SAMPLE_CHUNK = 64;
 
     private final NDManager manager;
     private final FlowTransformer model;
@@ -109,27 +104,11 @@ public final class Student implements AutoCloseable {
      */
     public static float[] sample(FlowTransformer model, WordTokenizer tokenizer, List<String> prompts, List<Long> seeds,
                                  int steps, NDManager manager) {
-        DenoiserConfig d = model.config().denoiser();
-        Shape one = new Shape(1, d.latentChannels(), d.latentHeight(), d.latentWidth());
-        int per = Math.toIntExact(one.size());
-        float[] all = new float[prompts.size() * per];
         StudentSampler sampler = new StudentSampler(steps);
-        for (int from = 0; from < prompts.size(); from += SAMPLE_CHUNK) {
-            int to = Math.min(prompts.size(), from + SAMPLE_CHUNK);
-            try (NDManager sub = manager.newSubManager()) {
-                NDList noise = new NDList();
-                List<Random> generators = new ArrayList<>();
-                for (long seed : seeds.subList(from, to)) {
-                    Random rng = new Random(seed);
-                    noise.add(RectifiedFlow.gaussian(sub, one, rng));
-                    generators.add(rng);
-                }
-                NDArray[] text = PromptArrays.of(sub, tokenizer, prompts.subList(from, to));
-                float[] latents = sampler.sample(model, NDArrays.concat(noise, 0), text[0], text[1], generators).toFloatArray();
-                System.arraycopy(latents, 0, all, from * per, latents.length);
-            }
-        }
-        return all;
+        return SeededBatches.sample(model.config().denoiser(), prompts, seeds, manager, (chunk, start, texts, rngs) -> {
+            NDArray[] text = PromptArrays.of(chunk, tokenizer, texts);
+            return sampler.sample(model, start, text[0], text[1], rngs);
+        });
     }
 
     @Override

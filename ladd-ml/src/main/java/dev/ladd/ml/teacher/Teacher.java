@@ -1,32 +1,25 @@
 package dev.ladd.ml.teacher;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.ladd.ml.checkpoint.BlockWeights;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.DType;
-import dev.ladd.ml.checkpoint.Safetensors;
 import dev.ladd.ml.data.LatentShard;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.diffusion.EulerSampler;
-import dev.ladd.ml.diffusion.RectifiedFlow;
+import dev.ladd.ml.diffusion.SeededBatches;
 import dev.ladd.ml.nn.DenoiserConfig;
 import dev.ladd.ml.nn.FlowTransformer;
-import dev.ladd.ml.nn.FlowTransformerConfig;
 import dev.ladd.ml.text.PromptArrays;
 import dev.ladd.ml.text.WordTokenizer;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A teacher ready to sample: the flow transformer, the tokenizer it was trained with and the latent
@@ -36,9 +29,6 @@ import java.util.Random;
 public final class Teacher implements AutoCloseable {
 
     public static final String KIND = "teacher";
-    /** Samples drawn in one batch by {@link #sample}. */
-    static final int SAMPLE_CHUNK = 64;
-
     private final NDManager manager;
     private final FlowTransformer model;
     private final WordTokenizer tokenizer;
@@ -107,28 +97,12 @@ public final class Teacher implements AutoCloseable {
      * @return normalized latents, [prompts.size() · C · h · w]
      */
     public float[] sample(List<String> prompts, List<Long> seeds, int steps, double guidanceScale, double shift) {
-        DenoiserConfig d = model.config().denoiser();
-        Shape one = new Shape(1, d.latentChannels(), d.latentHeight(), d.latentWidth());
-        int per = Math.toIntExact(one.size());
-        float[] all = new float[prompts.size() * per];
-        // in chunks, each in its own manager: memory stays bounded however many samples are asked for
-        for (int from = 0; from < prompts.size(); from += SAMPLE_CHUNK) {
-            int to = Math.min(prompts.size(), from + SAMPLE_CHUNK);
-            try (NDManager sub = manager.newSubManager()) {
-                List<NDArray> noise = new ArrayList<>();
-                for (long seed : seeds.subList(from, to)) {
-                    noise.add(RectifiedFlow.gaussian(sub, one, new Random(seed)));
-                }
-                NDArray start = NDArrays.concat(new NDList(noise), 0);
-                List<String> chunk = prompts.subList(from, to);
-                NDArray[] text = encode(sub, chunk);
-                NDArray[] empty = encode(sub, Collections.nCopies(chunk.size(), Prompts.UNCONDITIONAL));
-                float[] latents = new EulerSampler(steps, guidanceScale, shift)
-                        .sample(model, start, text[0], text[1], empty[0], empty[1]).toFloatArray();
-                System.arraycopy(latents, 0, all, from * per, latents.length);
-            }
-        }
-        return all;
+        EulerSampler sampler = new EulerSampler(steps, guidanceScale, shift);
+        return SeededBatches.sample(model.config().denoiser(), prompts, seeds, manager, (chunk, start, texts, rngs) -> {
+            NDArray[] text = encode(chunk, texts);
+            NDArray[] empty = encode(chunk, Collections.nCopies(texts.size(), Prompts.UNCONDITIONAL));
+            return sampler.sample(model, start, text[0], text[1], empty[0], empty[1]);
+        });
     }
 
     /** A shard of synthetic latents for LADD: {@link #sample} plus the prompts and seeds that made it. */

@@ -1,7 +1,9 @@
 package dev.ladd.platform.cli;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The {@code --name=value} options that follow the command word of a service's offline command
@@ -14,6 +16,34 @@ public final class CommandLineOptions {
 
     private CommandLineOptions(Map<String, String> values) {
         this.values = values;
+    }
+
+    /** One offline command: reads its options, does its work, prints to stdout. */
+    @FunctionalInterface
+    public interface Command {
+        void run(CommandLineOptions options) throws IOException;
+    }
+
+    /**
+     * Runs the command named by {@code args[0]} with the options that follow; returns the process exit code:
+     * 0 done, 2 bad arguments ({@link IllegalArgumentException}, its message on stderr), 1 failed.
+     */
+    public static int dispatch(String[] args, Map<String, Command> commands) {
+        try {
+            Command command = commands.get(args[0]);
+            if (command == null) {
+                throw new IllegalArgumentException("unknown command '" + args[0] + "'; commands: "
+                        + new TreeSet<>(commands.keySet()));
+            }
+            command.run(parse(args));
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("failed: " + e.getMessage());
+            return 1;
+        }
     }
 
     /** The options of {@code args[1…]} ({@code args[0]} is the command). */

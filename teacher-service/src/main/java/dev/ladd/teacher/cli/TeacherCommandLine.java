@@ -55,21 +55,7 @@ public final class TeacherCommandLine {
     /** Runs a command; returns the process exit code (0 ok, 1 failed, 2 bad arguments). */
     public static int run(String[] args) {
         TeacherCommandLine cli = new TeacherCommandLine(System.out);
-        try {
-            CommandLineOptions options = CommandLineOptions.parse(args);
-            switch (args[0]) {
-                case "train-default" -> cli.trainDefault(options);
-                case "sample-grid" -> cli.sampleGrid(options);
-                default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'; commands: " + COMMANDS);
-            }
-            return 0;
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("failed: " + e.getMessage());
-            return 1;
-        }
+        return CommandLineOptions.dispatch(args, Map.of("train-default", cli::trainDefault, "sample-grid", cli::sampleGrid));
     }
 
     void trainDefault(CommandLineOptions o) throws IOException {

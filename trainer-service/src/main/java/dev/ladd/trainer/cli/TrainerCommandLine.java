@@ -6,7 +6,6 @@ import ai.djl.training.ParameterStore;
 import dev.ladd.ml.checkpoint.BlockWeights;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
-import dev.ladd.ml.checkpoint.DType;
 import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.ImageGrid;
 import dev.ladd.ml.data.LatentShard;
@@ -70,21 +69,7 @@ public final class TrainerCommandLine {
     /** Runs a command; returns the process exit code (0 ok, 1 failed, 2 bad arguments). */
     public static int run(String[] args) {
         TrainerCommandLine cli = new TrainerCommandLine(System.out);
-        try {
-            CommandLineOptions options = CommandLineOptions.parse(args);
-            switch (args[0]) {
-                case "distill" -> cli.distill(options);
-                case "bench" -> cli.bench(options);
-                default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'; commands: " + COMMANDS);
-            }
-            return 0;
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("failed: " + e);
-            return 1;
-        }
+        return CommandLineOptions.dispatch(args, Map.of("distill", cli::distill, "bench", cli::bench));
     }
 
     void distill(CommandLineOptions o) throws IOException {
