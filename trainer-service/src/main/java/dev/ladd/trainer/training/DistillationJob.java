@@ -122,7 +122,8 @@ class DistillationJob {
                     tx.executeWithoutResult(s -> runService.finish(runId, RunState.CANCELLED,
                             RunOutcome.RUN_OUTCOME_CANCELLED, "cancelled through the API"));
                 }
-                log.info("run {} stopped at iteration {}: {}", runId, training.iteration(), now.state().label());
+                log.info("run {} stopped at iteration {}: {}", runId, training.iteration(),
+                        now.state() == RunState.TRAINING ? "cancelled" : now.state().label());
                 return;
             }
             long iteration = training.iteration();
