@@ -1,5 +1,8 @@
 package dev.ladd.ml.ladd;
 
+import dev.ladd.ml.data.LatentShard;
+
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,5 +25,22 @@ public record LaddBatch(float[] latents, long[] shape, List<String> prompts, Lis
 
     public int count() {
         return prompts.size();
+    }
+
+    /** Sample j of the batch is sample {@code indices.get(j)} of {@code shards.get(j)} (shards of one latent shape). */
+    public static LaddBatch gather(List<LatentShard> shards, List<Integer> indices) {
+        long[] shape = shards.get(0).shape();
+        int per = Math.toIntExact(shape[0] * shape[1] * shape[2]);
+        float[] latents = new float[indices.size() * per];
+        List<String> prompts = new ArrayList<>(indices.size());
+        List<Long> seeds = new ArrayList<>(indices.size());
+        for (int j = 0; j < indices.size(); j++) {
+            LatentShard shard = shards.get(j);
+            int k = indices.get(j);
+            System.arraycopy(shard.latents(), k * per, latents, j * per, per);
+            prompts.add(shard.prompts().get(k));
+            seeds.add(shard.seeds().get(k));
+        }
+        return new LaddBatch(latents, shape, prompts, seeds);
     }
 }

@@ -19,13 +19,14 @@ import dev.ladd.ml.nn.DenoiserConfig;
 import dev.ladd.ml.nn.Discriminator;
 import dev.ladd.ml.nn.DiscriminatorConfig;
 import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.nn.FlowTransformerConfig;
 import dev.ladd.ml.text.PromptArrays;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AdamW;
 import dev.ladd.ml.train.ExponentialMovingAverage;
+import dev.ladd.ml.train.StateTensors;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,9 +102,7 @@ public final class LaddTraining {
      */
     public static LaddTraining fromTeacher(FlowTransformer teacher, WordTokenizer tokenizer, LaddConfig config,
                                            NDManager manager) throws CheckpointMismatchException {
-        FlowTransformer student = new FlowTransformer(teacher.config());
-        student.initialize(manager);
-        BlockWeights.load(student, BlockWeights.snapshot(teacher, DType.F32, Map.of()));
+        FlowTransformer student = withWeights(teacher.config(), BlockWeights.snapshot(teacher, DType.F32, Map.of()), manager);
         DenoiserConfig d = teacher.config().denoiser();
         Discriminator heads = new Discriminator(new DiscriminatorConfig(featureBlocks(config, d), d.width(),
                 d.textWidth(), HEAD_TIME_WIDTH, config.headChannels()));
@@ -146,6 +145,22 @@ public final class LaddTraining {
         Map<String, NDArray> weights = new LinkedHashMap<>();
         student.getParameters().forEach(p -> weights.put(p.getKey(), p.getValue().getArray()));
         return weights;
+    }
+
+    /** A frozen copy of the student to publish ({@link #publishedWeights()}), for sampling while the run trains on. */
+    public FlowTransformer publishedStudent(NDManager manager) throws CheckpointMismatchException {
+        FlowTransformer copy = withWeights(student.config(), SafetensorsFile.of(StateTensors.of("", publishedWeights()),
+                Map.of()), manager);
+        copy.freezeParameters(true);
+        return copy;
+    }
+
+    private static FlowTransformer withWeights(FlowTransformerConfig config, SafetensorsFile weights, NDManager manager)
+            throws CheckpointMismatchException {
+        FlowTransformer model = new FlowTransformer(config);
+        model.initialize(manager);
+        BlockWeights.load(model, weights);
+        return model;
     }
 
     /** One iteration: a student update, then {@link LaddConfig#discriminatorSteps()} head updates. */
@@ -313,13 +328,12 @@ public final class LaddTraining {
     // ---- resume state: student, heads, both optimizers, EMA and the iteration, in one safetensors file
 
     public SafetensorsFile captureState(Map<String, String> metadata) {
-        List<SafetensorsTensor> tensors = new ArrayList<>();
-        prefixed(tensors, "student/", BlockWeights.snapshot(student, DType.F32, Map.of()));
-        prefixed(tensors, "heads/", BlockWeights.snapshot(heads, DType.F32, Map.of()));
-        arrays(tensors, "student_optim/", studentOptimizer.moments());
-        arrays(tensors, "head_optim/", headOptimizer.moments());
+        List<SafetensorsTensor> tensors = new ArrayList<>(StateTensors.of("student/", student));
+        tensors.addAll(StateTensors.of("heads/", heads));
+        tensors.addAll(StateTensors.of("student_optim/", studentOptimizer.moments()));
+        tensors.addAll(StateTensors.of("head_optim/", headOptimizer.moments()));
         if (ema != null) {
-            arrays(tensors, "ema/", ema.weights());
+            tensors.addAll(StateTensors.of("ema/", ema.weights()));
         }
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put("iteration", Long.toString(iteration));
@@ -329,43 +343,14 @@ public final class LaddTraining {
     }
 
     public void restoreState(SafetensorsFile state) throws CheckpointMismatchException {
-        BlockWeights.load(student, section(state, "student/"));
-        BlockWeights.load(heads, section(state, "heads/"));
-        studentOptimizer.restore(values(state, "student_optim/"), longMeta(state, "student_optimizer_steps"));
-        headOptimizer.restore(values(state, "head_optim/"), longMeta(state, "head_optimizer_steps"));
+        BlockWeights.load(student, StateTensors.section(state, "student/"));
+        BlockWeights.load(heads, StateTensors.section(state, "heads/"));
+        studentOptimizer.restore(StateTensors.values(state, "student_optim/"),
+                StateTensors.number(state, "student_optimizer_steps"));
+        headOptimizer.restore(StateTensors.values(state, "head_optim/"), StateTensors.number(state, "head_optimizer_steps"));
         if (ema != null) {
-            ema.restore(values(state, "ema/"));
+            ema.restore(StateTensors.values(state, "ema/"));
         }
-        iteration = longMeta(state, "iteration");
-    }
-
-    private static void prefixed(List<SafetensorsTensor> into, String prefix, SafetensorsFile file) {
-        file.tensors().values().forEach(t -> into.add(new SafetensorsTensor(prefix + t.name(), t.dtype(), t.shape(), t.values())));
-    }
-
-    private static void arrays(List<SafetensorsTensor> into, String prefix, Map<String, NDArray> arrays) {
-        arrays.forEach((name, a) -> into.add(SafetensorsTensor.f32(prefix + name, a.getShape().getShape(), a.toFloatArray())));
-    }
-
-    private static SafetensorsFile section(SafetensorsFile state, String prefix) {
-        List<SafetensorsTensor> tensors = new ArrayList<>();
-        state.tensors().values().stream().filter(t -> t.name().startsWith(prefix)).forEach(t ->
-                tensors.add(new SafetensorsTensor(t.name().substring(prefix.length()), t.dtype(), t.shape(), t.values())));
-        return SafetensorsFile.of(tensors, Map.of());
-    }
-
-    private static Map<String, float[]> values(SafetensorsFile state, String prefix) {
-        Map<String, float[]> values = new HashMap<>();
-        state.tensors().values().stream().filter(t -> t.name().startsWith(prefix))
-                .forEach(t -> values.put(t.name().substring(prefix.length()), t.values()));
-        return values;
-    }
-
-    private static long longMeta(SafetensorsFile state, String key) {
-        String value = state.metadata().get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("LADD training state has no '" + key + "' in its metadata");
-        }
-        return Long.parseLong(value);
+        iteration = StateTensors.number(state, "iteration");
     }
 }

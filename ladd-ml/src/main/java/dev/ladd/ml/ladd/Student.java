@@ -8,17 +8,16 @@ import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.DType;
 import dev.ladd.ml.checkpoint.Safetensors;
 import dev.ladd.ml.checkpoint.SafetensorsFile;
-import dev.ladd.ml.checkpoint.SafetensorsTensor;
 import dev.ladd.ml.diffusion.SeededBatches;
 import dev.ladd.ml.diffusion.StudentSampler;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.teacher.FlowModelCheckpoint;
 import dev.ladd.ml.text.PromptArrays;
 import dev.ladd.ml.text.WordTokenizer;
+import dev.ladd.ml.train.StateTensors;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -58,9 +57,7 @@ public final class Student implements AutoCloseable {
      */
     public static Checkpoint checkpoint(Map<String, NDArray> weights, CheckpointManifest teacher, String teacherId,
                                         String runId, long step, Map<String, Double> metrics) {
-        List<SafetensorsTensor> tensors = new ArrayList<>();
-        weights.forEach((name, a) -> tensors.add(SafetensorsTensor.f32(name, a.getShape().getShape(), a.toFloatArray())));
-        byte[] bytes = Safetensors.toBytes(SafetensorsFile.of(tensors, Map.of("kind", KIND)));
+        byte[] bytes = Safetensors.toBytes(SafetensorsFile.of(StateTensors.of("", weights), Map.of("kind", KIND)));
         CheckpointManifest manifest = CheckpointManifest.of(KIND, BlockWeights.sha256Hex(bytes), DType.F32)
                 .withArchitecture(teacher.architecture())
                 .withVocabulary(teacher.vocabulary())

@@ -1,12 +1,9 @@
 package dev.ladd.ml.metrics;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.nn.AutoencoderConfig;
 import dev.ladd.ml.nn.FashionClassifier;
 import dev.ladd.ml.train.ClassifierTraining;
 
@@ -29,7 +26,6 @@ public final class SampleScorer implements AutoCloseable {
     public record Score(double fid, double precision, double recall, double adherence, int samples) {
     }
 
-    private static final int DECODE_BATCH = 250;
     /** Evaluation seeds start here (teacher shards use seed · 1,000,003 + i, demo grids 0 … 7). */
     public static final long FIRST_SEED = 900_000_000L;
 
@@ -72,23 +68,8 @@ public final class SampleScorer implements AutoCloseable {
 
     /** Scores normalized latents [prompts().size() · C · h · w] made for {@link #prompts()} and {@link #seeds()}. */
     public Score score(float[] latents) {
-        AutoencoderConfig c = autoencoder.config();
-        int per = c.latentChannels() * c.latentSize() * c.latentSize();
-        int pixels = c.imageChannels() * c.imageSize() * c.imageSize();
-        int n = latents.length / per;
-        float[] images = new float[n * pixels];
-        for (int from = 0; from < n; from += DECODE_BATCH) {
-            int count = Math.min(DECODE_BATCH, n - from);
-            try (NDManager sub = manager.newSubManager()) {
-                float[] chunk = new float[count * per];
-                System.arraycopy(latents, from * per, chunk, 0, chunk.length);
-                var z = sub.create(chunk, new Shape(count, c.latentChannels(), c.latentSize(), c.latentSize()));
-                float[] decoded = autoencoder.decode(new ParameterStore(sub, false), autoencoder.fromLatent(z), false)
-                        .toFloatArray();
-                System.arraycopy(decoded, 0, images, from * pixels, decoded.length);
-            }
-        }
-        ClassifierOutputs outputs = ClassifierOutputs.of(classifier, images);
+        ClassifierOutputs outputs = ClassifierOutputs.of(classifier, autoencoder.decodeLatents(latents));
+        int n = outputs.count();
         PrecisionRecall pr = reference.precisionRecall(outputs.features());
         return new Score(reference.fid(outputs.features()), pr.precision(), pr.recall(),
                 PromptAdherence.of(prompts.subList(0, n), outputs.predictions(), classes).share(), n);

@@ -57,6 +57,9 @@ public final class Autoencoder extends AbstractBlock {
     public static final double MAX_LOG_VARIANCE = 20;
 
     private final AutoencoderConfig config;
+    /** Latents decoded in one batch by {@link #decodeLatents}. */
+    public static final int DECODE_BATCH = 250;
+
     private final Encoder encoder;
     private final Decoder decoder;
     private LatentNormalization latentNormalization = LatentNormalization.IDENTITY;
@@ -149,6 +152,29 @@ public final class Autoencoder extends AbstractBlock {
     /** The encoder-mean space from a diffusion latent, ready for {@link #decode}. */
     public NDArray fromLatent(NDArray latent) {
         return latentNormalization.fromLatent(latent);
+    }
+
+    /**
+     * Images from diffusion latents, as float arrays: latents [n · Cl · h · w] (h = w = the configured latent
+     * size) → images [n · C · S · S] in about [−1, 1], decoded {@value #DECODE_BATCH} at a time so that memory
+     * stays bounded however many are asked for.
+     */
+    public float[] decodeLatents(float[] latents) {
+        int per = config.latentChannels() * config.latentSize() * config.latentSize();
+        int pixels = config.imageChannels() * config.imageSize() * config.imageSize();
+        int n = latents.length / per;
+        float[] images = new float[n * pixels];
+        for (int from = 0; from < n; from += DECODE_BATCH) {
+            int count = Math.min(DECODE_BATCH, n - from);
+            float[] chunk = new float[count * per];
+            System.arraycopy(latents, from * per, chunk, 0, chunk.length);
+            try (NDManager manager = NDManager.newBaseManager()) {
+                NDArray z = manager.create(chunk, latentShape(count));
+                float[] decoded = decode(new ParameterStore(manager, false), fromLatent(z), false).toFloatArray();
+                System.arraycopy(decoded, 0, images, from * pixels, decoded.length);
+            }
+        }
+        return images;
     }
 
     /** Clamps to [{@value #MIN_LOG_VARIANCE}, {@value #MAX_LOG_VARIANCE}] against PyTorch-owned scalars (no Number). */

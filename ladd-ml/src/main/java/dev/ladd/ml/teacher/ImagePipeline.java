@@ -1,11 +1,6 @@
 package dev.ladd.ml.teacher;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.nn.DenoiserConfig;
 
 import java.util.List;
 
@@ -30,11 +25,6 @@ public final class ImagePipeline {
 
     /** Images [prompts.size() · C · H · W] in [-1, 1]. */
     public float[] generate(List<String> prompts, List<Long> seeds, int steps, double guidanceScale, double shift) {
-        DenoiserConfig d = teacher.model().config().denoiser();
-        float[] latents = teacher.sample(prompts, seeds, steps, guidanceScale, shift);
-        try (NDManager sub = NDManager.newBaseManager()) {
-            NDArray z = sub.create(latents, new Shape(prompts.size(), d.latentChannels(), d.latentHeight(), d.latentWidth()));
-            return autoencoder.decode(new ParameterStore(sub, false), autoencoder.fromLatent(z), false).toFloatArray();
-        }
+        return autoencoder.decodeLatents(teacher.sample(prompts, seeds, steps, guidanceScale, shift));
     }
 }

@@ -166,12 +166,8 @@ public final class AutoencoderTraining {
             metadata.put("klWeight", Double.toString(config.klWeight()));
             metadata.put("seed", Long.toString(config.seed()));
             metadata.put("architecture", json(CheckpointManifests.architectureOf(model.config())));
-            List<SafetensorsTensor> tensors = new ArrayList<>();
-            for (SafetensorsTensor weight : BlockWeights.snapshot(model, DType.F32, Map.of()).tensors().values()) {
-                tensors.add(SafetensorsTensor.f32(MODEL_PREFIX + weight.name(), weight.shape(), weight.values()));
-            }
-            optimizer.moments().forEach((name, moment) -> tensors.add(SafetensorsTensor.f32(OPTIMIZER_PREFIX + name,
-                    moment.getShape().getShape(), moment.toFloatArray())));
+            List<SafetensorsTensor> tensors = new ArrayList<>(StateTensors.of(MODEL_PREFIX, model));
+            tensors.addAll(StateTensors.of(OPTIMIZER_PREFIX, optimizer.moments()));
             return Safetensors.toBytes(SafetensorsFile.of(tensors, metadata));
         }
 

@@ -1,15 +1,12 @@
 package dev.ladd.ml.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import dev.ladd.ml.checkpoint.BlockWeights;
 import dev.ladd.ml.checkpoint.CheckpointMismatchException;
-import dev.ladd.ml.checkpoint.DType;
 import dev.ladd.ml.checkpoint.SafetensorsFile;
 import dev.ladd.ml.checkpoint.SafetensorsTensor;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +26,8 @@ public final class TrainingState {
     }
 
     public static SafetensorsFile capture(Block model, AdamW optimizer, long step, Map<String, String> metadata) {
-        List<SafetensorsTensor> tensors = new ArrayList<>();
-        BlockWeights.snapshot(model, DType.F32, Map.of()).tensors().values()
-                .forEach(t -> tensors.add(new SafetensorsTensor("model/" + t.name(), t.dtype(), t.shape(), t.values())));
-        for (Map.Entry<String, NDArray> moment : optimizer.moments().entrySet()) {
-            NDArray value = moment.getValue();
-            tensors.add(SafetensorsTensor.f32("optim/" + moment.getKey(), value.getShape().getShape(), value.toFloatArray()));
-        }
+        List<SafetensorsTensor> tensors = new ArrayList<>(StateTensors.of("model/", model));
+        tensors.addAll(StateTensors.of("optim/", optimizer.moments()));
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(STEP, Long.toString(step));
         meta.put(OPTIMIZER_STEPS, Long.toString(optimizer.steps()));
@@ -48,25 +40,8 @@ public final class TrainingState {
      * @throws CheckpointMismatchException if the weights do not fit the model
      */
     public static long restore(Block model, AdamW optimizer, SafetensorsFile state) throws CheckpointMismatchException {
-        List<SafetensorsTensor> weights = new ArrayList<>();
-        Map<String, float[]> moments = new HashMap<>();
-        for (SafetensorsTensor t : state.tensors().values()) {
-            if (t.name().startsWith("model/")) {
-                weights.add(new SafetensorsTensor(t.name().substring("model/".length()), t.dtype(), t.shape(), t.values()));
-            } else if (t.name().startsWith("optim/")) {
-                moments.put(t.name().substring("optim/".length()), t.values());
-            }
-        }
-        BlockWeights.load(model, SafetensorsFile.of(weights, Map.of()));
-        optimizer.restore(moments, Long.parseLong(required(state, OPTIMIZER_STEPS)));
-        return Long.parseLong(required(state, STEP));
-    }
-
-    private static String required(SafetensorsFile state, String key) {
-        String value = state.metadata().get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("training state has no '" + key + "' in its metadata");
-        }
-        return value;
+        BlockWeights.load(model, StateTensors.section(state, "model/"));
+        optimizer.restore(StateTensors.values(state, "optim/"), StateTensors.number(state, OPTIMIZER_STEPS));
+        return StateTensors.number(state, STEP);
     }
 }

@@ -3,8 +3,8 @@ package dev.ladd.teacher.cli;
 import ai.djl.ndarray.NDManager;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.data.ClassGrid;
 import dev.ladd.ml.data.FashionMnist;
-import dev.ladd.ml.data.ImageGrid;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.nn.Autoencoder;
@@ -134,19 +134,10 @@ public final class TeacherCommandLine {
             CheckpointManifest aeManifest = CheckpointManifests.read(model.resolve("autoencoder.json"));
             Autoencoder autoencoder = AutoencoderTraining.load(aeManifest,
                     Files.readAllBytes(model.resolve("autoencoder.safetensors")), manager);
-            List<String> texts = new ArrayList<>();
-            List<Long> seedList = new ArrayList<>();
-            for (int label = 0; label < prompts.numClasses(); label++) {
-                for (int s = 0; s < seeds; s++) {
-                    texts.add(prompts.prompt(label, 0));
-                    seedList.add((long) s);
-                }
-            }
+            ClassGrid grid = new ClassGrid(prompts, seeds);
             long t0 = System.nanoTime();
             ImagePipeline pipeline = new ImagePipeline(teacher, autoencoder);
-            float[] images = pipeline.generate(texts, seedList, steps, cfg, 1.0);
-            int size = pipeline.imageSize();
-            byte[] png = ImageGrid.png(images, prompts.numClasses(), seeds, size, size, (size - FashionMnist.HEIGHT) / 2);
+            byte[] png = grid.png(pipeline.generate(grid.prompts(), grid.seeds(), steps, cfg, 1.0), pipeline.imageSize());
             Files.createDirectories(target.toAbsolutePath().getParent());
             Files.write(target, png);
             out.printf("wrote %s: %d classes × %d seeds, %d Euler steps, CFG %.2f, in %d ms%n", target,

@@ -2,12 +2,9 @@ package dev.ladd.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import dev.ladd.ml.checkpoint.BlockWeights;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
-import dev.ladd.ml.data.FashionMnist;
-import dev.ladd.ml.data.ImageGrid;
+import dev.ladd.ml.data.ClassGrid;
 import dev.ladd.ml.data.LatentShard;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.ladd.LaddBatch;
@@ -17,6 +14,9 @@ import dev.ladd.ml.ladd.LaddTraining;
 import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.train.LatentDataset;
+import dev.ladd.ml.train.TeacherTraining;
 import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.platform.cli.CommandLineOptions;
@@ -27,6 +27,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,9 +92,9 @@ public final class TrainerCommandLine {
                     Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors")), manager);
             LatentShard data = syntheticData(teacher, outDir, samples, samplerSteps, cfg);
             Grids grids = new Grids(autoencoder, outDir);
-            grids.write("teacher-" + samplerSteps + "steps-cfg" + cfg, teacher.sample(grids.prompts, grids.seeds,
+            grids.write("teacher-" + samplerSteps + "steps-cfg" + cfg, teacher.sample(grids.grid.prompts(), grids.grid.seeds(),
                     samplerSteps, cfg, 1.0));
-            grids.write("teacher-4steps-cfg" + cfg, teacher.sample(grids.prompts, grids.seeds, 4, cfg, 1.0));
+            grids.write("teacher-4steps-cfg" + cfg, teacher.sample(grids.grid.prompts(), grids.grid.seeds(), 4, cfg, 1.0));
             SampleScorer scorer = o.has("score") ? new SampleScorer(Path.of(o.required("score")), autoencoder,
                     Math.toIntExact(o.number("score-samples", 1000))) : null;
             if (scorer != null) {
@@ -119,8 +120,9 @@ public final class TrainerCommandLine {
                 }
             }
             out.printf("%d iterations in %.1f s%n", iterations, (System.nanoTime() - started) / 1e9);
+            // offline there is no registry id: the parent is the teacher checkpoint itself, by its weights' sha256
             Student.Checkpoint checkpoint = Student.checkpoint(training.publishedWeights(), teacherManifest,
-                    teacherManifest.parent(), "distill", training.iteration(), Map.of());
+                    teacherManifest.weightsSha256(), "distill", training.iteration(), Map.of());
             Files.write(outDir.resolve("student.safetensors"), checkpoint.weights());
             Files.write(outDir.resolve("student.json"), checkpoint.manifestJson());
         }
@@ -165,9 +167,9 @@ public final class TrainerCommandLine {
             double laddMs = (System.nanoTime() - t0) / 1e6 / iterations;
 
             var student = ladd.student();   // a trainable copy of the teacher: train it as a teacher for the comparison
-            var flow = new dev.ladd.ml.train.TeacherTraining(student, teacher.tokenizer(), prompts,
-                    new dev.ladd.ml.train.TeacherTraining.Config(warmup + iterations, config.batchSize(), 1e-4f, 0.1f, 0, 1, 1));
-            var dataset = new dev.ladd.ml.train.LatentDataset(latents, new Shape(shape), labels);
+            var flow = new TeacherTraining(student, teacher.tokenizer(), prompts,
+                    new TeacherTraining.Config(warmup + iterations, config.batchSize(), 1e-4f, 0.1f, 0, 1, 1));
+            var dataset = new LatentDataset(latents, new Shape(shape), labels);
             long[] started = new long[1];
             flow.train(manager, dataset, (step, total, metrics) -> {
                 if (step == warmup) {
@@ -192,16 +194,10 @@ public final class TrainerCommandLine {
     private void writeStudentGrids(LaddTraining training, Teacher teacher, Grids grids, SampleScorer scorer,
                                    NDManager manager, long iteration) throws IOException {
         try (NDManager sub = manager.newSubManager()) {
-            var model = new dev.ladd.ml.nn.FlowTransformer(teacher.model().config());
-            model.initialize(sub);
-            Map<String, ai.djl.ndarray.NDArray> weights = training.publishedWeights();
-            List<dev.ladd.ml.checkpoint.SafetensorsTensor> tensors = new ArrayList<>();
-            weights.forEach((n, a) -> tensors.add(dev.ladd.ml.checkpoint.SafetensorsTensor.f32(n, a.getShape().getShape(),
-                    a.toFloatArray())));
-            BlockWeights.load(model, dev.ladd.ml.checkpoint.SafetensorsFile.of(tensors, Map.of()));
+            FlowTransformer model = training.publishedStudent(sub);
             for (int steps : new int[]{1, 2, 4}) {
                 grids.write("student-" + steps + "steps-iter" + iteration,
-                        Student.sample(model, teacher.tokenizer(), grids.prompts, grids.seeds, steps, sub));
+                        Student.sample(model, teacher.tokenizer(), grids.grid.prompts(), grids.grid.seeds(), steps, sub));
                 if (scorer != null) {
                     report("student@" + steps + " it" + iteration, scorer.score(
                             Student.sample(model, teacher.tokenizer(), scorer.prompts(), scorer.seeds(), steps, sub)));
@@ -235,17 +231,11 @@ public final class TrainerCommandLine {
     /** Iteration i's batch: indices drawn from Random(seed, i), so a run is reproducible. */
     static LaddBatch batch(LatentShard data, LaddConfig config, long iteration) {
         Random rng = new Random(config.seed() * 7919L + iteration);
-        int per = Math.toIntExact(data.shape()[0] * data.shape()[1] * data.shape()[2]);
-        float[] latents = new float[config.batchSize() * per];
-        List<String> prompts = new ArrayList<>();
-        List<Long> seeds = new ArrayList<>();
+        List<Integer> indices = new ArrayList<>();
         for (int i = 0; i < config.batchSize(); i++) {
-            int k = rng.nextInt(data.count());
-            System.arraycopy(data.latents(), k * per, latents, i * per, per);
-            prompts.add(data.prompts().get(k));
-            seeds.add(data.seeds().get(k));
+            indices.add(rng.nextInt(data.count()));
         }
-        return new LaddBatch(latents, data.shape(), prompts, seeds);
+        return LaddBatch.gather(Collections.nCopies(indices.size(), data), indices);
     }
 
     static LaddConfig withOverrides(LaddConfig base, String json) {
@@ -258,37 +248,15 @@ public final class TrainerCommandLine {
         }
     }
 
-    /** The 10 classes × 8 seeds grid every model is drawn on, decoded to PNG. */
-    private static final class Grids {
-        final List<String> prompts = new ArrayList<>();
-        final List<Long> seeds = new ArrayList<>();
-        final Autoencoder autoencoder;
-        final Path dir;
-        final int classes;
-
+    /** The 10 classes × 8 seeds grid every model is drawn on, decoded to PNG files in the output folder. */
+    private record Grids(ClassGrid grid, Autoencoder autoencoder, Path dir) {
         Grids(Autoencoder autoencoder, Path dir) {
-            this.autoencoder = autoencoder;
-            this.dir = dir;
-            Prompts all = Prompts.fashionMnist();
-            this.classes = all.numClasses();
-            for (int label = 0; label < classes; label++) {
-                for (int s = 0; s < GRID_SEEDS; s++) {
-                    prompts.add(all.prompt(label, 0));
-                    seeds.add((long) s);
-                }
-            }
+            this(new ClassGrid(Prompts.fashionMnist(), GRID_SEEDS), autoencoder, dir);
         }
 
         void write(String name, float[] latents) throws IOException {
-            var c = autoencoder.config();
-            try (NDManager sub = NDManager.newBaseManager()) {
-                var z = sub.create(latents, new Shape(prompts.size(), c.latentChannels(), c.latentSize(), c.latentSize()));
-                float[] images = autoencoder.decode(new ParameterStore(sub, false), autoencoder.fromLatent(z), false)
-                        .toFloatArray();
-                int size = c.imageSize();
-                Files.write(dir.resolve(name + ".png"),
-                        ImageGrid.png(images, classes, GRID_SEEDS, size, size, (size - FashionMnist.HEIGHT) / 2));
-            }
+            Files.write(dir.resolve(name + ".png"),
+                    grid.png(autoencoder.decodeLatents(latents), autoencoder.config().imageSize()));
         }
     }
 }

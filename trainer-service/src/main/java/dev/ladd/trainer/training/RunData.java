@@ -49,19 +49,7 @@ final class RunData {
             sources.add(shard);
             indices.add(at.index());
         }
-        long[] shape = sources.get(0).shape();
-        int per = Math.toIntExact(shape[0] * shape[1] * shape[2]);
-        float[] latents = new float[batchSize * per];
-        List<String> prompts = new ArrayList<>(batchSize);
-        List<Long> seeds = new ArrayList<>(batchSize);
-        for (int j = 0; j < batchSize; j++) {
-            LatentShard s = sources.get(j);
-            int k = indices.get(j);
-            System.arraycopy(s.latents(), k * per, latents, j * per, per);
-            prompts.add(s.prompts().get(k));
-            seeds.add(s.seeds().get(k));
-        }
-        return Optional.of(new LaddBatch(latents, shape, prompts, seeds));
+        return Optional.of(LaddBatch.gather(sources, indices));
     }
 
     private LatentShard shard(int request, int index) throws InvalidShardException {

@@ -11,6 +11,7 @@ import java.util.Random;
  *   request k = ⌊q / R⌋,  shard s = ⌊(q mod R) / S⌋,  position in the shard = π_{e,k,s}((q mod R) mod S)
  * </pre>
  * π is a permutation of the shard drawn from (seed, e, k, s): shards are read in order, shuffled inside.
+ * Not thread-safe (it keeps the last permutation); each run's training thread has its own.
  */
 final class ShardCursor {
 
@@ -35,11 +36,9 @@ final class ShardCursor {
     /** Sample j of iteration i (0-based). */
     Position at(long iteration, int j) {
         long p = iteration * batchSize + j;
-        long dataset = (long) requests * samplesPerRequest;
-        long epoch = p / dataset;
-        int q = (int) (p % dataset);
-        int request = q / samplesPerRequest;
-        int inRequest = q % samplesPerRequest;
+        long epoch = p / datasetSize();
+        int request = requestOf(p);
+        int inRequest = (int) (p % datasetSize()) % samplesPerRequest;
         int shard = inRequest / shardSize;
         int size = Math.min(shardSize, samplesPerRequest - shard * shardSize);
         return new Position(request, shard, permutation(epoch, request, shard, size)[inRequest % shardSize]);
@@ -49,12 +48,35 @@ final class ShardCursor {
     int lastRequestOf(long iteration) {
         int last = 0;
         for (int j = 0; j < batchSize; j++) {
-            last = Math.max(last, at(iteration, j).request());
+            last = Math.max(last, requestOf(iteration * batchSize + j));
         }
         return last;
     }
 
+    private long datasetSize() {
+        return (long) requests * samplesPerRequest;
+    }
+
+    /** The request of sample position p (no shard permutation needed). */
+    private int requestOf(long p) {
+        return (int) (p % datasetSize()) / samplesPerRequest;
+    }
+
+    /** The permutation of the shard read last: a batch's samples almost always come from one shard. */
+    private long[] cachedFor = {};
+    private int[] cached;
+
     private int[] permutation(long epoch, int request, int shard, int size) {
+        long[] key = {epoch, request, shard, size};
+        if (java.util.Arrays.equals(key, cachedFor)) {
+            return cached;
+        }
+        cachedFor = key;
+        cached = shuffled(epoch, request, shard, size);
+        return cached;
+    }
+
+    private int[] shuffled(long epoch, int request, int shard, int size) {
         int[] order = new int[size];
         for (int i = 0; i < size; i++) {
             order[i] = i;
