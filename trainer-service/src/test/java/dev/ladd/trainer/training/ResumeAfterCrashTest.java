@@ -104,6 +104,29 @@ class ResumeAfterCrashTest extends EventContract {
                 .containsOnly(RunOutcome.RUN_OUTCOME_CANCELLED).hasSize(2);
     }
 
+    @Test
+    void startingARunThroughTheTrainerApiPublishesRunRequestedAndBadBodiesGetA400NamingTheField() throws Exception {
+        HttpResponse<String> started = post("/api/v1/runs", "{\"teacherId\":\"tiny\",\"iterations\":3,\"seed\":4}");
+        assertThat(started.statusCode()).isEqualTo(202);
+        String runId = started.body().replaceAll(".*\"runId\":\"([^\"]+)\".*", "$1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.find(runId).isPresent());
+        assertThat(runs.find(runId).orElseThrow().iterations()).isEqualTo(3);
+
+        HttpResponse<String> unknownField = post("/api/v1/runs", "{\"teacherId\":\"tiny\",\"studentNoise\":\"shard\"}");
+        assertThat(unknownField.statusCode()).isEqualTo(400);
+        assertThat(unknownField.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(unknownField.body()).contains("studentNoise");
+
+        HttpResponse<String> badValues = post("/api/v1/runs", "{\"teacherId\":\"../x\",\"iterations\":0}");
+        assertThat(badValues.statusCode()).isEqualTo(400);
+        assertThat(badValues.body()).contains("\"field\":\"teacherId\"").contains("\"field\":\"iterations\"");
+
+        HttpResponse<String> badQuery = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://localhost:" + port + "/api/v1/runs/" + runId + "/metrics?after=-1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(badQuery.statusCode()).isEqualTo(400);
+    }
+
     private String newRunWithData(TinyRunFixtures fixtures) throws Exception {
         String runId = "run-" + UUID.randomUUID();
         TinyRunFixtures.requestRun(kafka, runs, runId, TinyRunFixtures.config());
@@ -121,5 +144,11 @@ class ResumeAfterCrashTest extends EventContract {
     private HttpResponse<String> post(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }
