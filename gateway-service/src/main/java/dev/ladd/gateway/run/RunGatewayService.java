@@ -50,6 +50,7 @@ public class RunGatewayService {
         if (request.discriminatorSteps() != null) config.setDiscriminatorSteps(request.discriminatorSteps());
         if (request.r1Weight() != null) config.setR1Weight(request.r1Weight());
         if (request.headChannels() != null) config.setHeadChannels(request.headChannels());
+        if (request.samplerEta() != null) config.setSamplerEta(request.samplerEta());
         runs.insert(runId, request.teacherId(), requestedBy);
         outbox.publish(Topics.RUN_REQUESTED, runId, runId, EventEnvelope.newBuilder().setRunRequested(RunRequested.newBuilder()
                 .setRunId(runId).setTeacherId(request.teacherId()).setConfig(config).setRequestedBy(requestedBy)));

@@ -10,7 +10,8 @@ import jakarta.validation.constraints.Pattern;
 /**
  * The body of {@code POST /api/v1/runs}. Every field but the teacher is optional: iterations, batch size,
  * checkpoint interval and learning rates default to {@code ladd.gateway.run-defaults}, the LADD switches
- * (student noise, distillation, EMA, R1, t̂ mean, head updates and width) to the paper's values.
+ * (student noise, distillation, EMA, R1, t̂ mean, head updates and width, the student sampler's fresh-noise
+ * share) to the paper's values.
  */
 public record StartRunRequest(
         @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1-64 letters, digits, '.', '_' or '-'")
@@ -28,5 +29,6 @@ public record StartRunRequest(
         @DecimalMin("-5") @DecimalMax("5") Float discriminatorTMean,
         @Min(1) @Max(16) Integer discriminatorSteps,
         @DecimalMin("0") @DecimalMax("1000") Float r1Weight,
-        @Min(1) @Max(1024) Integer headChannels) {
+        @Min(1) @Max(1024) Integer headChannels,
+        @DecimalMin("0") @DecimalMax("1") Float samplerEta) {
 }

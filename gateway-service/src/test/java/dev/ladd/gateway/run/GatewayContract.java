@@ -77,7 +77,8 @@ abstract class GatewayContract extends EventContract {
                         }));
 
         HttpResponse<String> withSwitches = postRun("{\"teacherId\":\"teacher-1\",\"studentNoise\":\"shard\","
-                + "\"distillationWeight\":1.0,\"emaDecay\":0.99,\"discriminatorTMean\":0.0,\"headChannels\":32}");
+                + "\"distillationWeight\":1.0,\"emaDecay\":0.99,\"discriminatorTMean\":0.0,\"headChannels\":32,"
+                + "\"samplerEta\":0.0}");
         assertThat(withSwitches.statusCode()).isEqualTo(202);
         String switchesRun = withSwitches.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -91,6 +92,8 @@ abstract class GatewayContract extends EventContract {
                             assertThat(config.hasDiscriminatorTMean()).isTrue();
                             assertThat(config.getDiscriminatorTMean()).isZero();
                             assertThat(config.getHeadChannels()).isEqualTo(32);
+                            assertThat(config.hasSamplerEta()).isTrue();
+                            assertThat(config.getSamplerEta()).isZero();
                             assertThat(config.getR1Weight()).isZero();
                         }));
     }
@@ -132,9 +135,10 @@ abstract class GatewayContract extends EventContract {
                 .contains("\"field\":\"device\"");
 
         HttpResponse<String> badLadd = postRun("{\"teacherId\":\"t\",\"studentNoise\":\"loud\",\"emaDecay\":1.5,"
-                + "\"discriminatorSteps\":0}");
+                + "\"discriminatorSteps\":0,\"samplerEta\":2}");
         assertThat(badLadd.statusCode()).isEqualTo(400);
         assertThat(badLadd.body()).contains("\"field\":\"studentNoise\"").contains("\"field\":\"emaDecay\"")
+                .contains("\"field\":\"samplerEta\"")
                 .contains("\"field\":\"discriminatorSteps\"");
 
         HttpResponse<String> wrongType = postRun("{\"teacherId\":\"t\",\"iterations\":\"many\"}");

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * @param weightsSha256  lowercase hex SHA-256 of the safetensors file bytes
  * @param weightsDtype   dtype the weights are stored in
  * @param createdAt      ISO-8601 instant, or null
+ * @param samplerEta     students only: the share of fresh noise their few-step sampler re-noises with (null = 1,
+ *                       the paper's sampler)
  */
 public record CheckpointManifest(
         int formatVersion,
@@ -38,7 +40,8 @@ public record CheckpointManifest(
         Map<String, Double> metrics,
         String weightsSha256,
         DType weightsDtype,
-        String createdAt) {
+        String createdAt,
+        Double samplerEta) {
 
     /** The only manifest format this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
@@ -55,6 +58,9 @@ public record CheckpointManifest(
         if (weightsSha256 == null || !SHA256_HEX.matcher(weightsSha256).matches()) {
             throw new IllegalArgumentException("weightsSha256 must be 64 lowercase hex digits, got " + weightsSha256);
         }
+        if (samplerEta != null && !(samplerEta >= 0 && samplerEta <= 1)) {
+            throw new IllegalArgumentException("samplerEta must lie in [0, 1], got " + samplerEta);
+        }
         if (step < 0) {
             throw new IllegalArgumentException("step must not be negative, got " + step);
         }
@@ -67,36 +73,41 @@ public record CheckpointManifest(
     /** A manifest of format {@value #FORMAT_VERSION} with only the required fields; add the rest with the {@code with…} methods. */
     public static CheckpointManifest of(String kind, String weightsSha256, DType weightsDtype) {
         return new CheckpointManifest(FORMAT_VERSION, kind, Map.of(), List.of(), null, null, null, null, 0, Map.of(),
-                weightsSha256, weightsDtype, null);
+                weightsSha256, weightsDtype, null, null);
     }
 
     public CheckpointManifest withArchitecture(Map<String, Object> value) {
         return new CheckpointManifest(formatVersion, kind, value, vocabulary, latentScale, latentShift, parent, runId, step,
-                metrics, weightsSha256, weightsDtype, createdAt);
+                metrics, weightsSha256, weightsDtype, createdAt, samplerEta);
     }
 
     public CheckpointManifest withVocabulary(List<String> value) {
         return new CheckpointManifest(formatVersion, kind, architecture, value, latentScale, latentShift, parent, runId, step,
-                metrics, weightsSha256, weightsDtype, createdAt);
+                metrics, weightsSha256, weightsDtype, createdAt, samplerEta);
     }
 
     public CheckpointManifest withLatent(Double scale, Double shift) {
         return new CheckpointManifest(formatVersion, kind, architecture, vocabulary, scale, shift, parent, runId, step,
-                metrics, weightsSha256, weightsDtype, createdAt);
+                metrics, weightsSha256, weightsDtype, createdAt, samplerEta);
     }
 
     public CheckpointManifest withLineage(String parentId, String producingRunId, long atStep) {
         return new CheckpointManifest(formatVersion, kind, architecture, vocabulary, latentScale, latentShift, parentId,
-                producingRunId, atStep, metrics, weightsSha256, weightsDtype, createdAt);
+                producingRunId, atStep, metrics, weightsSha256, weightsDtype, createdAt, samplerEta);
     }
 
     public CheckpointManifest withMetrics(Map<String, Double> value) {
         return new CheckpointManifest(formatVersion, kind, architecture, vocabulary, latentScale, latentShift, parent, runId, step,
-                value, weightsSha256, weightsDtype, createdAt);
+                value, weightsSha256, weightsDtype, createdAt, samplerEta);
     }
 
     public CheckpointManifest withCreatedAt(String value) {
         return new CheckpointManifest(formatVersion, kind, architecture, vocabulary, latentScale, latentShift, parent, runId, step,
-                metrics, weightsSha256, weightsDtype, value);
+                metrics, weightsSha256, weightsDtype, value, samplerEta);
+    }
+
+    public CheckpointManifest withSamplerEta(Double value) {
+        return new CheckpointManifest(formatVersion, kind, architecture, vocabulary, latentScale, latentShift, parent, runId, step,
+                metrics, weightsSha256, weightsDtype, createdAt, value);
     }
 }

@@ -20,20 +20,37 @@ import java.util.Random;
  *   x ← ε₀
  *   for i = 0 … n−1:
  *       x̂₀ = x − t_i · v(x, t_i, prompt)           one call predicts the clean latent
- *       x  ← (1 − t_{i+1}) · x̂₀ + t_{i+1} · ε_{i+1}  re-noise with fresh noise (not for the last step)
+ *       ε̂  = x + (1 − t_i) · v                    the noise the model sees in x (rectified flow: v = ε − x₀)
+ *       ε_{i+1} = η · fresh + √(1 − η²) · ε̂          η = 1: fresh noise, as in the paper
+ *       x  ← (1 − t_{i+1}) · x̂₀ + t_{i+1} · ε_{i+1}  re-noise (not for the last step)
  *   return x̂₀
  * </pre>
- * Each sample's noises come from its own {@link Random}, so a sample does not depend on its batch.
+ * With η = 0 the re-noising keeps the predicted noise and one step is exactly an Euler step of the flow
+ * (x + (t_{i+1} − t_i) · v); η = 1 (the default) is the paper's sampler. Each sample's noises come from its own
+ * {@link Random}, so a sample does not depend on its batch.
  */
 public final class StudentSampler {
 
+    /** The paper's sampler: re-noise with fresh noise only. */
+    public static final double FRESH_NOISE = 1.0;
+
     private final int steps;
+    private final double eta;
 
     public StudentSampler(int steps) {
+        this(steps, FRESH_NOISE);
+    }
+
+    /** @param eta share of fresh noise in each re-noising, in [0, 1] */
+    public StudentSampler(int steps, double eta) {
         if (steps < 1) {
             throw new IllegalArgumentException("student steps must be >= 1, got " + steps);
         }
+        if (!(eta >= 0 && eta <= 1)) {
+            throw new IllegalArgumentException("the sampler's fresh-noise share eta must be in [0, 1], got " + eta);
+        }
         this.steps = steps;
+        this.eta = eta;
     }
 
     /** The noise level of step i of n. */
@@ -60,14 +77,18 @@ public final class StudentSampler {
             try (NDScope scope = new NDScope()) {
                 double t = timestep(i, steps);
                 NDArray tBatch = manager.full(new Shape(batch.get(0)), (float) t);
-                clean = RectifiedFlow.cleanFromVelocity(x, model.velocity(ps, x, tBatch, text, mask, false), tBatch);
+                NDArray v = model.velocity(ps, x, tBatch, text, mask, false);
+                clean = RectifiedFlow.cleanFromVelocity(x, v, tBatch);
                 if (i + 1 < steps) {
                     List<NDArray> noise = new ArrayList<>();
                     for (Random rng : renoise) {
                         noise.add(RectifiedFlow.gaussian(manager, one, rng));
                     }
+                    NDArray fresh = NDArrays.concat(new NDList(noise), 0);
+                    NDArray predicted = x.add(v.mul(1 - t));
+                    NDArray next = fresh.mul(eta).add(predicted.mul(Math.sqrt(1 - eta * eta)));
                     NDArray tNext = manager.full(new Shape(batch.get(0)), (float) timestep(i + 1, steps));
-                    x = RectifiedFlow.noised(clean, NDArrays.concat(new NDList(noise), 0), tNext);
+                    x = RectifiedFlow.noised(clean, next, tNext);
                     NDScope.unregister(x);
                 } else {
                     NDScope.unregister(clean);

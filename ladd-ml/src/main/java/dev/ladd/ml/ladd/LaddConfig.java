@@ -25,6 +25,10 @@ import java.util.List;
  * @param studentNoise           {@code fresh}: the student's input noise is new noise (the paper);
  *                               {@code shard}: the noise that made each synthetic sample (its seed), so
  *                               at t = 1 the student sees exactly the teacher's starting point
+ * @param samplerEta             share of fresh noise in each re-noising of the student's few-step sampler
+ *                               (DDIM's η; {@link dev.ladd.ml.diffusion.StudentSampler}): 1 = fresh noise (the
+ *                               paper), 0 = the noise the student predicts (Euler steps of its flow). Recorded in
+ *                               the student's manifest, so every service samples the student the same way
  * @param seed                   every iteration's randomness derives from (seed, iteration)
  */
 public record LaddConfig(
@@ -45,6 +49,7 @@ public record LaddConfig(
         double emaDecay,
         double distillationWeight,
         String studentNoise,
+        double samplerEta,
         long seed) {
 
     public static final String FRESH_NOISE = "fresh";
@@ -74,24 +79,28 @@ public record LaddConfig(
         require(distillationWeight >= 0, "distillationWeight must be >= 0");
         require(FRESH_NOISE.equals(studentNoise) || SHARD_NOISE.equals(studentNoise),
                 "studentNoise must be 'fresh' or 'shard'");
+        require(samplerEta >= 0 && samplerEta <= 1, "samplerEta must lie in [0, 1]");
     }
 
-    /** The paper's defaults: t ∈ {1, .75, .5, .25} with p = {.7, .1, .1, .1}, t̂ ~ LogitNormal(1, 1), hinge loss only. */
+    /**
+     * The paper's defaults: t ∈ {1, .75, .5, .25} with p = {.7, .1, .1, .1}, t̂ ~ LogitNormal(1, 1), hinge loss only,
+     * fresh noise for the student's input and its sampler.
+     */
     public static LaddConfig paper() {
         return new LaddConfig(List.of(1.0, 0.75, 0.5, 0.25), List.of(0.7, 0.1, 0.1, 0.1), 1.0, 1.0, List.of(), 64,
-                1e-5f, 1e-4f, 0.9f, 0.999f, 64, 1, 0, 0.01, 0, 0, FRESH_NOISE, 0);
+                1e-5f, 1e-4f, 0.9f, 0.999f, 64, 1, 0, 0.01, 0, 0, FRESH_NOISE, 1, 0);
     }
 
     public LaddConfig withBatchSize(int value) {
         return new LaddConfig(studentTimesteps, studentTimestepWeights, renoiseMean, renoiseStd, featureBlocks,
                 headChannels, studentLearningRate, headLearningRate, beta1, beta2, value, discriminatorSteps, r1Weight,
-                r1Sigma, emaDecay, distillationWeight, studentNoise, seed);
+                r1Sigma, emaDecay, distillationWeight, studentNoise, samplerEta, seed);
     }
 
     public LaddConfig withSeed(long value) {
         return new LaddConfig(studentTimesteps, studentTimestepWeights, renoiseMean, renoiseStd, featureBlocks,
                 headChannels, studentLearningRate, headLearningRate, beta1, beta2, batchSize, discriminatorSteps, r1Weight,
-                r1Sigma, emaDecay, distillationWeight, studentNoise, value);
+                r1Sigma, emaDecay, distillationWeight, studentNoise, samplerEta, value);
     }
 
     private static void require(boolean condition, String message) {

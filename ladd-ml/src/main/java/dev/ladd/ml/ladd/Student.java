@@ -53,10 +53,11 @@ public final class Student implements AutoCloseable {
     /**
      * A student checkpoint from weights by parameter name (the training weights or their EMA).
      *
-     * @param teacher the manifest of the teacher it was distilled from (architecture, vocabulary, latent space)
+     * @param teacher    the manifest of the teacher it was distilled from (architecture, vocabulary, latent space)
+     * @param samplerEta how it is to be sampled: the share of fresh noise in each re-noising ({@link StudentSampler})
      */
     public static Checkpoint checkpoint(Map<String, NDArray> weights, CheckpointManifest teacher, String teacherId,
-                                        String runId, long step, Map<String, Double> metrics) {
+                                        String runId, long step, Map<String, Double> metrics, double samplerEta) {
         byte[] bytes = Safetensors.toBytes(SafetensorsFile.of(StateTensors.of("", weights), Map.of("kind", KIND)));
         CheckpointManifest manifest = CheckpointManifest.of(KIND, BlockWeights.sha256Hex(bytes), DType.F32)
                 .withArchitecture(teacher.architecture())
@@ -64,6 +65,7 @@ public final class Student implements AutoCloseable {
                 .withLatent(teacher.latentScale(), teacher.latentShift())
                 .withLineage(teacherId, runId, step)
                 .withMetrics(metrics)
+                .withSamplerEta(samplerEta)
                 .withCreatedAt(Instant.now().toString());
         return new Checkpoint(bytes, manifest);
     }
@@ -88,8 +90,14 @@ public final class Student implements AutoCloseable {
         return model;
     }
 
+    /** The sampler's share of fresh noise this student was made for (its manifest's; 1, the paper's, if unset). */
+    public double samplerEta() {
+        return manifest.samplerEta() == null ? StudentSampler.FRESH_NOISE : manifest.samplerEta();
+    }
+
+    /** Samples with the student's own sampler ({@link #samplerEta()}); see the static method. */
     public float[] sample(List<String> prompts, List<Long> seeds, int steps) {
-        return sample(model, tokenizer, prompts, seeds, steps, manager);
+        return sample(model, tokenizer, prompts, seeds, steps, samplerEta(), manager);
     }
 
     /**
@@ -101,7 +109,13 @@ public final class Student implements AutoCloseable {
      */
     public static float[] sample(FlowTransformer model, WordTokenizer tokenizer, List<String> prompts, List<Long> seeds,
                                  int steps, NDManager manager) {
-        StudentSampler sampler = new StudentSampler(steps);
+        return sample(model, tokenizer, prompts, seeds, steps, StudentSampler.FRESH_NOISE, manager);
+    }
+
+    /** As above with a share {@code eta} of fresh noise in each re-noising ({@link StudentSampler}). */
+    public static float[] sample(FlowTransformer model, WordTokenizer tokenizer, List<String> prompts, List<Long> seeds,
+                                 int steps, double eta, NDManager manager) {
+        StudentSampler sampler = new StudentSampler(steps, eta);
         return SeededBatches.sample(model.config().denoiser(), prompts, seeds, manager, (chunk, start, texts, rngs) -> {
             NDArray[] text = PromptArrays.of(chunk, tokenizer, texts);
             return sampler.sample(model, start, text[0], text[1], rngs);

@@ -63,7 +63,7 @@ class CheckpointManifestsTest {
     void onlyTheRequiredFieldsAreNeeded() throws Exception {
         CheckpointManifest read = CheckpointManifests.read(json("{\"formatVersion\":1,\"kind\":\"teacher\",\"weightsSha256\":\"" + SHA + "\"}"));
 
-        assertThat(read).isEqualTo(new CheckpointManifest(1, "teacher", null, null, null, null, null, null, 0, null, SHA, null, null));
+        assertThat(read).isEqualTo(new CheckpointManifest(1, "teacher", null, null, null, null, null, null, 0, null, SHA, null, null, null));
     }
 
     @Test

@@ -84,10 +84,10 @@ class LaddTrainingTest {
         return java.util.stream.Stream.of(
                 // every switch on, so that the EMA and both optimizers' states are part of what must survive
                 new LaddConfig(List.of(1.0, 0.5), List.of(0.5, 0.5), 0.0, 1.0, List.of(1), 8, 1e-3f, 1e-3f,
-                        0.5f, 0.99f, 6, 2, 0.1, 0.05, 0.9, 0.5, LaddConfig.SHARD_NOISE, 4),
+                        0.5f, 0.99f, 6, 2, 0.1, 0.05, 0.9, 0.5, LaddConfig.SHARD_NOISE, 0, 4),
                 // the paper's timesteps and fresh noise, heads on every block
                 new LaddConfig(p.studentTimesteps(), p.studentTimestepWeights(), 1, 1, List.of(), 8, 1e-3f, 1e-3f,
-                        p.beta1(), p.beta2(), 6, 1, 0.1, 0.01, 0.9, 0.5, LaddConfig.FRESH_NOISE, 5));
+                        p.beta1(), p.beta2(), 6, 1, 0.1, 0.01, 0.9, 0.5, LaddConfig.FRESH_NOISE, 1, 5));
     }
 
     @org.junit.jupiter.params.ParameterizedTest
@@ -121,7 +121,7 @@ class LaddTrainingTest {
         LaddConfig withBoth = new LaddConfig(plain.studentTimesteps(), plain.studentTimestepWeights(), plain.renoiseMean(),
                 plain.renoiseStd(), plain.featureBlocks(), plain.headChannels(), plain.studentLearningRate(),
                 plain.headLearningRate(), plain.beta1(), plain.beta2(), plain.batchSize(), 1, 2.0, 0.01, 0, 3.0,
-                plain.studentNoise(), plain.seed());
+                plain.studentNoise(), plain.samplerEta(), plain.seed());
         LaddStepMetrics off = TinyLadd.training(manager, plain).step(manager, TinyLadd.batch(6, 5));
         LaddStepMetrics on = TinyLadd.training(manager, withBoth).step(manager, TinyLadd.batch(6, 5));
         // same weights and randomness: the student's loss differs by exactly 3 · MSE(x̂₀, x₀)
@@ -136,7 +136,7 @@ class LaddTrainingTest {
         LaddConfig p = TinyLadd.config();
         LaddConfig config = new LaddConfig(p.studentTimesteps(), p.studentTimestepWeights(), p.renoiseMean(),
                 p.renoiseStd(), p.featureBlocks(), p.headChannels(), 1e-2f, p.headLearningRate(), p.beta1(), p.beta2(),
-                p.batchSize(), 1, 0, 0.01, 0.75, 0, p.studentNoise(), p.seed());
+                p.batchSize(), 1, 0, 0.01, 0.75, 0, p.studentNoise(), p.samplerEta(), p.seed());
         FlowTransformer teacher = TinyLadd.model(manager);
         FlowTransformer student = TinyLadd.copyOf(teacher, manager);
         LaddTraining training = new LaddTraining(teacher, student, TinyLadd.heads(teacher, config, manager),
@@ -161,13 +161,13 @@ class LaddTrainingTest {
         LaddConfig config = TinyLadd.config();
         FlowTransformer teacher = TinyLadd.model(manager);
         LaddConfig onlyFirst = new LaddConfig(config.studentTimesteps(), config.studentTimestepWeights(), 1, 1,
-                List.of(0), 8, 1e-5f, 1e-4f, 0.9f, 0.999f, 6, 1, 0, 0.01, 0, 0, LaddConfig.FRESH_NOISE, 0);
+                List.of(0), 8, 1e-5f, 1e-4f, 0.9f, 0.999f, 6, 1, 0, 0.01, 0, 0, LaddConfig.FRESH_NOISE, 1, 0);
         assertThatThrownBy(() -> new LaddTraining(teacher, TinyLadd.copyOf(teacher, manager),
                 TinyLadd.heads(teacher, config, manager), TinyLadd.TOKENIZER, onlyFirst))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blocks");
         assertThatThrownBy(() -> LaddTraining.featureBlocks(new LaddConfig(config.studentTimesteps(),
                 config.studentTimestepWeights(), 1, 1, List.of(0, 5), 8, 1e-5f, 1e-4f, 0.9f, 0.999f, 6, 1, 0, 0.01, 0, 0,
-                LaddConfig.FRESH_NOISE, 0), teacher.config().denoiser()))
+                LaddConfig.FRESH_NOISE, 1, 0), teacher.config().denoiser()))
                 .hasMessageContaining("featureBlocks [0, 5] but the teacher has 2 blocks");
     }
 

@@ -254,7 +254,7 @@ class AutoencoderTrainingTest {
         byte[] weights = checkpoint.safetensors();
 
         CheckpointManifest teacher = new CheckpointManifest(manifest.formatVersion(), "teacher", manifest.architecture(),
-                manifest.vocabulary(), null, null, null, null, 0, Map.of(), manifest.weightsSha256(), manifest.weightsDtype(), null);
+                manifest.vocabulary(), null, null, null, null, 0, Map.of(), manifest.weightsSha256(), manifest.weightsDtype(), null, null);
         assertThatThrownBy(() -> AutoencoderTraining.load(teacher, weights, manager))
                 .isInstanceOf(CheckpointManifestException.class).hasMessageContaining("teacher");
 

@@ -158,7 +158,7 @@ class ClassifierTrainingTest {
         byte[] weights = checkpoint.safetensors();
 
         CheckpointManifest autoencoder = new CheckpointManifest(manifest.formatVersion(), "autoencoder", manifest.architecture(),
-                manifest.vocabulary(), null, null, null, null, 0, Map.of(), manifest.weightsSha256(), manifest.weightsDtype(), null);
+                manifest.vocabulary(), null, null, null, null, 0, Map.of(), manifest.weightsSha256(), manifest.weightsDtype(), null, null);
         assertThatThrownBy(() -> ClassifierTraining.load(autoencoder, weights, manager))
                 .isInstanceOf(CheckpointManifestException.class).hasMessageContaining("autoencoder");
         byte[] tampered = weights.clone();

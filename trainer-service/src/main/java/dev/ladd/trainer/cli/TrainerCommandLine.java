@@ -27,6 +27,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ import java.util.Set;
  * <pre>
  *   java -jar trainer-service.jar distill --teacher=models/default --out=DIR [--iterations=300]
  *        [--samples=2048] [--sampler-steps=50] [--cfg=1.5] [--config='{"renoiseMean":0.0,…}'] [--grid-every=100]
- *        [--score=models/classifier] [--score-samples=1000]
+ *        [--score=models/classifier] [--score-samples=1000] [--sampler-eta=1,0]
  * </pre>
  * {@code distill} runs LADD in one process without the platform: it samples (or reuses, from DIR) synthetic
  * teacher latents, trains the student, prints every iteration's losses and D(real) − D(fake), and writes
@@ -48,6 +49,7 @@ import java.util.Set;
  * {@code --config} is JSON of {@link LaddConfig} fields that replace the paper's defaults. With {@code --score},
  * the teacher (full step count with CFG, 4 and 1 steps with CFG) and, at every grid, the student (1, 2, 4 steps)
  * are scored on the same evaluation prompts and seeds ({@link SampleScorer}: FID, precision, recall, adherence).
+ * The student is drawn with the config's {@code samplerEta}; {@code --sampler-eta} compares several instead.
  * <pre>
  *   java -jar trainer-service.jar bench --teacher=models/default [--iterations=30] [--warmup=5] [--config=…]
  * </pre>
@@ -105,8 +107,9 @@ public final class TrainerCommandLine {
             }
 
             LaddTraining training = LaddTraining.fromTeacher(teacher.model(), teacher.tokenizer(), config, manager);
+            List<Double> etas = o.has("sampler-eta") ? decimals(o.required("sampler-eta")) : List.of(config.samplerEta());
             if (scorer != null) {   // iteration 0: the teacher's weights under the student's sampler
-                writeStudentGrids(training, teacher, grids, scorer, manager, 0);
+                writeStudentGrids(training, teacher, grids, scorer, manager, 0, etas);
             }
             long started = System.nanoTime();
             while (training.iteration() < iterations) {
@@ -116,13 +119,13 @@ public final class TrainerCommandLine {
                         m.discriminatorLoss(), m.dReal(), m.dFake(), m.realMinusFake(), m.distillation(),
                         m.studentGradNorm(), m.headGradNorm(), m.millis());
                 if (m.iteration() % gridEvery == 0 || m.iteration() == iterations) {
-                    writeStudentGrids(training, teacher, grids, scorer, manager, m.iteration());
+                    writeStudentGrids(training, teacher, grids, scorer, manager, m.iteration(), etas);
                 }
             }
             out.printf("%d iterations in %.1f s%n", iterations, (System.nanoTime() - started) / 1e9);
             // offline there is no registry id: the parent is the teacher checkpoint itself, by its weights' sha256
             Student.Checkpoint checkpoint = Student.checkpoint(training.publishedWeights(), teacherManifest,
-                    teacherManifest.weightsSha256(), "distill", training.iteration(), Map.of());
+                    teacherManifest.weightsSha256(), "distill", training.iteration(), Map.of(), config.samplerEta());
             Files.write(outDir.resolve("student.safetensors"), checkpoint.weights());
             Files.write(outDir.resolve("student.json"), checkpoint.manifestJson());
         }
@@ -191,16 +194,23 @@ public final class TrainerCommandLine {
                 s.precision(), s.recall(), s.adherence(), s.samples());
     }
 
+    /**
+     * The student's grids (and scores) at 1, 2 and 4 steps with each of the samplers' fresh-noise shares {@code etas};
+     * one step does not re-noise, so it is drawn once. Files and score lines name η only when several are compared.
+     */
     private void writeStudentGrids(LaddTraining training, Teacher teacher, Grids grids, SampleScorer scorer,
-                                   NDManager manager, long iteration) throws IOException {
+                                   NDManager manager, long iteration, List<Double> etas) throws IOException {
         try (NDManager sub = manager.newSubManager()) {
             FlowTransformer model = training.publishedStudent(sub);
             for (int steps : new int[]{1, 2, 4}) {
-                grids.write("student-" + steps + "steps-iter" + iteration,
-                        Student.sample(model, teacher.tokenizer(), grids.grid.prompts(), grids.grid.seeds(), steps, sub));
-                if (scorer != null) {
-                    report("student@" + steps + " it" + iteration, scorer.score(
-                            Student.sample(model, teacher.tokenizer(), scorer.prompts(), scorer.seeds(), steps, sub)));
+                for (double eta : steps == 1 ? etas.subList(0, 1) : etas) {
+                    String name = steps + "steps" + (etas.size() > 1 && steps > 1 ? "-eta" + eta : "");
+                    grids.write("student-" + name + "-iter" + iteration,
+                            Student.sample(model, teacher.tokenizer(), grids.grid.prompts(), grids.grid.seeds(), steps, eta, sub));
+                    if (scorer != null) {
+                        report("student@" + name + " it" + iteration, scorer.score(
+                                Student.sample(model, teacher.tokenizer(), scorer.prompts(), scorer.seeds(), steps, eta, sub)));
+                    }
                 }
             }
         }
@@ -236,6 +246,15 @@ public final class TrainerCommandLine {
             indices.add(rng.nextInt(data.count()));
         }
         return LaddBatch.gather(Collections.nCopies(indices.size(), data), indices);
+    }
+
+    /** A comma-separated list of numbers, e.g. {@code --sampler-eta=1,0}. */
+    private static List<Double> decimals(String list) {
+        try {
+            return Arrays.stream(list.split(",")).map(String::trim).map(Double::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected comma-separated numbers, got '" + list + "'");
+        }
     }
 
     static LaddConfig withOverrides(LaddConfig base, String json) {

@@ -39,6 +39,7 @@ public final class DistillationConfigs {
                 c.getEmaDecay(),
                 c.getDistillationWeight(),
                 c.getStudentNoise().isEmpty() ? d.studentNoise() : c.getStudentNoise(),
+                c.hasSamplerEta() ? c.getSamplerEta() : d.samplerEta(),
                 c.getSeed());
     }
 

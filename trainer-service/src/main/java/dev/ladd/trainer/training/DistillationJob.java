@@ -142,7 +142,7 @@ class DistillationJob {
             boolean lastIteration = m.iteration() == run.iterations();
             if (m.iteration() % run.checkpointInterval() == 0 || lastIteration) {
                 Student.Checkpoint student = Student.checkpoint(training.publishedWeights(), teacherManifest,
-                        run.teacherId(), runId, m.iteration(), m.asMap());
+                        run.teacherId(), runId, m.iteration(), m.asMap(), config.samplerEta());
                 publisher.publish(runId, run.teacherId(), training, student, lastIteration);
                 log.info("run {}: checkpoint at iteration {} (D(real) {} D(fake) {})", runId, m.iteration(),
                         String.format("%+.3f", m.dReal()), String.format("%+.3f", m.dFake()));

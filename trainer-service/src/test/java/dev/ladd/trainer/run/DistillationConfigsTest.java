@@ -28,13 +28,14 @@ class DistillationConfigsTest {
         LaddConfig config = DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
                 .addAllStudentTimesteps(List.of(1f, 0.5f)).setDiscriminatorTMean(0f).setStudentLr(1e-4f)
                 .setBatchSize(16).setStudentNoise("shard").setDistillationWeight(1f).setEmaDecay(0.99f)
-                .setHeadChannels(32).setDiscriminatorSteps(2).addFeatureBlocks(1).addFeatureBlocks(3).setSeed(9).build());
+                .setHeadChannels(32).setDiscriminatorSteps(2).addFeatureBlocks(1).addFeatureBlocks(3).setSamplerEta(0f).setSeed(9).build());
         assertThat(config.studentTimesteps()).containsExactly(1.0, 0.5);
         assertThat(config.studentTimestepWeights()).containsExactly(1.0, 1.0);   // uniform when only the set is given
         assertThat(config.renoiseMean()).isZero();
         assertThat(config.studentLearningRate()).isEqualTo(1e-4f);
         assertThat(config.batchSize()).isEqualTo(16);
         assertThat(config.studentNoise()).isEqualTo("shard");
+        assertThat(config.samplerEta()).isZero();   // explicit 0 kept, not read as "unset"
         assertThat(config.featureBlocks()).containsExactly(1, 3);
         assertThat(config.headChannels()).isEqualTo(32);
         assertThat(config.discriminatorSteps()).isEqualTo(2);
