@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.LabeledImages;
+import dev.ladd.ml.metrics.ClassifierFolder;
 import dev.ladd.ml.metrics.ClassifierOutputs;
 import dev.ladd.ml.metrics.PrecisionRecall;
 import dev.ladd.ml.metrics.ReferenceStats;
@@ -37,9 +38,9 @@ public final class EvalCommandLine {
 
     public static final Set<String> COMMANDS = Set.of("train-classifier");
     public static final long DEFAULT_STEPS = 3500;
-    public static final String WEIGHTS = "classifier.safetensors";
-    public static final String MANIFEST = "classifier.json";
-    public static final String REFERENCE = "reference-test.safetensors";
+    public static final String WEIGHTS = ClassifierFolder.WEIGHTS;
+    public static final String MANIFEST = ClassifierFolder.MANIFEST;
+    public static final String REFERENCE = ClassifierFolder.REFERENCE;
 
     private final PrintStream out;
 
@@ -77,10 +78,7 @@ public final class EvalCommandLine {
             ClassifierTraining.Checkpoint checkpoint = ClassifierTraining.saveCheckpoint(model, FashionMnist.CLASS_NAMES,
                     config.steps(), Map.of(ClassifierTraining.TEST_ACCURACY, accuracy));
             ReferenceStats reference = ReferenceStats.of(testOutputs.features(), checkpoint.manifest().weightsSha256());
-            Files.createDirectories(outDir);
-            Files.write(outDir.resolve(WEIGHTS), checkpoint.safetensors());
-            CheckpointManifests.write(checkpoint.manifest(), outDir.resolve(MANIFEST));
-            Files.write(outDir.resolve(REFERENCE), reference.toSafetensors());
+            ClassifierFolder.write(outDir, checkpoint, reference);
             out.printf("classifier: %d parameters, test accuracy %.4f (%d images); trained in %s%n", model.parameterCount(),
                     accuracy, test.count(), training.withNanos(0));
 
