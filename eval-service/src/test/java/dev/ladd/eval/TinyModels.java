@@ -107,6 +107,31 @@ public final class TinyModels {
      * {@code seed + 1}) and returns their blobs.
      */
     public static Family family(BlobStore blobs, String teacherId, long seed) throws IOException {
+        Checkpoints c = checkpoints(teacherId, seed);
+        return new Family(teacherId,
+                new Blobs(blobs.put(c.teacher().weights()), blobs.put(c.teacher().manifestJson())),
+                new Blobs(blobs.put(c.autoencoder().safetensors()), blobs.put(CheckpointManifests.toJson(c.autoencoder().manifest()))),
+                new Blobs(blobs.put(c.student().weights()), blobs.put(c.student().manifestJson())));
+    }
+
+    /** The same models as files: {@code teacherDir} as {@code models/default}, {@code studentDir} as distill writes it. */
+    public static void folders(Path teacherDir, Path studentDir, long seed) throws IOException {
+        Checkpoints c = checkpoints("tiny", seed);
+        Files.createDirectories(teacherDir);
+        Files.createDirectories(studentDir);
+        Files.write(teacherDir.resolve("teacher.safetensors"), c.teacher().weights());
+        Files.write(teacherDir.resolve("teacher.json"), c.teacher().manifestJson());
+        Files.write(teacherDir.resolve("autoencoder.safetensors"), c.autoencoder().safetensors());
+        Files.write(teacherDir.resolve("autoencoder.json"), CheckpointManifests.toJson(c.autoencoder().manifest()));
+        Files.write(studentDir.resolve("student.safetensors"), c.student().weights());
+        Files.write(studentDir.resolve("student.json"), c.student().manifestJson());
+    }
+
+    private record Checkpoints(Teacher.Checkpoint teacher, AutoencoderTraining.Checkpoint autoencoder,
+                               Student.Checkpoint student) {
+    }
+
+    private static Checkpoints checkpoints(String teacherId, long seed) {
         WordTokenizer tokenizer = WordTokenizer.build(Prompts.fashionMnist().allPrompts(), 10);
         try (NDManager manager = NDManager.newBaseManager()) {
             FlowTransformer teacherModel = model(manager, tokenizer, seed);
@@ -117,11 +142,7 @@ public final class TinyModels {
             Student.Checkpoint student = Student.checkpoint(weights, teacher.manifest(), teacherId, "run", 1, Map.of());
             Autoencoder autoencoder = new Autoencoder(AutoencoderConfig.tiny());
             autoencoder.initialize(manager, seed);
-            AutoencoderTraining.Checkpoint ae = AutoencoderTraining.saveCheckpoint(autoencoder, 0, Map.of());
-            return new Family(teacherId,
-                    new Blobs(blobs.put(teacher.weights()), blobs.put(teacher.manifestJson())),
-                    new Blobs(blobs.put(ae.safetensors()), blobs.put(CheckpointManifests.toJson(ae.manifest()))),
-                    new Blobs(blobs.put(student.weights()), blobs.put(student.manifestJson())));
+            return new Checkpoints(teacher, AutoencoderTraining.saveCheckpoint(autoencoder, 0, Map.of()), student);
         }
     }
 

@@ -98,6 +98,11 @@ public final class SpeedMeter {
         return elapsed / 1e6;
     }
 
+    /** How each figure is measured, e.g. "3 timed calls after 1 warm-up call", for reports. */
+    public String describe() {
+        return repeats + " timed call" + (repeats == 1 ? "" : "s") + " after " + warmup + " warm-up call" + (warmup == 1 ? "" : "s");
+    }
+
     static double median(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(sorted);
