@@ -46,6 +46,8 @@ CREATE TABLE teacher (
 
 -- The teacher's own scores on the same prompts and seeds, once per teacher: its full step count with CFG
 -- and a few Euler steps with CFG. Each row commits on its own, so a restart computes only the missing ones.
+-- The evaluation set's size is part of the key: scores over another number of samples are not comparable
+-- (precision and recall depend on it), so a changed ladd.eval.samples computes the baselines anew.
 CREATE TABLE teacher_baseline (
     teacher_id           TEXT             NOT NULL REFERENCES teacher (teacher_id),
     steps                INT              NOT NULL,
@@ -59,5 +61,5 @@ CREATE TABLE teacher_baseline (
     images_per_second    DOUBLE PRECISION NOT NULL,
     num_samples          INT              NOT NULL,
     scored_at            TIMESTAMPTZ      NOT NULL DEFAULT now(),
-    PRIMARY KEY (teacher_id, steps, cfg_scale)
+    PRIMARY KEY (teacher_id, num_samples, steps, cfg_scale)
 );

@@ -35,7 +35,7 @@ import java.util.Set;
  * generated images it prints the scores of 10,000 real training images against that reference.
  * <pre>
  *   java -jar eval-service.jar report --teacher=models/default --student=DIR [--classifier=models/classifier]
- *                                    [--samples=5000] [--teacher-steps=50] [--cfg=1.5] [--warmup=1] [--repeats=3]
+ *                                    [--samples=5000] [--teacher-steps=50] [--cfg=1.5] [--warmup=1] [--repeats=5]
  * </pre>
  * {@code report} prints the teacher-vs-student table as markdown ({@link TeacherStudentReport}): the teacher at
  * its full step count with CFG, at 4 and 1 steps with CFG, and the student ({@code student.json/.safetensors} in
@@ -82,7 +82,7 @@ public final class EvalCommandLine {
         }
         TeacherStudentReport report = new TeacherStudentReport(Path.of(o.required("teacher")), Path.of(o.required("student")),
                 Path.of(o.text("classifier", "models/classifier")), samples, fullSteps, cfg,
-                new SpeedMeter(Math.toIntExact(o.number("warmup", 1)), Math.toIntExact(o.number("repeats", 3))));
+                new SpeedMeter(Math.toIntExact(o.number("warmup", 1)), Math.toIntExact(o.number("repeats", 5))));
         long start = System.nanoTime();
         List<TeacherStudentReport.Row> rows = report.measure(progress);
         out.print(report.markdown(rows));

@@ -195,7 +195,8 @@ public class CheckpointScoring {
 
     private List<ModelScore> configuredBaselines(String teacherId) {
         return teachers.baselines(teacherId).stream()
-                .filter(b -> b.cfgScale() == properties.teacherCfgScale() && properties.teacherSteps().contains(b.steps()))
+                .filter(b -> b.cfgScale() == properties.teacherCfgScale() && b.samples() == properties.samples()
+                        && properties.teacherSteps().contains(b.steps()))
                 .toList();
     }
 

@@ -54,14 +54,14 @@ public class TeacherRepository {
         return jdbc.update("""
                 INSERT INTO teacher_baseline (teacher_id, steps, cfg_scale, fid, precision_score, recall_score, adherence,
                                               ms_per_image_batch1, ms_per_image_batch64, images_per_second, num_samples)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (teacher_id, steps, cfg_scale) DO NOTHING""",
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (teacher_id, num_samples, steps, cfg_scale) DO NOTHING""",
                 teacherId, s.steps(), s.cfgScale(), s.fid(), s.precision(), s.recall(), s.adherence(), s.msPerImageBatch1(),
                 s.msPerImageBatch64(), s.imagesPerSecond(), s.samples()) == 1;
     }
 
-    /** A teacher's baselines, most steps first. */
+    /** A teacher's baselines, most steps first (and, for the same steps, the largest evaluation set first). */
     public List<ModelScore> baselines(String teacherId) {
-        return jdbc.query("SELECT * FROM teacher_baseline WHERE teacher_id = ? ORDER BY steps DESC, cfg_scale",
+        return jdbc.query("SELECT * FROM teacher_baseline WHERE teacher_id = ? ORDER BY steps DESC, cfg_scale, num_samples DESC",
                 BASELINE, teacherId);
     }
 }
