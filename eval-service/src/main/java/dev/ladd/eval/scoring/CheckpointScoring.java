@@ -18,6 +18,7 @@ import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.platform.events.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -142,8 +143,8 @@ public class CheckpointScoring {
         } catch (Stopped e) {
             log.info("checkpoint {} stays pending: the service is stopping", id);
             return Outcome.STOPPED;
-        } catch (ScoringUnavailableException e) {
-            throw e;
+        } catch (ScoringUnavailableException | DataAccessException e) {
+            throw e;   // the service's trouble, not the checkpoint's: the worker retries later, counting nothing
         } catch (RuntimeException e) {
             int attempts = checkpoints.recordFailedAttempt(id);
             log.error("scoring checkpoint {} failed (attempt {} of {})", id, attempts, properties.worker().maxAttempts(), e);
