@@ -3,6 +3,10 @@ package dev.ladd.events;
 import dev.ladd.events.compat.NextEventEnvelope;
 import dev.ladd.events.compat.NextPayload;
 import dev.ladd.events.compat.NextRunRequested;
+import dev.ladd.events.compat.PreviousBlobRef;
+import dev.ladd.events.compat.PreviousCheckpointPublished;
+import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.RunRequested;
 import org.junit.jupiter.api.Test;
@@ -44,6 +48,33 @@ class SchemaCompatibilityTest {
         assertThat(older.getType()).isEqualTo("AddedEvent");
         assertThat(older.getPayloadCase()).isEqualTo(EventEnvelope.PayloadCase.PAYLOAD_NOT_SET);
         assertThat(EventEnvelopes.problem(older)).isNull();
+    }
+
+    /**
+     * CheckpointPublished gained the teacher's and the autoencoder's claim checks (fields 8–11). A trainer
+     * older than them wrote fields 1–7: today's reader sees the new ones as absent (eval-service then refuses
+     * the checkpoint, naming them); an older reader of a newer message keeps the fields it knows.
+     */
+    @Test
+    void checkpointClaimChecksAddedLaterAreAbsentInOlderMessagesAndSkippedByOlderReaders() throws Exception {
+        byte[] older = PreviousCheckpointPublished.newBuilder().setRunId("run-1").setCheckpointId("run-1/step-2")
+                .setStep(2).setTeacherId("t").setWeights(PreviousBlobRef.newBuilder().setSha256("ab".repeat(32)))
+                .build().toByteArray();
+
+        CheckpointPublished read = CheckpointPublished.parseFrom(older);
+
+        assertThat(read.getWeights().getSha256()).isEqualTo("ab".repeat(32));
+        assertThat(read.hasTeacherWeights()).isFalse();
+        assertThat(read.hasAutoencoderWeights()).isFalse();
+
+        byte[] newer = read.toBuilder().setTeacherWeights(BlobRef.newBuilder().setSha256("cd".repeat(32)))
+                .setAutoencoderManifest(BlobRef.newBuilder().setSha256("ef".repeat(32))).build().toByteArray();
+        PreviousCheckpointPublished byOlderCode = PreviousCheckpointPublished.parseFrom(newer);
+        assertThat(byOlderCode.getCheckpointId()).isEqualTo("run-1/step-2");
+        assertThat(byOlderCode.getStep()).isEqualTo(2);
+        // forwarded by older code, the claim checks survive
+        assertThat(CheckpointPublished.parseFrom(byOlderCode.toByteArray()).getAutoencoderManifest().getSha256())
+                .isEqualTo("ef".repeat(32));
     }
 
     @Test

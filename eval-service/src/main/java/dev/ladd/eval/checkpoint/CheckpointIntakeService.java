@@ -1,5 +1,7 @@
 package dev.ladd.eval.checkpoint;
 
+import dev.ladd.eval.scoring.StoredModel;
+import dev.ladd.eval.teacher.TeacherRepository;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
 import dev.ladd.events.v1.CheckpointPublished;
@@ -7,18 +9,23 @@ import dev.ladd.events.v1.CheckpointScored;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
-import dev.ladd.platform.web.NotFoundException;
 import dev.ladd.platform.events.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Receives published checkpoints. Each one's blobs are verified against their sha256 first: a
- * checkpoint that fails is recorded as refused and announced as such, never scored or served.
+ * Receives published checkpoints, in the Kafka listener's transaction, and does only what is quick: every
+ * blob the checkpoint needs — the student's weights and manifest, and those of the teacher it was distilled
+ * from and of their autoencoder — is read and verified against its sha256. A checkpoint with a blob missing
+ * (from the event or from the store) or corrupt is recorded as refused, naming every problem, and announced
+ * as such; it is never scored or served. A verified one is recorded as pending: {@link
+ * dev.ladd.eval.scoring.ScoringWorker} scores it in the background (that takes minutes, far more than a
+ * listener may hold a poll).
  */
 @Service
 public class CheckpointIntakeService {
@@ -26,11 +33,14 @@ public class CheckpointIntakeService {
     private static final Logger log = LoggerFactory.getLogger(CheckpointIntakeService.class);
 
     private final CheckpointRepository checkpoints;
+    private final TeacherRepository teachers;
     private final BlobStore blobs;
     private final Outbox outbox;
 
-    public CheckpointIntakeService(CheckpointRepository checkpoints, BlobStore blobs, Outbox outbox) {
+    public CheckpointIntakeService(CheckpointRepository checkpoints, TeacherRepository teachers, BlobStore blobs,
+                                   Outbox outbox) {
         this.checkpoints = checkpoints;
+        this.teachers = teachers;
         this.blobs = blobs;
         this.outbox = outbox;
     }
@@ -41,45 +51,61 @@ public class CheckpointIntakeService {
             return;
         }
         CheckpointPublished checkpoint = event.getCheckpointPublished();
-        if (checkpoint.getCheckpointId().isBlank() || checkpoint.getRunId().isBlank()) {
-            throw new IllegalArgumentException("CheckpointPublished needs a checkpoint_id and a run_id");
+        if (checkpoint.getCheckpointId().isBlank() || checkpoint.getRunId().isBlank() || checkpoint.getTeacherId().isBlank()) {
+            throw new IllegalArgumentException("CheckpointPublished needs a checkpoint_id, a run_id and a teacher_id");
         }
-        String problem = verify("weights", checkpoint.getWeights());
-        if (problem == null) {
-            problem = verify("manifest", checkpoint.getManifest());
-        }
-        if (problem == null) {
-            if (checkpoints.insert(checkpoint, "pending", null)) {
+        List<String> problems = new ArrayList<>();
+        verified("student", checkpoint.hasWeights(), checkpoint.getWeights(),
+                checkpoint.hasManifest(), checkpoint.getManifest(), problems);
+        StoredModel teacher = verified("teacher", checkpoint.hasTeacherWeights(), checkpoint.getTeacherWeights(),
+                checkpoint.hasTeacherManifest(), checkpoint.getTeacherManifest(), problems);
+        StoredModel autoencoder = verified("autoencoder", checkpoint.hasAutoencoderWeights(),
+                checkpoint.getAutoencoderWeights(), checkpoint.hasAutoencoderManifest(), checkpoint.getAutoencoderManifest(),
+                problems);
+        if (problems.isEmpty()) {
+            if (checkpoints.insert(checkpoint, CheckpointRecord.PENDING, null)) {
+                teachers.recordIfUnknown(checkpoint.getTeacherId(), teacher, autoencoder);
                 log.info("checkpoint {} (run {}, step {}) verified; waiting to be scored", checkpoint.getCheckpointId(),
                         checkpoint.getRunId(), checkpoint.getStep());
             }
             return;
         }
-        if (checkpoints.insert(checkpoint, "refused", problem)) {
-            outbox.publish(Topics.CHECKPOINT_SCORES, checkpoint.getRunId(), checkpoint.getRunId(), EventEnvelope.newBuilder()
-                    .setCheckpointScored(CheckpointScored.newBuilder().setRunId(checkpoint.getRunId())
-                            .setCheckpointId(checkpoint.getCheckpointId()).setStep(checkpoint.getStep())
-                            .setRefused(true).setRefusalReason(problem)));
-            log.warn("checkpoint {} refused: {}", checkpoint.getCheckpointId(), problem);
+        String reason = String.join("; ", problems);
+        if (checkpoints.insert(checkpoint, CheckpointRecord.REFUSED, reason)) {
+            publishRefusal(outbox, checkpoint.getRunId(), checkpoint.getCheckpointId(), checkpoint.getStep(),
+                    checkpoint.getTeacherId(), reason);
+            log.warn("checkpoint {} refused: {}", checkpoint.getCheckpointId(), reason);
         }
     }
 
-    /** Null when the blob exists and matches its checksum, else what is wrong. */
-    private String verify(String what, BlobRef ref) {
-        try {
-            blobs.get(new BlobId(ref.getSha256(), ref.getSizeBytes()));
+    /** Announces a refused checkpoint (call in the transaction that recorded the refusal). */
+    public static void publishRefusal(Outbox outbox, String runId, String checkpointId, int step, String teacherId,
+                                      String reason) {
+        outbox.publish(Topics.CHECKPOINT_SCORES, runId, runId, EventEnvelope.newBuilder()
+                .setCheckpointScored(CheckpointScored.newBuilder().setRunId(runId).setCheckpointId(checkpointId)
+                        .setStep(step).setTeacherId(teacherId).setRefused(true).setRefusalReason(reason)));
+    }
+
+    /** The model if both its blobs are in the event and the store and match their sha256; else null, and why. */
+    private StoredModel verified(String what, boolean hasWeights, BlobRef weights, boolean hasManifest, BlobRef manifest,
+                                 List<String> problems) {
+        BlobId w = verified(what + " weights", hasWeights, weights, problems);
+        BlobId m = verified(what + " manifest", hasManifest, manifest, problems);
+        return w == null || m == null ? null : new StoredModel(what, w, m);
+    }
+
+    private BlobId verified(String what, boolean present, BlobRef ref, List<String> problems) {
+        if (!present || ref.getSha256().isEmpty()) {
+            problems.add(what + ": missing from the event");
             return null;
-        } catch (IllegalArgumentException | IOException e) {
-            return what + ": " + e.getMessage();
         }
-    }
-
-    public CheckpointRecord get(String checkpointId) {
-        return checkpoints.find(checkpointId)
-                .orElseThrow(() -> new NotFoundException("no checkpoint with id '" + checkpointId + "'"));
-    }
-
-    public List<CheckpointRecord> byRun(String runId) {
-        return checkpoints.byRun(runId);
+        try {
+            BlobId id = new BlobId(ref.getSha256(), ref.getSizeBytes());
+            blobs.get(id);   // reads and re-hashes the bytes
+            return id;
+        } catch (IllegalArgumentException | IOException e) {
+            problems.add(what + ": " + e.getMessage());
+            return null;
+        }
     }
 }

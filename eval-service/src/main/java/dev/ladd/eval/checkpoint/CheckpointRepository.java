@@ -1,10 +1,15 @@
 package dev.ladd.eval.checkpoint;
 
+import dev.ladd.eval.scoring.StoredModel;
 import dev.ladd.events.v1.CheckpointPublished;
+import dev.ladd.ml.blob.BlobId;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,7 +20,11 @@ public class CheckpointRepository {
     private static final RowMapper<CheckpointRecord> CHECKPOINT = (rs, i) -> new CheckpointRecord(
             rs.getString("checkpoint_id"), rs.getString("run_id"), rs.getInt("step"), rs.getString("teacher_id"),
             rs.getString("weights_sha256"), rs.getString("state"), rs.getString("refusal_reason"),
-            rs.getTimestamp("received_at").toInstant());
+            rs.getTimestamp("received_at").toInstant(), instant(rs.getTimestamp("scored_at")));
+
+    /** The models scoring a checkpoint needs, all verified when it was recorded as pending. */
+    public record Models(StoredModel student, StoredModel teacher, StoredModel autoencoder) {
+    }
 
     private final JdbcTemplate jdbc;
 
@@ -23,15 +32,29 @@ public class CheckpointRepository {
         this.jdbc = jdbc;
     }
 
-    /** Records the checkpoint once; false if it was already recorded. */
+    /**
+     * Records the checkpoint once, with the claim checks of its teacher and autoencoder where the event had
+     * them; false if it was already recorded.
+     */
     public boolean insert(CheckpointPublished c, String state, String refusalReason) {
         return jdbc.update("""
                 INSERT INTO checkpoint (checkpoint_id, run_id, step, teacher_id, weights_sha256, weights_size,
-                                        manifest_sha256, manifest_size, state, refusal_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkpoint_id) DO NOTHING""",
+                                        manifest_sha256, manifest_size, state, refusal_reason,
+                                        teacher_weights_sha256, teacher_weights_size, teacher_manifest_sha256, teacher_manifest_size,
+                                        autoencoder_weights_sha256, autoencoder_weights_size,
+                                        autoencoder_manifest_sha256, autoencoder_manifest_size)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkpoint_id) DO NOTHING""",
                 c.getCheckpointId(), c.getRunId(), c.getStep(), c.getTeacherId(), c.getWeights().getSha256(),
                 c.getWeights().getSizeBytes(), c.getManifest().getSha256(), c.getManifest().getSizeBytes(),
-                state, refusalReason) == 1;
+                state, refusalReason,
+                c.hasTeacherWeights() ? c.getTeacherWeights().getSha256() : null,
+                c.hasTeacherWeights() ? c.getTeacherWeights().getSizeBytes() : null,
+                c.hasTeacherManifest() ? c.getTeacherManifest().getSha256() : null,
+                c.hasTeacherManifest() ? c.getTeacherManifest().getSizeBytes() : null,
+                c.hasAutoencoderWeights() ? c.getAutoencoderWeights().getSha256() : null,
+                c.hasAutoencoderWeights() ? c.getAutoencoderWeights().getSizeBytes() : null,
+                c.hasAutoencoderManifest() ? c.getAutoencoderManifest().getSha256() : null,
+                c.hasAutoencoderManifest() ? c.getAutoencoderManifest().getSizeBytes() : null) == 1;
     }
 
     public Optional<CheckpointRecord> find(String checkpointId) {
@@ -40,5 +63,52 @@ public class CheckpointRepository {
 
     public List<CheckpointRecord> byRun(String runId) {
         return jdbc.query("SELECT * FROM checkpoint WHERE run_id = ? ORDER BY step", CHECKPOINT, runId);
+    }
+
+    /** Checkpoints waiting to be scored, oldest first. */
+    public List<String> pending() {
+        return jdbc.queryForList("SELECT checkpoint_id FROM checkpoint WHERE state = 'pending' ORDER BY received_at, checkpoint_id",
+                String.class);
+    }
+
+    /** The claim checks of a checkpoint's student, teacher and autoencoder (null where the event had none). */
+    public Models models(String checkpointId) {
+        return jdbc.queryForObject("SELECT * FROM checkpoint WHERE checkpoint_id = ?", (rs, i) -> new Models(
+                stored("student", rs, "weights_sha256", "weights_size", "manifest_sha256", "manifest_size"),
+                stored("teacher", rs, "teacher_weights_sha256", "teacher_weights_size", "teacher_manifest_sha256",
+                        "teacher_manifest_size"),
+                stored("autoencoder", rs, "autoencoder_weights_sha256", "autoencoder_weights_size",
+                        "autoencoder_manifest_sha256", "autoencoder_manifest_size")), checkpointId);
+    }
+
+    /** Pending → scored; false if it was not pending (scored or refused already). */
+    public boolean markScored(String checkpointId) {
+        return jdbc.update("UPDATE checkpoint SET state = 'scored', scored_at = now() WHERE checkpoint_id = ? AND state = 'pending'",
+                checkpointId) == 1;
+    }
+
+    /** Pending → refused with the reason; false if it was not pending. */
+    public boolean markRefused(String checkpointId, String reason) {
+        return jdbc.update("UPDATE checkpoint SET state = 'refused', refusal_reason = ? WHERE checkpoint_id = ? AND state = 'pending'",
+                reason, checkpointId) == 1;
+    }
+
+    /** Counts a scoring run that failed unexpectedly; returns the failures so far. */
+    public int recordFailedAttempt(String checkpointId) {
+        return jdbc.queryForObject("UPDATE checkpoint SET scoring_attempts = scoring_attempts + 1 WHERE checkpoint_id = ? "
+                + "RETURNING scoring_attempts", Integer.class, checkpointId);
+    }
+
+    private static StoredModel stored(String what, ResultSet rs, String weightsSha, String weightsSize, String manifestSha,
+                                      String manifestSize) throws SQLException {
+        if (rs.getString(weightsSha) == null || rs.getString(manifestSha) == null) {
+            return null;
+        }
+        return new StoredModel(what, new BlobId(rs.getString(weightsSha), rs.getLong(weightsSize)),
+                new BlobId(rs.getString(manifestSha), rs.getLong(manifestSize)));
+    }
+
+    private static java.time.Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -1,12 +1,13 @@
 package dev.ladd.eval.cli;
 
 import ai.djl.ndarray.NDManager;
-import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.LabeledImages;
+import dev.ladd.ml.metrics.ClassifierFolder;
 import dev.ladd.ml.metrics.ClassifierOutputs;
 import dev.ladd.ml.metrics.PrecisionRecall;
 import dev.ladd.ml.metrics.ReferenceStats;
+import dev.ladd.ml.metrics.SpeedMeter;
 import dev.ladd.ml.nn.FashionClassifier;
 import dev.ladd.ml.nn.FashionClassifierConfig;
 import dev.ladd.ml.train.ClassifierTraining;
@@ -15,9 +16,9 @@ import dev.ladd.platform.cli.CommandLineOptions;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,25 +33,60 @@ import java.util.Set;
  * {@code classifier.safetensors}, {@code classifier.json} (kind "classifier", metrics {test_accuracy}) and
  * {@code reference-test.safetensors}, the {@link ReferenceStats} of the 10,000 test images. As a floor for
  * generated images it prints the scores of 10,000 real training images against that reference.
+ * <pre>
+ *   java -jar eval-service.jar report --teacher=models/default --student=DIR [--classifier=models/classifier]
+ *                                    [--samples=5000] [--teacher-steps=50] [--cfg=1.5] [--warmup=1] [--repeats=5]
+ * </pre>
+ * {@code report} prints the teacher-vs-student table as markdown ({@link TeacherStudentReport}): the teacher at
+ * its full step count with CFG, at 4 and 1 steps with CFG, and the student ({@code student.json/.safetensors} in
+ * DIR, as {@code trainer-service distill} writes it) at 4, 2 and 1 steps; FID, precision, recall, adherence,
+ * ms per image at batch 1 and 64, images/s and the speed-up over the teacher's full step count, all measured in
+ * this one process. Progress goes to stderr, the table to stdout.
  */
 public final class EvalCommandLine {
 
-    public static final Set<String> COMMANDS = Set.of("train-classifier");
+    public static final Set<String> COMMANDS = Set.of("train-classifier", "report");
     public static final long DEFAULT_STEPS = 3500;
-    public static final String WEIGHTS = "classifier.safetensors";
-    public static final String MANIFEST = "classifier.json";
-    public static final String REFERENCE = "reference-test.safetensors";
+    public static final String WEIGHTS = ClassifierFolder.WEIGHTS;
+    public static final String MANIFEST = ClassifierFolder.MANIFEST;
+    public static final String REFERENCE = ClassifierFolder.REFERENCE;
 
     private final PrintStream out;
+    private final PrintStream progress;
 
     EvalCommandLine(PrintStream out) {
+        this(out, System.err);
+    }
+
+    /** @param progress where long commands say what they are doing (stderr), so that {@code out} holds only results */
+    EvalCommandLine(PrintStream out, PrintStream progress) {
         this.out = out;
+        this.progress = progress;
     }
 
     /** Runs a command; returns the process exit code (0 ok, 1 failed, 2 bad arguments). */
     public static int run(String[] args) {
         EvalCommandLine cli = new EvalCommandLine(System.out);
-        return CommandLineOptions.dispatch(args, Map.of("train-classifier", cli::trainClassifier));
+        return CommandLineOptions.dispatch(args, Map.of("train-classifier", cli::trainClassifier, "report", cli::report));
+    }
+
+    void report(CommandLineOptions o) throws IOException {
+        int samples = Math.toIntExact(o.number("samples", 5000));
+        int fullSteps = Math.toIntExact(o.number("teacher-steps", 50));
+        double cfg = o.decimal("cfg", 1.5);
+        if (samples < 10) {
+            throw new IllegalArgumentException("--samples must be at least 10 (FID needs a covariance), got " + samples);
+        }
+        if (fullSteps < 1 || cfg < 0) {
+            throw new IllegalArgumentException("--teacher-steps must be >= 1 and --cfg >= 0, got " + fullSteps + " and " + cfg);
+        }
+        TeacherStudentReport report = new TeacherStudentReport(Path.of(o.required("teacher")), Path.of(o.required("student")),
+                Path.of(o.text("classifier", "models/classifier")), samples, fullSteps, cfg,
+                new SpeedMeter(Math.toIntExact(o.number("warmup", 1)), Math.toIntExact(o.number("repeats", 5))));
+        long start = System.nanoTime();
+        List<TeacherStudentReport.Row> rows = report.measure(progress);
+        out.print(report.markdown(rows));
+        progress.printf("done in %s%n", Duration.ofNanos(System.nanoTime() - start).withNanos(0));
     }
 
     void trainClassifier(CommandLineOptions o) throws IOException {
@@ -77,10 +113,7 @@ public final class EvalCommandLine {
             ClassifierTraining.Checkpoint checkpoint = ClassifierTraining.saveCheckpoint(model, FashionMnist.CLASS_NAMES,
                     config.steps(), Map.of(ClassifierTraining.TEST_ACCURACY, accuracy));
             ReferenceStats reference = ReferenceStats.of(testOutputs.features(), checkpoint.manifest().weightsSha256());
-            Files.createDirectories(outDir);
-            Files.write(outDir.resolve(WEIGHTS), checkpoint.safetensors());
-            CheckpointManifests.write(checkpoint.manifest(), outDir.resolve(MANIFEST));
-            Files.write(outDir.resolve(REFERENCE), reference.toSafetensors());
+            ClassifierFolder.write(outDir, checkpoint, reference);
             out.printf("classifier: %d parameters, test accuracy %.4f (%d images); trained in %s%n", model.parameterCount(),
                     accuracy, test.count(), training.withNanos(0));
 

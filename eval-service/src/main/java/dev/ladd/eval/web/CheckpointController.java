@@ -1,7 +1,7 @@
 package dev.ladd.eval.web;
 
-import dev.ladd.eval.checkpoint.CheckpointIntakeService;
 import dev.ladd.eval.checkpoint.CheckpointRecord;
+import dev.ladd.eval.scoring.ScoreQueries;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -10,23 +10,40 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
 
+/**
+ * Checkpoints and their scores. A checkpoint id may contain '/' (the trainer's are {@code RUN/step-N}): send it
+ * URL-encoded ({@code run-1%2Fstep-100}).
+ */
 @RestController
-@RequestMapping("/api/v1/checkpoints")
+@RequestMapping("/api/v1")
 class CheckpointController {
 
-    private final CheckpointIntakeService checkpoints;
+    private final ScoreQueries queries;
 
-    CheckpointController(CheckpointIntakeService checkpoints) {
-        this.checkpoints = checkpoints;
+    CheckpointController(ScoreQueries queries) {
+        this.queries = queries;
     }
 
-    @GetMapping
+    @GetMapping("/checkpoints")
     List<CheckpointRecord> byRun(@RequestParam String runId) {
-        return checkpoints.byRun(runId);
+        return queries.checkpointsOfRun(runId);
     }
 
-    @GetMapping("/{checkpointId}")
-    CheckpointRecord get(@PathVariable String checkpointId) {
-        return checkpoints.get(checkpointId);
+    /** The checkpoint with its scores at every scored student step count. */
+    @GetMapping("/checkpoints/{checkpointId}")
+    ScoreQueries.CheckpointScores get(@PathVariable String checkpointId) {
+        return queries.checkpointScores(checkpointId);
+    }
+
+    /** Every checkpoint of a run with its scores, by step. */
+    @GetMapping("/runs/{runId}/scores")
+    ScoreQueries.RunScores runScores(@PathVariable String runId) {
+        return queries.runScores(runId);
+    }
+
+    /** The teacher's scores at its full step count with CFG and at a few steps, on the same evaluation set. */
+    @GetMapping("/teachers/{teacherId}/baselines")
+    ScoreQueries.TeacherBaselines baselines(@PathVariable String teacherId) {
+        return queries.baselines(teacherId);
     }
 }

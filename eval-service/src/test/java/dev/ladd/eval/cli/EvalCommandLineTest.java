@@ -1,13 +1,18 @@
 package dev.ladd.eval.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.ladd.eval.TinyModels;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.data.TinyDataset;
 import dev.ladd.ml.metrics.ClassifierOutputs;
+import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.metrics.ReferenceStats;
+import dev.ladd.ml.metrics.SampleScorer;
+import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.ml.nn.FashionClassifier;
 import dev.ladd.ml.train.ClassifierTraining;
 import dev.ladd.platform.cli.CommandLineOptions;
@@ -21,8 +26,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class EvalCommandLineTest {
 
@@ -80,10 +87,65 @@ class EvalCommandLineTest {
     }
 
     @Test
+    void reportPrintsTheTeacherAgainstTheStudentAsAMarkdownTableMeasuredInOneProcess(@TempDir Path tmp) throws Exception {
+        Path teacherDir = tmp.resolve("teacher");
+        Path studentDir = tmp.resolve("student");
+        TinyModels.folders(teacherDir, studentDir, 61);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+        new EvalCommandLine(new PrintStream(printed, true, StandardCharsets.UTF_8),
+                new PrintStream(progress, true, StandardCharsets.UTF_8)).report(CommandLineOptions.parse(new String[]{
+                "report", "--teacher=" + teacherDir, "--student=" + studentDir, "--classifier=" + TinyModels.classifierDir(),
+                "--samples=20", "--teacher-steps=3", "--warmup=0", "--repeats=1"}));
+
+        List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> rows = lines.stream().filter(l -> l.startsWith("| ") && !l.startsWith("| model")).toList();
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("| model | FID | precision | recall | adherence"));
+        assertThat(rows).extracting(r -> cells(r)[0]).containsExactly("teacher@3+CFG1.5", "teacher@4+CFG1.5",
+                "teacher@1+CFG1.5", "student@4", "student@2", "student@1");
+        assertThat(cells(rows.get(0))[8]).isEqualTo("1.0×");
+        // the student's row holds the scores of the student in the folder on the evaluation set, recomputed here
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
+                    Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors")), manager);
+            try (SampleScorer scorer = new SampleScorer(TinyModels.classifierDir(), autoencoder, 20);
+                 Student student = Student.load(Files.readAllBytes(studentDir.resolve("student.safetensors")),
+                         CheckpointManifests.read(studentDir.resolve("student.json")))) {
+                SampleScorer.Score twoSteps = scorer.score(student.sample(scorer.prompts(), scorer.seeds(), 2));
+                String[] row = cells(rows.get(4));
+                assertThat(row[1]).isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", twoSteps.fid()));
+                assertThat(row[2]).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", twoSteps.precision()));
+                assertThat(row[4]).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", twoSteps.adherence()));
+            }
+        }
+        for (String row : rows) {
+            String[] c = cells(row);
+            double b1 = Double.parseDouble(c[5]);
+            double speedUp = Double.parseDouble(c[8].replace("×", ""));
+            assertThat(b1).isPositive();
+            assertThat(speedUp).isCloseTo(Double.parseDouble(cells(rows.get(0))[5]) / b1, within(0.05 + 0.01 * speedUp));
+        }
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("measuring student@1");
+    }
+
+    private static String[] cells(String row) {
+        return java.util.Arrays.stream(row.substring(1, row.length() - 1).split("\\|")).map(String::trim)
+                .toArray(String[]::new);
+    }
+
+    @Test
     void badArgumentsExitWithTwo(@TempDir Path tmp) {
         assertThat(EvalCommandLine.run(new String[]{"train-classifier"})).isEqualTo(2);
         assertThat(EvalCommandLine.run(new String[]{"train-classifier", "--out=" + tmp, "--steps=many"})).isEqualTo(2);
         assertThat(EvalCommandLine.run(new String[]{"train-classifier", "--out=" + tmp, "--batch=0"})).isEqualTo(2);
         assertThat(EvalCommandLine.run(new String[]{"train-classifier", "out"})).isEqualTo(2);
+        assertThat(EvalCommandLine.run(new String[]{"report", "--teacher=" + tmp})).as("no student").isEqualTo(2);
+        assertThat(EvalCommandLine.run(new String[]{"report", "--teacher=" + tmp, "--student=" + tmp, "--samples=5"}))
+                .isEqualTo(2);
+        assertThat(EvalCommandLine.run(new String[]{"report", "--teacher=" + tmp, "--student=" + tmp, "--repeats=0"}))
+                .isEqualTo(2);
+        assertThat(EvalCommandLine.run(new String[]{"report", "--teacher=" + tmp, "--student=" + tmp}))
+                .as("no model files there").isEqualTo(1);
     }
 }

@@ -97,7 +97,9 @@ public final class Student implements AutoCloseable {
 
     /** Samples with the student's own sampler ({@link #samplerEta()}); see the static method. */
     public float[] sample(List<String> prompts, List<Long> seeds, int steps) {
-        return sample(model, tokenizer, prompts, seeds, steps, samplerEta(), manager);
+        try (NDManager scratch = manager.newSubManager()) {   // the sampling's arrays are freed, the weights kept
+            return sample(model, tokenizer, prompts, seeds, steps, samplerEta(), scratch);
+        }
     }
 
     /**

@@ -38,24 +38,45 @@ public final class SampleScorer implements AutoCloseable {
     private final Prompts classes = Prompts.fashionMnist();
 
     /**
-     * @param classifierDir a folder with {@code classifier.safetensors/.json} and {@code reference-test.safetensors}
+     * @param classifierDir a {@link ClassifierFolder}: {@code classifier.safetensors/.json} and {@code reference-test.safetensors}
      * @param samples       size of the evaluation set
      */
     public SampleScorer(Path classifierDir, Autoencoder autoencoder, int samples) throws IOException {
         this.autoencoder = autoencoder;
-        var manifest = CheckpointManifests.read(classifierDir.resolve("classifier.json"));
-        this.classifier = ClassifierTraining.load(manifest, Files.readAllBytes(classifierDir.resolve("classifier.safetensors")),
+        var manifest = CheckpointManifests.read(classifierDir.resolve(ClassifierFolder.MANIFEST));
+        this.classifier = ClassifierTraining.load(manifest, Files.readAllBytes(classifierDir.resolve(ClassifierFolder.WEIGHTS)),
                 manager);
-        this.reference = ReferenceStats.fromSafetensors(Files.readAllBytes(classifierDir.resolve("reference-test.safetensors")));
+        this.reference = ReferenceStats.fromSafetensors(Files.readAllBytes(classifierDir.resolve(ClassifierFolder.REFERENCE)));
         if (!reference.classifierSha256().equals(manifest.weightsSha256())) {
             throw new IOException("the reference statistics belong to classifier " + reference.classifierSha256()
                     + ", not to " + manifest.weightsSha256());
         }
+        prompts.addAll(evaluationPrompts(samples));
+        seeds.addAll(evaluationSeeds(samples));
+    }
+
+    /**
+     * The first n prompts of the evaluation set: prompt i names class i mod 10 in a phrasing drawn from
+     * {@code Random(FIRST_SEED)}. A longer set starts with a shorter one, so the first 64 prompts (what
+     * {@link SpeedMeter} times) are the same for every set size.
+     */
+    public static List<String> evaluationPrompts(int n) {
+        Prompts classes = Prompts.fashionMnist();
         Random rng = new Random(FIRST_SEED);
-        for (int i = 0; i < samples; i++) {
+        List<String> prompts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             prompts.add(classes.randomPrompt(i % classes.numClasses(), rng));
+        }
+        return prompts;
+    }
+
+    /** The first n seeds of the evaluation set: {@link #FIRST_SEED} + i. */
+    public static List<Long> evaluationSeeds(int n) {
+        List<Long> seeds = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             seeds.add(FIRST_SEED + i);
         }
+        return seeds;
     }
 
     public List<String> prompts() {

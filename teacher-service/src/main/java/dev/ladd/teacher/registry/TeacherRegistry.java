@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -101,8 +102,13 @@ public class TeacherRegistry implements AutoCloseable {
 
     /** The blobs {weights, manifest} of the autoencoder registered with a teacher (its latent space). */
     public BlobId[] autoencoderBlobs(String teacherId) {
-        return teachers.autoencoder(teacherId)
+        return attachedAutoencoder(teacherId)
                 .orElseThrow(() -> new NotFoundException("teacher '" + teacherId + "' has no autoencoder to decode images with"));
+    }
+
+    /** The blobs {weights, manifest} of a teacher's autoencoder; empty when it was registered without one. */
+    public Optional<BlobId[]> attachedAutoencoder(String teacherId) {
+        return teachers.autoencoder(teacherId);
     }
 
     /** The autoencoder registered with a teacher (its latent space), verified and cached. */

@@ -93,16 +93,21 @@ class SyntheticDataGenerator implements SmartLifecycle {
             return true;
         }
         BlobId[] teacher = teachers.checkpointBlobs(job.teacherId());
+        SyntheticShardProduced.Builder produced = SyntheticShardProduced.newBuilder()
+                .setRunId(job.runId()).setRequestId(job.requestId())
+                .setShardIndex(index).setShardCount(job.shardCount())
+                .setShard(BlobRef.newBuilder().setSha256(blob.sha256()).setSizeBytes(blob.sizeBytes())
+                        .setMediaType("application/vnd.ladd.latent-shard+safetensors"))
+                .setCount(prompts.size()).addAllPrompts(prompts).addAllSeeds(seeds)
+                .setTeacherWeights(blobRef(teacher[0], "application/safetensors"))
+                .setTeacherManifest(blobRef(teacher[1], "application/json"));
+        // the latent space's decoder travels with the teacher: the trainer hands it on to eval-service
+        teachers.attachedAutoencoder(job.teacherId()).ifPresent(ae -> produced
+                .setAutoencoderWeights(blobRef(ae[0], "application/safetensors"))
+                .setAutoencoderManifest(blobRef(ae[1], "application/json")));
         requests.insertShard(job.requestId(), index, blob, prompts.size());
-        outbox.publish(Topics.SYNTHETIC_SHARDS, job.runId(), job.runId(), EventEnvelope.newBuilder()
-                .setSyntheticShardProduced(SyntheticShardProduced.newBuilder()
-                        .setRunId(job.runId()).setRequestId(job.requestId())
-                        .setShardIndex(index).setShardCount(job.shardCount())
-                        .setShard(BlobRef.newBuilder().setSha256(blob.sha256()).setSizeBytes(blob.sizeBytes())
-                                .setMediaType("application/vnd.ladd.latent-shard+safetensors"))
-                        .setCount(prompts.size()).addAllPrompts(prompts).addAllSeeds(seeds)
-                        .setTeacherWeights(blobRef(teacher[0], "application/safetensors"))
-                        .setTeacherManifest(blobRef(teacher[1], "application/json"))));
+        outbox.publish(Topics.SYNTHETIC_SHARDS, job.runId(), job.runId(),
+                EventEnvelope.newBuilder().setSyntheticShardProduced(produced));
         if (index + 1 == job.shardCount()) {
             requests.updateState(job.requestId(), "produced", null);
         }

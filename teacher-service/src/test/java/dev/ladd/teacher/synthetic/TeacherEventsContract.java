@@ -141,7 +141,17 @@ abstract class TeacherEventsContract extends EventContract {
             assertThat(latents.seeds()).containsExactlyElementsOf(shard.getSeedsList());
             assertThat(latents.shape()).containsExactly(4, 8, 8);
             assertThat(latents.teacherId()).isEqualTo("known");
+            // claim checks of the teacher and of its autoencoder, which the trainer hands on to eval-service
+            assertThat(blobRef(shard.getTeacherWeights())).isEqualTo(registry.checkpointBlobs("known")[0]);
+            assertThat(blobRef(shard.getTeacherManifest())).isEqualTo(registry.checkpointBlobs("known")[1]);
+            assertThat(blobRef(shard.getAutoencoderWeights())).isEqualTo(registry.autoencoderBlobs("known")[0]);
+            assertThat(blobRef(shard.getAutoencoderManifest())).isEqualTo(registry.autoencoderBlobs("known")[1]);
+            assertThat(blobs.get(blobRef(shard.getAutoencoderWeights()))).isNotEmpty();   // verifies the sha256
         }
+    }
+
+    static BlobId blobRef(dev.ladd.events.v1.BlobRef ref) {
+        return new BlobId(ref.getSha256(), ref.getSizeBytes());
     }
 
     @LocalServerPort

@@ -90,6 +90,25 @@ public class RunRepository {
                 weights.sha256(), weights.sizeBytes(), manifest.sha256(), manifest.sizeBytes(), runId);
     }
 
+    /** Records the autoencoder (the teacher's latent space) named by the run's first shard that names one. */
+    public void setAutoencoderIfUnknown(String runId, BlobId weights, BlobId manifest) {
+        jdbc.update("""
+                UPDATE run SET autoencoder_weights_sha256 = ?, autoencoder_weights_size = ?, autoencoder_manifest_sha256 = ?,
+                               autoencoder_manifest_size = ?
+                WHERE run_id = ? AND autoencoder_weights_sha256 IS NULL""",
+                weights.sha256(), weights.sizeBytes(), manifest.sha256(), manifest.sizeBytes(), runId);
+    }
+
+    /** {weights, manifest} of the autoencoder of the teacher's latent space; empty if no shard named one. */
+    public Optional<BlobId[]> autoencoderBlobs(String runId) {
+        return jdbc.query("""
+                SELECT autoencoder_weights_sha256, autoencoder_weights_size, autoencoder_manifest_sha256,
+                       autoencoder_manifest_size
+                FROM run WHERE run_id = ? AND autoencoder_weights_sha256 IS NOT NULL""", (rs, i) -> new BlobId[]{
+                new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))}, runId)
+                .stream().findFirst();
+    }
+
     /** Records a shard the teacher produced; false if it was already recorded. */
     public boolean insertShard(SyntheticShardProduced shard, int requestIndex) {
         return jdbc.update("""

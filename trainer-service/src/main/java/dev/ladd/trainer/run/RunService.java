@@ -146,6 +146,10 @@ public class RunService {
         if (shard.hasTeacherWeights() && shard.hasTeacherManifest()) {
             runs.setTeacherIfUnknown(shard.getRunId(), blob(shard.getTeacherWeights()), blob(shard.getTeacherManifest()));
         }
+        if (shard.hasAutoencoderWeights() && shard.hasAutoencoderManifest()) {
+            runs.setAutoencoderIfUnknown(shard.getRunId(), blob(shard.getAutoencoderWeights()),
+                    blob(shard.getAutoencoderManifest()));
+        }
         if (runs.insertShard(shard, requestIndex)) {
             log.info("run {}: shard {}/{} of request {} recorded ({} samples, blob {})", shard.getRunId(),
                     shard.getShardIndex() + 1, shard.getShardCount(), requestIndex, shard.getCount(),

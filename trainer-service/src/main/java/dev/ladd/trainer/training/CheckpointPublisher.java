@@ -19,6 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes a checkpoint so that a crash at any moment neither loses nor repeats it:
@@ -50,8 +51,12 @@ class CheckpointPublisher {
         this.tx = tx;
     }
 
-    void publish(String runId, String teacherId, LaddTraining training, Student.Checkpoint student, boolean last)
-            throws IOException {
+    /**
+     * @param teacher     {weights, manifest} of the teacher the run distills
+     * @param autoencoder {weights, manifest} of its latent space's autoencoder, or empty when the teacher has none
+     */
+    void publish(String runId, String teacherId, BlobId[] teacher, Optional<BlobId[]> autoencoder, LaddTraining training,
+                 Student.Checkpoint student, boolean last) throws IOException {
         int step = (int) training.iteration();
         BlobId weights = blobs.put(student.weights());
         BlobId manifest = blobs.put(student.manifestJson());
@@ -60,11 +65,17 @@ class CheckpointPublisher {
         tx.executeWithoutResult(status -> {
             if (checkpoints.insert(new CheckpointRepository.Checkpoint(runId, step, checkpointId, weights, manifest, state,
                     last, null))) {
-                outbox.publish(Topics.CHECKPOINTS, runId, runId, EventEnvelope.newBuilder().setCheckpointPublished(
-                        CheckpointPublished.newBuilder().setRunId(runId).setCheckpointId(checkpointId).setStep(step)
-                                .setWeights(ref(weights, "application/safetensors"))
-                                .setManifest(ref(manifest, "application/json"))
-                                .setTeacherId(teacherId).setFinal(last)));
+                // the teacher and its autoencoder travel with the student: eval-service decodes and compares with them
+                CheckpointPublished.Builder published = CheckpointPublished.newBuilder().setRunId(runId)
+                        .setCheckpointId(checkpointId).setStep(step)
+                        .setWeights(ref(weights, "application/safetensors"))
+                        .setManifest(ref(manifest, "application/json"))
+                        .setTeacherId(teacherId).setFinal(last)
+                        .setTeacherWeights(ref(teacher[0], "application/safetensors"))
+                        .setTeacherManifest(ref(teacher[1], "application/json"));
+                autoencoder.ifPresent(ae -> published.setAutoencoderWeights(ref(ae[0], "application/safetensors"))
+                        .setAutoencoderManifest(ref(ae[1], "application/json")));
+                outbox.publish(Topics.CHECKPOINTS, runId, runId, EventEnvelope.newBuilder().setCheckpointPublished(published));
             }
             if (last) {
                 runService.finish(runId, RunState.COMPLETED, RunOutcome.RUN_OUTCOME_COMPLETED, null);

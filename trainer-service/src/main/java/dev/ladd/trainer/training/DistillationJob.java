@@ -96,7 +96,7 @@ class DistillationJob {
                     log.info("run {} started training ({} iterations, checkpoint every {})", runId, run.iterations(),
                             run.checkpointInterval());
                 }
-                loop(run, config, teacherManifest, training, manager, keepGoing);
+                loop(run, config, teacherBlobs, teacherManifest, training, manager, keepGoing);
             }
         } catch (RunData.InvalidShardException | IOException | RuntimeException e) {
             log.error("run {} failed", runId, e);
@@ -104,8 +104,9 @@ class DistillationJob {
         }
     }
 
-    private void loop(Run run, LaddConfig config, CheckpointManifest teacherManifest, LaddTraining training,
-                      NDManager manager, BooleanSupplier keepGoing) throws RunData.InvalidShardException, IOException {
+    private void loop(Run run, LaddConfig config, BlobId[] teacherBlobs, CheckpointManifest teacherManifest,
+                      LaddTraining training, NDManager manager, BooleanSupplier keepGoing)
+            throws RunData.InvalidShardException, IOException {
         String runId = run.runId();
         TrainerProperties.SyntheticData data = properties.syntheticData();
         ShardCursor cursor = new ShardCursor(data.samplesPerRequest(), data.shardSize(), data.requestsPerRun(),
@@ -143,7 +144,8 @@ class DistillationJob {
             if (m.iteration() % run.checkpointInterval() == 0 || lastIteration) {
                 Student.Checkpoint student = Student.checkpoint(training.publishedWeights(), teacherManifest,
                         run.teacherId(), runId, m.iteration(), m.asMap(), config.samplerEta());
-                publisher.publish(runId, run.teacherId(), training, student, lastIteration);
+                publisher.publish(runId, run.teacherId(), teacherBlobs, runs.autoencoderBlobs(runId), training, student,
+                        lastIteration);
                 log.info("run {}: checkpoint at iteration {} (D(real) {} D(fake) {})", runId, m.iteration(),
                         String.format("%+.3f", m.dReal()), String.format("%+.3f", m.dFake()));
             }

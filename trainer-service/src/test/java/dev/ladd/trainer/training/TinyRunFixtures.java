@@ -10,13 +10,17 @@ import dev.ladd.events.v1.RunRequested;
 import dev.ladd.events.v1.SyntheticShardProduced;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.data.LatentShard;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.data.TinyDataset;
+import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.nn.AutoencoderConfig;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.nn.FlowTransformerConfig;
 import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.text.WordTokenizer;
+import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.platform.test.TestEvents;
 import dev.ladd.platform.test.TestKafka;
 
@@ -38,6 +42,7 @@ final class TinyRunFixtures {
 
     private final BlobStore blobs;
     private final BlobId[] teacher;
+    private final BlobId[] autoencoder;
 
     TinyRunFixtures(BlobStore blobs) throws IOException {
         this.blobs = blobs;
@@ -49,7 +54,22 @@ final class TinyRunFixtures {
             model.initialize(manager);
             Teacher.Checkpoint checkpoint = Teacher.checkpoint(model, tokenizer, 1.0, 0.0, null, 0, Map.of());
             teacher = new BlobId[]{blobs.put(checkpoint.weights()), blobs.put(checkpoint.manifestJson())};
+            Autoencoder ae = new Autoencoder(AutoencoderConfig.tiny());
+            ae.initialize(manager, 4);
+            AutoencoderTraining.Checkpoint aeCheckpoint = AutoencoderTraining.saveCheckpoint(ae, 0, Map.of());
+            autoencoder = new BlobId[]{blobs.put(aeCheckpoint.safetensors()),
+                    blobs.put(CheckpointManifests.toJson(aeCheckpoint.manifest()))};
         }
+    }
+
+    /** {weights, manifest} of the tiny teacher the shards name. */
+    BlobId[] teacher() {
+        return teacher;
+    }
+
+    /** {weights, manifest} of the tiny autoencoder the shards name as the teacher's latent space. */
+    BlobId[] autoencoder() {
+        return autoencoder;
     }
 
     /** Sends RunRequested and waits until the trainer has the run (teacher-service answers only after that). */
@@ -99,7 +119,8 @@ final class TinyRunFixtures {
         return TestEvents.from("teacher-service", runId, EventEnvelope.newBuilder().setSyntheticShardProduced(
                 SyntheticShardProduced.newBuilder().setRunId(runId).setRequestId(runId + "/data-" + request)
                         .setShardIndex(shard).setShardCount(SAMPLES_PER_REQUEST / SHARD_SIZE).setCount(SHARD_SIZE)
-                        .setShard(ref(blob)).setTeacherWeights(ref(teacher[0])).setTeacherManifest(ref(teacher[1]))));
+                        .setShard(ref(blob)).setTeacherWeights(ref(teacher[0])).setTeacherManifest(ref(teacher[1]))
+                        .setAutoencoderWeights(ref(autoencoder[0])).setAutoencoderManifest(ref(autoencoder[1]))));
     }
 
     private static BlobRef ref(BlobId id) {

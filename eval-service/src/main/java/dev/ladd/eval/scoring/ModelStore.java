@@ -1,0 +1,79 @@
+package dev.ladd.eval.scoring;
+
+import ai.djl.ndarray.NDManager;
+import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.CheckpointManifest;
+import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.ladd.Student;
+import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.nn.AutoencoderConfig;
+import dev.ladd.ml.nn.DenoiserConfig;
+import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.train.AutoencoderTraining;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+
+/**
+ * Loads the models eval-service works with from the blob store. Every read re-hashes the blob (the store
+ * refuses a mismatch) and every load checks the manifest's kind and weights hash, so a model that loads is
+ * the one the event named; anything else is an {@link UnusableModelException} naming the model.
+ */
+@Component
+public class ModelStore {
+
+    private final BlobStore blobs;
+
+    public ModelStore(BlobStore blobs) {
+        this.blobs = blobs;
+    }
+
+    public Teacher teacher(StoredModel model) throws UnusableModelException {
+        try {
+            return Teacher.load(blobs.get(model.weights()), manifest(model));
+        } catch (IOException | RuntimeException e) {
+            throw unusable(model, e);
+        }
+    }
+
+    /** A student, to be sampled with the sampler its manifest names ({@link Student#sample}). */
+    public Student student(StoredModel model) throws UnusableModelException {
+        try {
+            return Student.load(blobs.get(model.weights()), manifest(model));
+        } catch (IOException | RuntimeException e) {
+            throw unusable(model, e);
+        }
+    }
+
+    /** The autoencoder, frozen (inference only), in {@code manager}. */
+    public Autoencoder autoencoder(StoredModel model, NDManager manager) throws UnusableModelException {
+        try {
+            Autoencoder autoencoder = AutoencoderTraining.load(manifest(model), blobs.get(model.weights()), manager);
+            autoencoder.freezeParameters(true);
+            return autoencoder;
+        } catch (IOException | RuntimeException e) {
+            throw unusable(model, e);
+        }
+    }
+
+    /** Refuses a flow model whose latents the autoencoder cannot decode. */
+    public static void checkLatentSpace(String what, FlowTransformer model, Autoencoder autoencoder)
+            throws UnusableModelException {
+        DenoiserConfig d = model.config().denoiser();
+        AutoencoderConfig a = autoencoder.config();
+        if (d.latentChannels() != a.latentChannels() || d.latentHeight() != a.latentSize() || d.latentWidth() != a.latentSize()) {
+            throw new UnusableModelException(what + " makes latents of " + d.latentChannels() + "×" + d.latentHeight() + "×"
+                    + d.latentWidth() + " but the autoencoder decodes " + a.latentChannels() + "×" + a.latentSize() + "×"
+                    + a.latentSize());
+        }
+    }
+
+    private CheckpointManifest manifest(StoredModel model) throws IOException {
+        return CheckpointManifests.read(blobs.get(model.manifest()));
+    }
+
+    private static UnusableModelException unusable(StoredModel model, Exception e) {
+        return new UnusableModelException(model.what() + " (weights " + model.weights().sha256() + "): " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.ladd.eval.scoring;
+
+import ai.djl.ndarray.NDManager;
+import dev.ladd.eval.checkpoint.CheckpointRecord;
+import dev.ladd.eval.checkpoint.CheckpointRepository;
+import dev.ladd.eval.teacher.TeacherRecord;
+import dev.ladd.ml.ladd.Student;
+import dev.ladd.ml.data.ClassGrid;
+import dev.ladd.ml.data.Prompts;
+import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.teacher.Teacher;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Service;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * Sample grids for people to look at next to the scores: one row per class (its first phrasing), one column
+ * per seed 0 … 7 — the grid of {@link ClassGrid}, the same prompts and seeds for every model, so a checkpoint
+ * and its teacher can be laid side by side. Drawn on request from the verified blobs.
+ */
+@Service
+public class SampleGrids {
+
+    public static final int SEEDS = 8;
+
+    private final ScoreQueries queries;
+    private final CheckpointRepository checkpoints;
+    private final ModelStore models;
+    private final ClassGrid grid = new ClassGrid(Prompts.fashionMnist(), SEEDS);
+
+    public SampleGrids(ScoreQueries queries, CheckpointRepository checkpoints, ModelStore models) {
+        this.queries = queries;
+        this.checkpoints = checkpoints;
+        this.models = models;
+    }
+
+    /** The checkpoint's student at {@code steps} steps, as PNG; a refused checkpoint has none (409). */
+    public byte[] checkpoint(String checkpointId, int steps) throws UnusableModelException {
+        CheckpointRecord checkpoint = queries.checkpoint(checkpointId);
+        CheckpointRepository.Models stored = checkpoints.models(checkpointId);
+        if (checkpoint.state().equals(CheckpointRecord.REFUSED) || stored.autoencoder() == null) {
+            throw new ErrorResponseException(HttpStatus.CONFLICT, ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                    "checkpoint '" + checkpointId + "' was refused (" + checkpoint.refusalReason() + "): it has no samples"),
+                    null);
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+             Student student = models.student(stored.student())) {
+            Autoencoder autoencoder = models.autoencoder(stored.autoencoder(), manager);
+            ModelStore.checkLatentSpace("student", student.model(), autoencoder);
+            return png(autoencoder, student.sample(grid.prompts(), grid.seeds(), steps));
+        }
+    }
+
+    /** The teacher at {@code steps} Euler steps with guidance {@code cfg}, as PNG. */
+    public byte[] teacher(String teacherId, int steps, double cfg) throws UnusableModelException {
+        TeacherRecord record = queries.teacher(teacherId);
+        try (NDManager manager = NDManager.newBaseManager();
+             Teacher teacher = models.teacher(record.teacher())) {
+            Autoencoder autoencoder = models.autoencoder(record.autoencoder(), manager);
+            ModelStore.checkLatentSpace("teacher " + teacherId, teacher.model(), autoencoder);
+            return png(autoencoder, teacher.sample(grid.prompts(), grid.seeds(), steps, cfg, 1.0));
+        }
+    }
+
+    private byte[] png(Autoencoder autoencoder, float[] latents) {
+        return grid.png(autoencoder.decodeLatents(latents), autoencoder.config().imageSize());
+    }
+}
