@@ -54,13 +54,19 @@ public final class TinyServingModels {
 
     /** Stores a student (random from {@code seed}) and an autoencoder and returns their claim checks. */
     public static Servable store(BlobStore blobs, String checkpointId, long seed) throws IOException {
+        return store(blobs, checkpointId, seed, false);
+    }
+
+    /** As above; with {@code nanWeights} every student weight is NaN: a checkpoint that loads but makes no image. */
+    public static Servable store(BlobStore blobs, String checkpointId, long seed, boolean nanWeights) throws IOException {
         WordTokenizer tokenizer = WordTokenizer.build(Prompts.fashionMnist().allPrompts(), 10);
         try (NDManager manager = NDManager.newBaseManager()) {
             FlowTransformer teacherModel = model(manager, tokenizer, seed);
             Teacher.Checkpoint teacher = Teacher.checkpoint(teacherModel, tokenizer, 1.0, 0.0, null, 0, Map.of());
             FlowTransformer studentModel = model(manager, tokenizer, seed + 1);
             Map<String, NDArray> weights = new LinkedHashMap<>();
-            studentModel.getParameters().forEach(p -> weights.put(p.getKey(), p.getValue().getArray()));
+            studentModel.getParameters().forEach(p -> weights.put(p.getKey(), nanWeights
+                    ? manager.full(p.getValue().getArray().getShape(), Float.NaN) : p.getValue().getArray()));
             Student.Checkpoint student = Student.checkpoint(weights, teacher.manifest(), "tiny-teacher", "run", 1, Map.of(), 0.0);
             Autoencoder autoencoder = new Autoencoder(AutoencoderConfig.tiny());
             autoencoder.initialize(manager, seed);
