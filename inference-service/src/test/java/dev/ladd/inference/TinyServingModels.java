@@ -76,6 +76,17 @@ public final class TinyServingModels {
         }
     }
 
+    /** The same model as folders: {@code studentDir} as {@code distill --out} writes it, {@code teacherDir}'s autoencoder. */
+    public static void folders(BlobStore blobs, Path studentDir, Path teacherDir, long seed) throws IOException {
+        Servable s = store(blobs, "folder", seed);
+        Files.createDirectories(studentDir);
+        Files.createDirectories(teacherDir);
+        Files.write(studentDir.resolve("student.safetensors"), blobs.get(s.weights()));
+        Files.write(studentDir.resolve("student.json"), blobs.get(s.manifest()));
+        Files.write(teacherDir.resolve("autoencoder.safetensors"), blobs.get(s.autoencoderWeights()));
+        Files.write(teacherDir.resolve("autoencoder.json"), blobs.get(s.autoencoderManifest()));
+    }
+
     /** Alters one byte of a stored blob in place, as a bad disk would: reading it must now fail its sha256. */
     public static void corrupt(Path blobRoot, BlobId blob) throws IOException {
         Path file = blobRoot.resolve("sha256").resolve(blob.sha256().substring(0, 2)).resolve(blob.sha256());
