@@ -308,6 +308,10 @@ class InferenceApiTest extends EventContract {
             int afterFailure = answers.size();
             await().until(() -> answers.size() >= afterFailure + 16);                       // still serving b meanwhile
             assertThat(models.current(alias).get().checkpointId()).isEqualTo("ckpt-b");
+            int beforeA = answers.size();
+            assertThat(answers.stream().skip(atB + 8L).limit(beforeA - atB - 8L))
+                    .as("after the switch to b and through the failed swap, b answers")
+                    .isNotEmpty().allSatisfy(answer -> assertThat(answer.checkpointId()).isEqualTo("ckpt-b"));
 
             kafka.send(Topics.SERVING_DESIRED, alias, a.desired(alias, 4));                // 3: back to a
             await().atMost(Duration.ofSeconds(60)).until(() -> models.current(alias).get().revision() == 4);
