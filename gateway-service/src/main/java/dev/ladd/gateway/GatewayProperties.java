@@ -7,7 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -57,13 +57,13 @@ public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
      * @param connectTimeout how long to wait for a connection (then: 503)
      * @param requestTimeout how long one generation may take, queueing included (then: 503)
      */
-    public record Inference(@NotNull URI baseUrl, @NotNull @Positive Duration connectTimeout,
-                            @NotNull @Positive Duration requestTimeout) {
+    public record Inference(@NotNull URI baseUrl, @NotNull @DurationMin(millis = 1) Duration connectTimeout,
+                            @NotNull @DurationMin(millis = 1) Duration requestTimeout) {
     }
 
     /** Base URLs of the proxied services; a route's requests time out after {@code timeout}. */
     public record Routes(@NotNull URI trainer, @NotNull URI eval, @NotNull URI teacher, @NotNull URI inference,
-                         @NotNull @Positive Duration timeout) {
+                         @NotNull @DurationMin(millis = 1) Duration timeout) {
     }
 
     /**
