@@ -35,7 +35,8 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        // the decoded, normalised path ('/actuator/../api/v1/keys' is '/api/v1/keys' here), as the servlet maps it
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         Optional<Role> required = AccessPolicy.required(request.getMethod(), path);
         if (required.isEmpty()) {
             chain.doFilter(request, response);

@@ -28,6 +28,10 @@ class SecurityTest extends GatewayTestBase {
             assertProblem(call("GET", path, "ladd_not-a-key", null), 401);
         }
         assertProblem(call("POST", "/v1/images/generations", null, "{\"prompt\":\"a bag\"}"), 401);
+        // an open prefix does not open what a dot-segment path leads to
+        HttpResponse<String> sneaky = call("GET", "/actuator/../api/v1/keys", null, null);
+        assertThat(sneaky.statusCode()).isIn(400, 401, 404);
+        assertThat(sneaky.body()).doesNotContain("\"name\":\"admin\"");
         HttpResponse<String> basic = http.send(HttpRequest.newBuilder(URI.create(url("/api/v1/runs")))
                 .header("Authorization", "Basic YWRtaW46YWRtaW4=").build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(basic, 401);
