@@ -1,6 +1,7 @@
 package dev.ladd.gateway;
 
 import dev.ladd.events.v1.EventEnvelope;
+import dev.ladd.gateway.checkpoint.CheckpointCatalog;
 import dev.ladd.gateway.run.RunGatewayService;
 import dev.ladd.gateway.serving.ServingStatusService;
 import dev.ladd.platform.events.IdempotentConsumer;
@@ -21,5 +22,15 @@ class GatewayEventListeners {
     @Bean
     Consumer<EventEnvelope> servingStatus(IdempotentConsumer consumer, ServingStatusService serving) {
         return event -> consumer.apply(event, serving::handle);
+    }
+
+    @Bean
+    Consumer<EventEnvelope> checkpoints(IdempotentConsumer consumer, CheckpointCatalog catalog) {
+        return event -> consumer.apply(event, catalog::handle);
+    }
+
+    @Bean
+    Consumer<EventEnvelope> checkpointScores(IdempotentConsumer consumer, CheckpointCatalog catalog) {
+        return event -> consumer.apply(event, catalog::handle);
     }
 }

@@ -2,19 +2,39 @@ package dev.ladd.gateway;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
+
+import java.net.URI;
+import java.time.Duration;
 
 /**
  * gateway-service settings ({@code ladd.gateway.*}).
  *
- * @param runDefaults what a new run gets for every field its request leaves out
+ * @param runDefaults   what a new run gets for every field its request leaves out
+ * @param adminKey      an admin API key given as a secret (e.g. env {@code LADD_GATEWAY_ADMIN_KEY}); registered on
+ *                      start as key {@code admin}. Without it, the first start with no admin key creates one and
+ *                      logs it once
+ * @param keys          rate limits of new keys
+ * @param inference     inference-service's internal API, where image requests go
+ * @param routes        the services whose REST APIs the gateway proxies under {@code /api/v1/<service>/**}
+ * @param autoPromotion the optional policy that promotes a better scored checkpoint by itself (off by default)
  */
 @Validated
 @ConfigurationProperties("ladd.gateway")
-public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults) {
+public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
+                                @Pattern(regexp = "|[A-Za-z0-9._~+/=-]{24,200}",
+                                        message = "must be empty or 24-200 URL-safe characters") String adminKey,
+                                @NotNull @Valid Keys keys,
+                                @NotNull @Valid Inference inference,
+                                @NotNull @Valid Routes routes,
+                                @NotNull @Valid AutoPromotion autoPromotion) {
 
     /** The defaults of a distillation run started through the API. */
     public record RunDefaults(@Min(1) int iterations,
@@ -22,5 +42,39 @@ public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults) {
                               @Min(1) int checkpointInterval,
                               @DecimalMin(value = "0", inclusive = false) float studentLr,
                               @DecimalMin(value = "0", inclusive = false) float headsLr) {
+    }
+
+    /**
+     * @param defaultRateLimitPerMinute a new key's limit when its request names none
+     * @param adminRateLimitPerMinute   the limit of the bootstrap admin key
+     */
+    public record Keys(@Min(1) @Max(1_000_000) int defaultRateLimitPerMinute,
+                       @Min(1) @Max(1_000_000) int adminRateLimitPerMinute) {
+    }
+
+    /**
+     * @param baseUrl        e.g. {@code http://localhost:8084}
+     * @param connectTimeout how long to wait for a connection (then: 503)
+     * @param requestTimeout how long one generation may take, queueing included (then: 503)
+     */
+    public record Inference(@NotNull URI baseUrl, @NotNull @DurationMin(millis = 1) Duration connectTimeout,
+                            @NotNull @DurationMin(millis = 1) Duration requestTimeout) {
+    }
+
+    /** Base URLs of the proxied services; a route's requests time out after {@code timeout}. */
+    public record Routes(@NotNull URI trainer, @NotNull URI eval, @NotNull URI teacher, @NotNull URI inference,
+                         @NotNull @DurationMin(millis = 1) Duration timeout) {
+    }
+
+    /**
+     * Promote a newly scored checkpoint to {@code alias} when its student FID at {@code steps} beats the served
+     * checkpoint's by at least {@code fidMargin} and its ms/image (batch 1, same steps) is at most
+     * {@code maxMsPerImage}. With nothing served yet, the budget alone decides.
+     */
+    public record AutoPromotion(boolean enabled,
+                                @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}") String alias,
+                                @Min(1) @Max(16) int steps,
+                                @DecimalMin("0") double fidMargin,
+                                @DecimalMin(value = "0", inclusive = false) double maxMsPerImage) {
     }
 }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * The one-box demo: once the platform is up, a LADD run of the default teacher with the demo profile
  * ({@code demo-run.json}, chosen by measurement: docs/adr/007-ladd-training.md) is started through the
- * gateway, like any client would; not when a run exists already, so a restart does not start another.
+ * gateway with the launcher's admin key ({@link GatewayAdminKey}), like any client would; not when a run exists
+ * already, so a restart does not start another.
  */
 final class DemoRun {
 
@@ -34,15 +35,16 @@ final class DemoRun {
             return null;
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String auth = "Bearer " + GatewayAdminKey.get(options);
         try {
             HttpResponse<String> existing = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/api/v1/runs"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", auth).GET().build(), HttpResponse.BodyHandlers.ofString());
             Matcher any = RUN_ID.matcher(existing.body());
             if (existing.statusCode() == 200 && any.find()) {
                 return "not started: runs exist already (e.g. " + any.group(1) + ")";
             }
             HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/api/v1/runs"))
-                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").header("Authorization", auth)
                     .POST(HttpRequest.BodyPublishers.ofString(profile())).build(), HttpResponse.BodyHandlers.ofString());
             Matcher id = RUN_ID.matcher(started.body());
             if (started.statusCode() / 100 != 2 || !id.find()) {

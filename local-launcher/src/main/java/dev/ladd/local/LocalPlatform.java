@@ -417,6 +417,8 @@ public final class LocalPlatform implements AutoCloseable {
             if (service.name().equals("gateway-service")) {
                 text.append(line("Gateway", service.baseUrl() + "/"));
                 text.append(line("API docs", service.baseUrl() + "/swagger-ui.html"));
+                text.append(line("Admin API key", GatewayAdminKey.get(options) + "   (also in "
+                        + GatewayAdminKey.file(options) + "; send 'Authorization: Bearer <key>')"));
             }
         }
         for (ServiceSpec service : options.services()) {

@@ -52,6 +52,10 @@ final class ServiceProcess implements AutoCloseable {
             // the committed default teacher is registered on the first start (see models/README.md)
             command.add("--ladd.teacher.default-model-dir=" + options.repoDir().resolve("models").resolve("default"));
         }
+        if (spec.name().equals("gateway-service")) {
+            // the admin key the launcher made (and prints): the demo run and the person use it
+            command.add("--ladd.gateway.admin-key=" + GatewayAdminKey.get(options));
+        }
         return command;
     }
 

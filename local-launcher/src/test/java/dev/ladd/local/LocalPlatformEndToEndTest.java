@@ -30,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LocalPlatformEndToEndTest {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The launcher's gateway admin key: the gateway answers 401 without a key. */
+    private String adminKey = "";
 
     @Test
     @Timeout(420)
@@ -41,6 +43,8 @@ class LocalPlatformEndToEndTest {
             assertThat(pids).hasSize(7);   // PostgreSQL, Kafka, five services
             String gateway = service(options, "gateway-service").baseUrl();
             String trainer = service(options, "trainer-service").baseUrl();
+            adminKey = GatewayAdminKey.get(options);
+            assertThat(platform.summary()).contains(adminKey);
 
             // the demo run started by itself through the gateway, for the default teacher committed under models/
             assertThat(platform.demoRun()).startsWith("run-");
@@ -50,8 +54,10 @@ class LocalPlatformEndToEndTest {
             assertThat(awaitBody(trainer + "/api/v1/runs/" + demoRunId, body -> body.contains("waiting-for-data")
                     || body.contains("\"training\""))).contains(demoRunId);
 
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/runs")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).as("the gateway without a key").isEqualTo(401);
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/runs"))
-                    .header("Content-Type", "application/json")
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + adminKey)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"teacherId\":\"no-such-teacher\",\"iterations\":5}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(created.statusCode()).isEqualTo(202);
@@ -84,7 +90,8 @@ class LocalPlatformEndToEndTest {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
         String body = "";
         while (Instant.now().isBefore(deadline)) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                            .header("Authorization", "Bearer " + adminKey).build(),
                     HttpResponse.BodyHandlers.ofString());
             body = response.body();
             if (response.statusCode() == 200 && done.test(body)) {

@@ -3,6 +3,8 @@ package dev.ladd.gateway.web;
 import dev.ladd.gateway.run.RunGatewayService;
 import dev.ladd.gateway.run.RunView;
 import dev.ladd.gateway.run.StartRunRequest;
+import dev.ladd.gateway.keys.Callers;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -31,8 +33,8 @@ class RunApiController {
 
     /** Accepted, not done: the trainer picks the run up asynchronously; poll the Location. */
     @PostMapping
-    ResponseEntity<RunView> start(@Valid @RequestBody StartRunRequest request) {
-        RunView run = runs.start(request, "anonymous");
+    ResponseEntity<RunView> start(@Valid @RequestBody StartRunRequest request, HttpServletRequest http) {
+        RunView run = runs.start(request, Callers.name(http));
         return ResponseEntity.accepted().location(URI.create("/api/v1/runs/" + run.runId())).body(run);
     }
 

@@ -6,16 +6,11 @@ import dev.ladd.events.v1.RunFinished;
 import dev.ladd.events.v1.RunOutcome;
 import dev.ladd.events.v1.RunStarted;
 import dev.ladd.platform.test.ConsumerChecks;
-import dev.ladd.platform.test.EventContract;
+import dev.ladd.gateway.support.GatewayTestBase;
 import dev.ladd.platform.test.TestEvents;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
@@ -24,20 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** gateway-service's API and consumers over a real broker and a real PostgreSQL. */
-abstract class GatewayContract extends EventContract {
+abstract class GatewayContract extends GatewayTestBase {
 
-    @Autowired
-    JdbcTemplate jdbc;
     @Autowired
     RunViewRepository runs;
-    @LocalServerPort
-    int port;
-    final HttpClient http = HttpClient.newHttpClient();
 
     HttpResponse<String> postRun(String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/runs"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return call("POST", "/api/v1/runs", ADMIN_KEY, json);
     }
 
     String startRun() throws Exception {
@@ -64,6 +52,7 @@ abstract class GatewayContract extends EventContract {
     @Test
     void startingARunStoresItAndPublishesRunRequestedWithTheDefaultsFilledIn() throws Exception {
         String runId = startRun();
+        assertThat(runs.find(runId)).get().extracting(RunView::requestedBy).isEqualTo("admin");
 
         assertThat(runs.find(runId)).get().extracting(RunView::state).isEqualTo("requested");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -74,6 +63,7 @@ abstract class GatewayContract extends EventContract {
                             assertThat(e.getRunRequested().getConfig().getBatchSize()).isEqualTo(64);
                             assertThat(e.getRunRequested().getConfig().getSeed()).isEqualTo(3);
                             assertThat(e.getProducer()).isEqualTo("gateway-service");
+                            assertThat(e.getRunRequested().getRequestedBy()).isEqualTo("admin");
                         }));
 
         HttpResponse<String> withSwitches = postRun("{\"teacherId\":\"teacher-1\",\"studentNoise\":\"shard\","
@@ -149,9 +139,7 @@ abstract class GatewayContract extends EventContract {
         assertThat(unknownField.statusCode()).isEqualTo(400);
         assertThat(unknownField.body()).contains("iteration");
 
-        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/api/v1/runs/run-" + UUID.randomUUID())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> missing = call("GET", "/api/v1/runs/run-" + UUID.randomUUID(), ADMIN_KEY, null);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("no run with id");
     }

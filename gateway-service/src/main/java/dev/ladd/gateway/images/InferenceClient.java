@@ -1,0 +1,120 @@
+package dev.ladd.gateway.images;
+
+import dev.ladd.gateway.GatewayProperties;
+import dev.ladd.gateway.Problems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+
+/**
+ * inference-service's internal images API ({@code POST /api/v1/images}). Its answers reach the client faithfully:
+ * 400 / 404 with inference's detail, 429 with its Retry-After, 503; an unreachable or timed-out inference-service
+ * is a 503 and any other failure of it a 502 — never a 500 from the gateway.
+ */
+@Component
+public class InferenceClient {
+
+    private static final Logger log = LoggerFactory.getLogger(InferenceClient.class);
+
+    private final HttpClient http;
+    private final URI endpoint;
+    private final GatewayProperties.Inference settings;
+    private final JsonMapper json;
+
+    public InferenceClient(GatewayProperties properties, JsonMapper json) {
+        this.settings = properties.inference();
+        this.endpoint = settings.baseUrl().resolve("/api/v1/images");
+        this.json = json;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
+    }
+
+    public InferenceResult generate(String alias, String prompt, int n, int steps, long seed, int size) {
+        ObjectNode body = json.createObjectNode().put("alias", alias).put("prompt", prompt).put("n", n)
+                .put("steps", steps).put("seed", seed).put("size", size);
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(settings.requestTimeout())
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw Problems.unavailable("inference-service did not answer within " + settings.requestTimeout().toMillis()
+                    + " ms; try again later");
+        } catch (IOException e) {
+            log.warn("inference-service at {} unreachable: {}", endpoint, e.toString());
+            throw Problems.unavailable("inference-service is unreachable; try again later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problems.unavailable("interrupted while waiting for inference-service");
+        }
+        int status = response.statusCode();
+        if (status == 200) {
+            try {
+                InferenceResult result = json.readValue(response.body(), InferenceResult.class);
+                if (result.images() == null || result.images().isEmpty()) {
+                    throw Problems.of(HttpStatus.BAD_GATEWAY, "inference-service answered without images");
+                }
+                return result;
+            } catch (JacksonException e) {
+                log.warn("inference-service answered 200 with an unreadable body: {}", e.getOriginalMessage());
+                throw Problems.of(HttpStatus.BAD_GATEWAY, "inference-service answered with an unreadable body");
+            }
+        }
+        throw mapError(status, response);
+    }
+
+    private ErrorResponseException mapError(int status, HttpResponse<String> response) {
+        String detail = detail(response.body());
+        String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+        if (status == 429) {
+            return Problems.tooManyRequests("inference-service is at capacity: " + detail, seconds(retryAfter));
+        }
+        if (status == 503) {
+            ErrorResponseException e = Problems.unavailable("inference-service cannot serve now: " + detail);
+            if (retryAfter != null) {
+                e.getHeaders().set("Retry-After", Long.toString(seconds(retryAfter)));
+            }
+            return e;
+        }
+        if (status >= 400 && status < 500) {
+            return Problems.of(HttpStatus.valueOf(status == 404 || status == 409 ? status : 400),
+                    "inference-service refused the request: " + detail);
+        }
+        log.warn("inference-service answered {}: {}", status, detail);
+        return Problems.of(HttpStatus.BAD_GATEWAY, "inference-service failed (HTTP " + status + ")");
+    }
+
+    private String detail(String body) {
+        try {
+            JsonNode node = json.readTree(body);
+            if (node != null && node.hasNonNull("detail")) {
+                return node.get("detail").asString();
+            }
+        } catch (JacksonException ignored) {
+            // not JSON: use the text
+        }
+        String text = body == null ? "" : body.strip();
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    }
+
+    private static long seconds(String retryAfter) {
+        try {
+            return retryAfter == null ? 1 : Math.max(1, Long.parseLong(retryAfter.trim()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}

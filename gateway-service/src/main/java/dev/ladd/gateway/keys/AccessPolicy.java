@@ -1,0 +1,30 @@
+package dev.ladd.gateway.keys;
+
+import java.util.Optional;
+
+/**
+ * Which role each endpoint needs. Open (no key): the API docs, actuator, the error page. Images: any key.
+ * Keys: admin. Reads ({@code GET}, {@code HEAD}): viewer. Every other method (starting runs, promoting, rolling
+ * back, writes through the proxied routes): ml-staff.
+ */
+public final class AccessPolicy {
+
+    private AccessPolicy() {
+    }
+
+    /** @return the role the request needs, or empty when it needs no key */
+    public static Optional<Role> required(String method, String path) {
+        if (path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui") || path.startsWith("/actuator")
+                || path.equals("/error") || path.equals("/") || path.equals("/favicon.ico")) {
+            return Optional.empty();
+        }
+        if (path.equals("/api/v1/keys") || path.startsWith("/api/v1/keys/")) {
+            return Optional.of(Role.ADMIN);
+        }
+        if (path.startsWith("/v1/images/")) {
+            return Optional.of(Role.VIEWER);
+        }
+        boolean read = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+        return Optional.of(read ? Role.VIEWER : Role.ML_STAFF);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.ladd.gateway.routes;
+
+import dev.ladd.gateway.GatewayProperties;
+import dev.ladd.gateway.Problems;
+import dev.ladd.gateway.keys.Callers;
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The services' REST APIs under the gateway's origin and keys: {@code /api/v1/<service>/<rest>} goes to
+ * {@code <service base URL>/api/v1/<rest>} (query and body as they came). GET needs a viewer key, other methods
+ * ml-staff ({@code AccessPolicy}). An unreachable service is a 503 problem, a failing one (5xx but 503) a 502.
+ */
+@RestController
+class ServiceProxyController {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceProxyController.class);
+    private static final Set<String> FORWARDED_RESPONSE_HEADERS = Set.of("content-type", "location", "retry-after",
+            "content-disposition", "cache-control");
+
+    private final Map<String, URI> bases;
+    private final GatewayProperties.Routes routes;
+    private final HttpClient http;
+
+    ServiceProxyController(GatewayProperties properties) {
+        this.routes = properties.routes();
+        this.bases = Map.of("trainer", routes.trainer(), "eval", routes.eval(), "teacher", routes.teacher(),
+                "inference", routes.inference());
+        this.http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    }
+
+    @Operation(summary = "Proxy to trainer-, eval-, teacher- or inference-service's /api/v1/** (GET: viewer; else ml-staff)")
+    @RequestMapping("/api/v1/{service:trainer|eval|teacher|inference}/**")
+    ResponseEntity<byte[]> forward(@PathVariable String service, HttpServletRequest request) throws IOException {
+        String prefix = request.getContextPath() + "/api/v1/" + service;
+        String rest = request.getRequestURI().substring(prefix.length());
+        String query = request.getQueryString();
+        URI target = URI.create(bases.get(service).toString().replaceAll("/+$", "") + "/api/v1" + rest
+                + (query == null ? "" : "?" + query));
+        byte[] body = request.getInputStream().readAllBytes();
+        HttpRequest.Builder out = HttpRequest.newBuilder(target).timeout(routes.timeout())
+                .method(request.getMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("X-Ladd-Caller", Callers.name(request));
+        for (String name : List.of("Content-Type", "Accept")) {
+            String value = request.getHeader(name);
+            if (value != null) {
+                out.header(name, value);
+            }
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            log.warn("{}-service at {} unreachable: {}", service, target, e.toString());
+            throw Problems.unavailable(service + "-service is unreachable; try again later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problems.unavailable("interrupted while waiting for " + service + "-service");
+        }
+        int status = response.statusCode();
+        if (status >= 500 && status != 503) {
+            throw Problems.of(HttpStatus.BAD_GATEWAY, service + "-service failed (HTTP " + status + ")");
+        }
+        HttpHeaders headers = new HttpHeaders();
+        response.headers().map().forEach((name, values) -> {
+            if (FORWARDED_RESPONSE_HEADERS.contains(name.toLowerCase())) {
+                headers.put(name, values);
+            }
+        });
+        return ResponseEntity.status(status).headers(headers).body(response.body());
+    }
+}

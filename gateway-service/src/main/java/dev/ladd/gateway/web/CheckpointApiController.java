@@ -1,0 +1,37 @@
+package dev.ladd.gateway.web;
+
+import dev.ladd.gateway.checkpoint.CheckpointCatalog;
+import dev.ladd.gateway.checkpoint.CheckpointRecord;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+
+/** The checkpoints the gateway knows (the candidates for promotion) with their scores. */
+@RestController
+@RequestMapping("/api/v1/checkpoints")
+class CheckpointApiController {
+
+    private final CheckpointCatalog catalog;
+
+    CheckpointApiController(CheckpointCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @GetMapping
+    List<CheckpointRecord> list(@RequestParam(required = false) String runId,
+                                @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        return catalog.list(runId, limit);
+    }
+
+    /** The id contains '/' (run-…/step-600): send it URL-encoded, or use {@code ?runId=}. */
+    @GetMapping("/{checkpointId}")
+    CheckpointRecord get(@PathVariable String checkpointId) {
+        return catalog.get(checkpointId);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.ladd.gateway.keys;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AccessPolicyTest {
+
+    @Test
+    void docsAreOpenImagesNeedAnyKeyWritesNeedMlStaffKeysNeedAdmin() {
+        assertThat(AccessPolicy.required("GET", "/v3/api-docs")).isEmpty();
+        assertThat(AccessPolicy.required("GET", "/swagger-ui/index.html")).isEmpty();
+        assertThat(AccessPolicy.required("GET", "/actuator/health/readiness")).isEmpty();
+        assertThat(AccessPolicy.required("POST", "/v1/images/generations")).contains(Role.VIEWER);
+        assertThat(AccessPolicy.required("GET", "/api/v1/runs")).contains(Role.VIEWER);
+        assertThat(AccessPolicy.required("POST", "/api/v1/runs")).contains(Role.ML_STAFF);
+        assertThat(AccessPolicy.required("POST", "/api/v1/serving/default/promote")).contains(Role.ML_STAFF);
+        assertThat(AccessPolicy.required("DELETE", "/api/v1/trainer/runs/x")).contains(Role.ML_STAFF);
+        assertThat(AccessPolicy.required("GET", "/api/v1/keys")).contains(Role.ADMIN);
+        assertThat(AccessPolicy.required("GET", "/api/v1/keysx")).contains(Role.VIEWER);
+        assertThat(Role.ADMIN.includes(Role.ML_STAFF)).isTrue();
+        assertThat(Role.VIEWER.includes(Role.ML_STAFF)).isFalse();
+    }
+}

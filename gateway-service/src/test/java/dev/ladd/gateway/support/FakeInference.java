@@ -1,0 +1,134 @@
+package dev.ladd.gateway.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Stands in for inference-service (and the other proxied services) at the HTTP boundary, one per test JVM, on a
+ * free loopback port. {@code POST /api/v1/images} answers as inference-service's internal API does: real PNGs of
+ * the asked size, or, steered by the prompt, "busy" → 429 + Retry-After 7, "down" → 503, "boom" → 500. Every
+ * other path echoes the request as JSON (method, path, query, body, caller); a path containing "missing" → 404.
+ */
+public final class FakeInference {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static HttpServer server;
+    private static final AtomicReference<String> LAST_IMAGES_REQUEST = new AtomicReference<>();
+
+    private FakeInference() {
+    }
+
+    public static synchronized String baseUrl() {
+        if (server == null) {
+            try {
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            server.createContext("/", FakeInference::handle);
+            server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "fake-inference");
+                t.setDaemon(true);
+                return t;
+            }));
+            server.start();
+        }
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The body of the last {@code POST /api/v1/images} it received. */
+    public static String lastImagesRequest() {
+        return LAST_IMAGES_REQUEST.get();
+    }
+
+    public static byte[] png(int size, int gray) {
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int v = (gray + x * 3 + y * 5) & 0xff;
+                image.getRaster().setSample(x, y, 0, v);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getRawPath();
+            if (path.equals("/api/v1/images") && exchange.getRequestMethod().equals("POST")) {
+                LAST_IMAGES_REQUEST.set(body);
+                images(exchange, JSON.readTree(body));
+                return;
+            }
+            if (path.contains("missing")) {
+                send(exchange, 404, "application/problem+json", "{\"status\":404,\"detail\":\"no such thing\"}");
+                return;
+            }
+            var echo = JSON.createObjectNode().put("method", exchange.getRequestMethod()).put("path", path)
+                    .put("query", exchange.getRequestURI().getRawQuery()).put("body", body)
+                    .put("caller", exchange.getRequestHeaders().getFirst("X-Ladd-Caller"));
+            send(exchange, 200, "application/json", JSON.writeValueAsString(echo));
+        }
+    }
+
+    private static void images(HttpExchange exchange, JsonNode request) throws IOException {
+        String prompt = request.path("prompt").asString();
+        switch (prompt) {
+            case "busy" -> {
+                exchange.getResponseHeaders().set("Retry-After", "7");
+                send(exchange, 429, "application/problem+json", "{\"status\":429,\"detail\":\"queue full\"}");
+                return;
+            }
+            case "down" -> {
+                send(exchange, 503, "application/problem+json", "{\"status\":503,\"detail\":\"no model loaded\"}");
+                return;
+            }
+            case "boom" -> {
+                send(exchange, 500, "text/plain", "java.lang.NullPointerException at Somewhere");
+                return;
+            }
+            default -> {
+            }
+        }
+        int n = request.path("n").asInt(1);
+        int size = request.path("size").asInt(32);
+        long seed = request.path("seed").asLong(0);
+        var images = JSON.createArrayNode();
+        for (int i = 0; i < n; i++) {
+            images.addObject().put("seed", seed + i)
+                    .put("pngBase64", Base64.getEncoder().encodeToString(png(size, (int) (seed + i) * 40)));
+        }
+        var answer = JSON.createObjectNode().put("alias", request.path("alias").asString()).put("checkpointId", "run-1/step-100")
+                .put("revision", 3).put("steps", request.path("steps").asInt()).put("queueMs", 1.2).put("generateMs", 15.3);
+        answer.set("images", images);
+        send(exchange, 200, "application/json", JSON.writeValueAsString(answer));
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+}
