@@ -1,0 +1,281 @@
+package dev.ladd.deploy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static dev.ladd.deploy.Manifests.at;
+import static dev.ladd.deploy.Manifests.component;
+import static dev.ladd.deploy.Manifests.list;
+import static dev.ladd.deploy.Manifests.name;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The Helm chart in helm/ladd, through Helm itself (helm-java runs Helm's Go code in-process): it lints, it
+ * renders with the default values and with values-gpu.yaml, the rendered manifests keep the promises of the
+ * chart (probes, resources, non-root, a GPU only when asked for, nothing but the gateway exposed), and the
+ * schema refuses bad values naming the field.
+ */
+class HelmChartTest {
+
+    static final Path CHART = Path.of("..", "helm", "ladd").toAbsolutePath().normalize();
+    static final Path GPU_VALUES = CHART.resolve("values-gpu.yaml");
+    static final Set<String> SERVICES = Set.of("gateway", "teacher", "trainer", "eval", "inference");
+    static final String GPU = "nvidia.com/gpu";
+
+    static TemplateCommand template() {
+        return new Helm(CHART).template().withName("ladd").withNamespace("ladd");
+    }
+
+    static Manifests render(boolean gpu) {
+        TemplateCommand command = template();
+        if (gpu) {
+            command = command.withValuesFile(GPU_VALUES);
+        }
+        return Manifests.parse(command.call());
+    }
+
+    static Map<String, Object> container(Map<String, Object> deployment) {
+        List<Map<String, Object>> containers = list(deployment, "spec.template.spec.containers");
+        assertThat(containers).as("containers of %s", name(deployment)).hasSize(1);
+        return containers.get(0);
+    }
+
+    @Test
+    void lintPassesWithTheDefaultValues() {
+        LintResult result = new Helm(CHART).lint().strict().call();
+        assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
+    }
+
+    @Test
+    void lintPassesWithTheGpuValues(@TempDir Path dir) throws IOException {
+        // helm-java's lint takes no values file: lint a copy whose values.yaml is the defaults merged with the GPU ones
+        Path copy = copyChart(dir);
+        Map<String, Object> merged = merge(load(CHART.resolve("values.yaml")), load(GPU_VALUES));
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        Files.writeString(copy.resolve("values.yaml"), new Yaml(options).dump(merged));
+        LintResult result = new Helm(copy).lint().strict().call();
+        assertThat(result.isFailed()).as("helm lint --strict (GPU values): %s", result.getMessages()).isFalse();
+        assertThat(at(merged, "gpu.enabled").toString()).isEqualTo("true");
+    }
+
+    @ParameterizedTest(name = "gpu values: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyDeploymentHasProbesResourcesAndANonRootSecurityContext(boolean gpu) {
+        Manifests manifests = render(gpu);
+        List<Map<String, Object>> deployments = manifests.ofKind("Deployment");
+        assertThat(deployments).extracting(Manifests::component).containsExactlyInAnyOrderElementsOf(SERVICES);
+        for (Map<String, Object> deployment : deployments) {
+            String what = name(deployment);
+            Map<String, Object> c = container(deployment);
+            assertThat((String) at(c, "readinessProbe.httpGet.path")).as(what).isEqualTo("/actuator/health/readiness");
+            assertThat((String) at(c, "livenessProbe.httpGet.path")).as(what).isEqualTo("/actuator/health/liveness");
+            assertThat((Object) at(c, "resources.requests.cpu")).as(what + " cpu request").isNotNull();
+            assertThat((Object) at(c, "resources.requests.memory")).as(what + " memory request").isNotNull();
+            assertThat((Object) at(c, "resources.limits.memory")).as(what + " memory limit").isNotNull();
+
+            Map<String, Object> pod = at(deployment, "spec.template.spec.securityContext");
+            assertThat(pod).as(what).containsEntry("runAsNonRoot", true);
+            assertThat((Integer) pod.get("runAsUser")).as(what).isPositive();
+            assertThat((String) at(pod, "seccompProfile.type")).as(what).isEqualTo("RuntimeDefault");
+            assertThat((Boolean) at(c, "securityContext.allowPrivilegeEscalation")).as(what).isFalse();
+            assertThat((Boolean) at(c, "securityContext.readOnlyRootFilesystem")).as(what).isTrue();
+            assertThat((List<String>) at(c, "securityContext.capabilities.drop")).as(what).containsExactly("ALL");
+            assertThat(list(deployment, "spec.template.spec.volumes")).as(what + ": /tmp is an emptyDir")
+                    .anySatisfy(v -> assertThat(v).containsEntry("name", "tmp").containsKey("emptyDir"));
+            assertThat((Boolean) at(deployment, "spec.template.spec.automountServiceAccountToken")).as(what).isFalse();
+            assertThat((String) at(deployment, "spec.template.spec.serviceAccountName")).as(what)
+                    .isIn(manifests.names("ServiceAccount"));
+        }
+    }
+
+    @Test
+    void theTrainerRequestsAGpuOnlyWithTheGpuValues() {
+        for (Map<String, Object> deployment : render(false).ofKind("Deployment")) {
+            assertThat(resourceNames(container(deployment))).as(name(deployment)).doesNotContain(GPU);
+            assertThat((Object) at(deployment, "spec.template.spec.tolerations")).as(name(deployment)).isNull();
+        }
+        Manifests gpu = render(true);
+        for (Map<String, Object> deployment : gpu.ofKind("Deployment")) {
+            Map<String, Object> c = container(deployment);
+            if (component(deployment).equals("trainer")) {
+                assertThat(String.valueOf((Object) at(c, "resources.limits"))).contains(GPU + "=1");
+                assertThat((String) c.get("image")).endsWith("-cuda");
+                assertThat((Map<String, Object>) at(deployment, "spec.template.spec.nodeSelector"))
+                        .containsEntry("nvidia.com/gpu.present", "true");
+                assertThat(list(deployment, "spec.template.spec.tolerations"))
+                        .anySatisfy(t -> assertThat(t).containsEntry("key", GPU));
+                assertThat((String) at(deployment, "spec.strategy.type")).isEqualTo("Recreate");
+            } else {
+                assertThat(resourceNames(c)).as(name(deployment)).doesNotContain(GPU);
+                assertThat((String) c.get("image")).as(name(deployment)).doesNotEndWith("-cuda");
+            }
+        }
+    }
+
+    @Test
+    void onlyTheGatewayIsExposed() {
+        Manifests manifests = Manifests.parse(template()
+                .set("gatewayService.type", "LoadBalancer").set("ingress.enabled", "true").call());
+        for (Map<String, Object> service : manifests.ofKind("Service")) {
+            String type = at(service, "spec.type");
+            if (component(service).equals("gateway")) {
+                assertThat(type).isEqualTo("LoadBalancer");
+            } else {
+                assertThat(type).as(name(service)).isEqualTo("ClusterIP");
+            }
+        }
+        List<Map<String, Object>> ingresses = manifests.ofKind("Ingress");
+        assertThat(ingresses).hasSize(1);
+        for (Map<String, Object> rule : list(ingresses.get(0), "spec.rules")) {
+            for (Map<String, Object> path : list(rule, "http.paths")) {
+                assertThat((String) at(path, "backend.service.name")).isEqualTo("ladd-gateway");
+            }
+        }
+        assertThat(manifests.ofKind("Service")).filteredOn(s -> "ladd-gateway".equals(name(s))).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "gpu values: {0}")
+    @ValueSource(booleans = {false, true})
+    void networkPoliciesAdmitOutsideTrafficOnlyToTheGateway(boolean gpu) {
+        Manifests manifests = render(gpu);
+        List<Map<String, Object>> policies = manifests.ofKind("NetworkPolicy");
+        assertThat(policies).extracting(Manifests::component).containsExactlyInAnyOrderElementsOf(SERVICES);
+        for (Map<String, Object> policy : policies) {
+            String selected = (String) ((Map<String, Object>) at(policy, "spec.podSelector.matchLabels"))
+                    .get("app.kubernetes.io/component");
+            assertThat((List<String>) at(policy, "spec.policyTypes")).contains("Ingress", "Egress");
+            for (Map<String, Object> rule : list(policy, "spec.ingress")) {
+                boolean fromOutside = !rule.containsKey("from") || list(rule, "from").stream()
+                        .anyMatch(peer -> peer.containsKey("ipBlock") || peer.containsKey("namespaceSelector"));
+                if (fromOutside) {
+                    assertThat(selected).as("%s admits traffic from outside the release", name(policy)).isEqualTo("gateway");
+                } else {
+                    assertThat(list(rule, "from")).allSatisfy(peer -> assertThat((Map<String, Object>) at(peer, "podSelector.matchLabels"))
+                            .containsEntry("app.kubernetes.io/instance", "ladd"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void inferenceScalesPodsMayBeDisruptedOneAtATimeAndBlobsAreShared() {
+        Manifests manifests = render(false);
+        Map<String, Object> hpa = manifests.named("HorizontalPodAutoscaler", "ladd-inference");
+        assertThat((String) at(hpa, "spec.scaleTargetRef.name")).isEqualTo("ladd-inference");
+        assertThat((Object) at(manifests.named("Deployment", "ladd-inference"), "spec.replicas"))
+                .as("the HPA owns the replica count").isNull();
+        assertThat(manifests.ofKind("PodDisruptionBudget")).extracting(Manifests::component)
+                .containsExactlyInAnyOrderElementsOf(SERVICES);
+        Map<String, Object> pvc = manifests.named("PersistentVolumeClaim", "ladd-blobs");
+        assertThat((List<String>) at(pvc, "spec.accessModes")).containsExactly("ReadWriteMany");
+        for (Map<String, Object> deployment : manifests.ofKind("Deployment")) {
+            assertThat(list(deployment, "spec.template.spec.volumes"))
+                    .anySatisfy(v -> assertThat((String) at(v, "persistentVolumeClaim.claimName")).isEqualTo("ladd-blobs"));
+        }
+        Map<String, Object> config = manifests.named("ConfigMap", "ladd-platform");
+        assertThat((Map<String, Object>) config.get("data"))
+                .containsKeys("SPRING_CLOUD_STREAM_KAFKA_BINDER_BROKERS", "SPRING_DATASOURCE_URL", "LADD_BLOBSTORE_ROOT");
+    }
+
+    @Test
+    void credentialsComeFromSecretsAndAnExistingSecretIsUsedAsIs() {
+        Manifests own = render(false);
+        assertThat(own.names("Secret")).containsExactlyInAnyOrder("ladd-postgresql", "ladd-gateway");
+        Map<String, Object> gateway = container(own.named("Deployment", "ladd-gateway"));
+        assertThat(list(gateway, "env")).anySatisfy(e -> {
+            assertThat(e).containsEntry("name", "LADD_GATEWAY_ADMIN_KEY");
+            assertThat((String) at(e, "valueFrom.secretKeyRef.name")).isEqualTo("ladd-gateway");
+        });
+        assertThat(own.ofKind("ConfigMap").toString()).doesNotContainIgnoringCase("password");
+
+        Manifests external = Manifests.parse(template().set("postgresql.existingSecret", "pg-credentials")
+                .set("gateway.existingSecret", "gateway-keys").call());
+        assertThat(external.names("Secret")).isEmpty();
+        for (Map<String, Object> deployment : external.ofKind("Deployment")) {
+            assertThat(list(container(deployment), "env")).anySatisfy(e -> {
+                assertThat(e).containsEntry("name", "SPRING_DATASOURCE_PASSWORD");
+                assertThat((String) at(e, "valueFrom.secretKeyRef.name")).isEqualTo("pg-credentials");
+            });
+        }
+    }
+
+    @ParameterizedTest(name = "{0}={1} is refused")
+    @CsvSource(delimiter = '|', value = {
+            "services.inference.replicas | -1      | services.inference.replicas: Must be greater than or equal to 0",
+            "services.gateway.replicas   | two     | services.gateway.replicas: Invalid type. Expected: integer",
+            "gatewayService.type         | Public  | gatewayService.type must be one of the following",
+            "gpu.count                   | 0       | gpu.count: Must be greater than or equal to 1",
+            "podSecurityContext.runAsUser| 0       | podSecurityContext.runAsUser: Must be greater than or equal to 1",
+            "services.trainer.gpus       | 1       | services.trainer: Additional property gpus is not allowed",
+            "kafka.bootstrapServers      | kafka   | kafka.bootstrapServers: Does not match pattern",
+            "gateway.adminKey            | short   | gateway.adminKey: Does not match pattern",
+    })
+    void theSchemaRefusesBadValuesNamingTheField(String key, String value, String expected) {
+        assertThatThrownBy(() -> template().set(key, value).call())
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining(expected);
+        assertThatThrownBy(() -> template().withValuesFile(GPU_VALUES).set(key, value).call())
+                .as("with the GPU values too").hasMessageContaining(expected);
+    }
+
+    private static Set<String> resourceNames(Map<String, Object> container) {
+        Map<String, Object> limits = at(container, "resources.limits");
+        Map<String, Object> requests = at(container, "resources.requests");
+        return Stream.of(limits, requests).filter(m -> m != null).flatMap(m -> m.keySet().stream())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static Path copyChart(Path dir) throws IOException {
+        Path copy = dir.resolve("ladd");
+        try (Stream<Path> files = Files.walk(CHART)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = copy.resolve(CHART.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static Map<String, Object> load(Path file) throws IOException {
+        return new Yaml(new LoaderOptions()).load(Files.readString(file));
+    }
+
+    /** Helm's merge of values files: maps merge key by key, anything else is replaced. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> overlay) {
+        Map<String, Object> merged = new LinkedHashMap<>(base);
+        overlay.forEach((key, value) -> {
+            Object old = merged.get(key);
+            if (old instanceof Map<?, ?> oldMap && value instanceof Map<?, ?> newMap) {
+                merged.put(key, merge((Map<String, Object>) oldMap, (Map<String, Object>) newMap));
+            } else {
+                merged.put(key, value);
+            }
+        });
+        return merged;
+    }
+}
