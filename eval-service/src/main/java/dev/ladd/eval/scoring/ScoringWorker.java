@@ -2,12 +2,11 @@ package dev.ladd.eval.scoring;
 
 import dev.ladd.eval.EvalProperties;
 import dev.ladd.eval.checkpoint.CheckpointRepository;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import dev.ladd.platform.worker.BackgroundWorker;
 import org.springframework.stereotype.Component;
 
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * The scoring worker: one thread that scores pending checkpoints one at a time, oldest first (scoring uses
@@ -16,60 +15,37 @@ import java.sql.SQLException;
  * {@code ladd.eval.worker.enabled=false} (tests that check only the intake; replicas that only serve the API).
  */
 @Component
-public class ScoringWorker implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(ScoringWorker.class);
+public class ScoringWorker extends BackgroundWorker {
 
     private final CheckpointRepository checkpoints;
     private final CheckpointScoring scoring;
     private final EvalProperties properties;
-    private volatile boolean running;
-    private Thread worker;
 
     ScoringWorker(CheckpointRepository checkpoints, CheckpointScoring scoring, EvalProperties properties) {
+        super("ladd-eval-scorer", "ladd.eval.worker.enabled");
         this.checkpoints = checkpoints;
         this.scoring = scoring;
         this.properties = properties;
     }
 
     @Override
-    public void start() {
-        if (!properties.worker().enabled()) {
-            log.info("scoring is disabled on this instance (ladd.eval.worker.enabled=false)");
-            return;
-        }
-        running = true;
-        worker = new Thread(this::work, "ladd-eval-scorer");
-        worker.setDaemon(true);
-        worker.start();
+    protected boolean enabled() {
+        return properties.worker().enabled();
     }
 
-    private void work() {
-        while (running) {
-            try {
-                if (!scoreOne()) {
-                    Thread.sleep(properties.worker().pollInterval().toMillis());
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException | SQLException e) {
-                log.warn("scoring worker: {}; retrying", e.toString());
-                try {
-                    Thread.sleep(properties.worker().pollInterval().toMillis());
-                } catch (InterruptedException stop) {
-                    return;
-                }
-            }
-        }
+    @Override
+    protected Duration pollInterval() {
+        return properties.worker().pollInterval();
     }
 
     /** Scores the oldest pending checkpoint that no other worker holds; false if there was none to work on. */
-    boolean scoreOne() throws SQLException {
+    @Override
+    protected boolean workOnce() throws SQLException {
         for (String checkpointId : checkpoints.pending()) {
-            if (!running) {
+            if (!keepGoing()) {
                 return false;
             }
-            switch (scoring.score(checkpointId, () -> running)) {
+            switch (scoring.score(checkpointId, this::keepGoing)) {
                 case SCORED, REFUSED, NOT_PENDING -> {
                     return true;
                 }
@@ -82,27 +58,5 @@ public class ScoringWorker implements SmartLifecycle {
             }
         }
         return false;
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        if (worker != null) {
-            try {
-                worker.join(30_000);   // the current model's measurement ends; the checkpoint is scored after a restart
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 100;   // stops before the web server and the Kafka bindings
     }
 }

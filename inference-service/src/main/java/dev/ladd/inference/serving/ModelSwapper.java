@@ -10,22 +10,21 @@ import dev.ladd.inference.model.ModelLoader;
 import dev.ladd.inference.model.ServedModel;
 import dev.ladd.inference.model.ServingModels;
 import dev.ladd.platform.events.Outbox;
+import dev.ladd.platform.worker.BackgroundWorker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The swap worker: one background thread that makes this replica serve what {@code serving_desired} names. It
@@ -38,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * revision of the alias is.
  */
 @Component
-public class ModelSwapper implements SmartLifecycle {
+public class ModelSwapper extends BackgroundWorker {
 
     private static final Logger log = LoggerFactory.getLogger(ModelSwapper.class);
 
@@ -51,13 +50,11 @@ public class ModelSwapper implements SmartLifecycle {
     private final MeterRegistry meters;
     private final Clock clock;
     private final Map<String, SwapFailure> failures = new ConcurrentHashMap<>();
-    private final Semaphore wakeUps = new Semaphore(0);
     private final MultiGauge servedRevision;
-    private volatile boolean running;
-    private Thread worker;
 
     ModelSwapper(DesiredModelRepository desired, ModelLoader loader, ServingModels models, Outbox outbox,
                  TransactionTemplate tx, InferenceProperties properties, MeterRegistry meters, Clock clock) {
+        super("ladd-inference-swapper", "ladd.inference.swap.enabled");
         this.desired = desired;
         this.loader = loader;
         this.models = models;
@@ -71,11 +68,6 @@ public class ModelSwapper implements SmartLifecycle {
                 .register(meters);
     }
 
-    /** Asks for a comparison soon (after a consumed change was committed). */
-    public void wakeUp() {
-        wakeUps.release();
-    }
-
     /** The last failed swap of the alias on this replica, if the alias's last attempt failed. */
     public Optional<SwapFailure> lastFailure(String alias) {
         return Optional.ofNullable(failures.get(alias));
@@ -86,40 +78,26 @@ public class ModelSwapper implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!properties.swap().enabled()) {
-            log.info("model loading is disabled on this instance (ladd.inference.swap.enabled=false)");
-            return;
-        }
-        running = true;
-        worker = new Thread(this::work, "ladd-inference-swapper");
-        worker.setDaemon(true);
-        worker.start();
+    protected boolean enabled() {
+        return properties.swap().enabled();
     }
 
-    private void work() {
-        while (running) {
-            try {
-                reconcile();
-                wakeUps.tryAcquire(properties.swap().pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                wakeUps.drainPermits();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("swap worker: {}; trying again in {}", e.toString(), properties.swap().pollInterval());
-                try {
-                    Thread.sleep(properties.swap().pollInterval().toMillis());
-                } catch (InterruptedException stop) {
-                    return;
-                }
-            }
-        }
+    @Override
+    protected Duration pollInterval() {
+        return properties.swap().pollInterval();
+    }
+
+    /** Compares once, then waits for a wake-up ({@link #wakeUp()}: a consumed change was committed) or a poll interval. */
+    @Override
+    protected boolean workOnce() {
+        reconcile();
+        return false;
     }
 
     /** Swaps every alias whose desired revision is newer than the one served and not already failed. */
     void reconcile() {
         for (DesiredModel d : desired.list()) {
-            if (!running) {
+            if (!keepGoing()) {
                 return;
             }
             long served = models.current(d.alias()).map(ServedModel::revision).orElse(0L);
@@ -172,28 +150,5 @@ public class ModelSwapper implements SmartLifecycle {
                         m.revision()))
                 .toList();
         servedRevision.register(rows, true);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        if (worker != null) {
-            worker.interrupt();
-            try {
-                worker.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 100;   // starts after the database is ready, stops before the web server and Kafka
     }
 }

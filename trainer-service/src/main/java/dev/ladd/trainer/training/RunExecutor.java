@@ -2,9 +2,7 @@ package dev.ladd.trainer.training;
 
 import dev.ladd.trainer.TrainerProperties;
 import dev.ladd.trainer.run.RunRepository;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import dev.ladd.platform.worker.BackgroundWorker;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
@@ -12,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * The training worker: one thread that trains one run at a time (the machine's cores are the limit),
@@ -21,18 +20,15 @@ import java.sql.SQLException;
  * checkpoint.
  */
 @Component
-class RunExecutor implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
+class RunExecutor extends BackgroundWorker {
 
     private final RunRepository runs;
     private final DistillationJob job;
     private final DataSource dataSource;
     private final TrainerProperties properties;
-    private volatile boolean running;
-    private Thread worker;
 
     RunExecutor(RunRepository runs, DistillationJob job, DataSource dataSource, TrainerProperties properties) {
+        super("ladd-trainer", "ladd.trainer.execution.enabled");
         this.runs = runs;
         this.job = job;
         this.dataSource = dataSource;
@@ -40,45 +36,25 @@ class RunExecutor implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!properties.execution().enabled()) {
-            log.info("training is disabled on this instance (ladd.trainer.execution.enabled=false)");
-            return;
-        }
-        running = true;
-        worker = new Thread(this::work, "ladd-trainer");
-        worker.setDaemon(true);
-        worker.start();
+    protected boolean enabled() {
+        return properties.execution().enabled();
     }
 
-    private void work() {
-        while (running) {
-            try {
-                if (!trainOneRun()) {
-                    Thread.sleep(properties.execution().pollInterval().toMillis());
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException | SQLException e) {
-                log.warn("training worker: {}; retrying", e.toString());
-                try {
-                    Thread.sleep(properties.execution().pollInterval().toMillis());
-                } catch (InterruptedException stop) {
-                    return;
-                }
-            }
-        }
+    @Override
+    protected Duration pollInterval() {
+        return properties.execution().pollInterval();
     }
 
     /** Trains the first runnable run this instance can lock; false if there was none. */
-    private boolean trainOneRun() throws SQLException {
+    @Override
+    protected boolean workOnce() throws SQLException {
         for (String runId : runs.runnable()) {
             try (Connection lock = dataSource.getConnection()) {
                 if (!advisoryLock(lock, "pg_try_advisory_lock", runId)) {
                     continue;
                 }
-                try {
-                    job.train(runId, () -> running);
+                try {   // on stop the current iteration ends; the run resumes from its checkpoint later
+                    job.train(runId, this::keepGoing);
                 } finally {
                     advisoryLock(lock, "pg_advisory_unlock", runId);
                 }
@@ -95,27 +71,5 @@ class RunExecutor implements SmartLifecycle {
                 return rs.next() && rs.getBoolean(1);
             }
         }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        if (worker != null) {
-            try {
-                worker.join(30_000);   // the current iteration ends; the run resumes from its checkpoint later
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 100;   // stops before the web server and the Kafka bindings
     }
 }
