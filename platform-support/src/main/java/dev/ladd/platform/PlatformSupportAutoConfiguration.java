@@ -3,6 +3,7 @@ package dev.ladd.platform;
 import dev.ladd.events.ProtobufEnvelopeConverter;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.blob.FileSystemBlobStore;
+import dev.ladd.platform.db.AdvisoryLocks;
 import dev.ladd.platform.events.IdempotentConsumer;
 import dev.ladd.platform.events.Inbox;
 import dev.ladd.platform.events.Outbox;
@@ -21,6 +22,7 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -50,6 +52,11 @@ public class PlatformSupportAutoConfiguration {
             throw new UncheckedIOException("cannot open the blob store at ladd.blob-store.root="
                     + properties.blobStore().root() + ": " + e.getMessage(), e);
         }
+    }
+
+    @Bean
+    AdvisoryLocks advisoryLocks(DataSource dataSource, @Value("${spring.application.name}") String serviceName) {
+        return new AdvisoryLocks(dataSource, serviceName);
     }
 
     @Bean

@@ -16,6 +16,7 @@ import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.metrics.SpeedMeter;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.platform.db.AdvisoryLocks;
 import dev.ladd.platform.events.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

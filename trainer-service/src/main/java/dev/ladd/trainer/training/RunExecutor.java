@@ -2,15 +2,13 @@ package dev.ladd.trainer.training;
 
 import dev.ladd.trainer.TrainerProperties;
 import dev.ladd.trainer.run.RunRepository;
+import dev.ladd.platform.db.AdvisoryLocks;
 import dev.ladd.platform.worker.BackgroundWorker;
 import org.springframework.stereotype.Component;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The training worker: one thread that trains one run at a time (the machine's cores are the limit),
@@ -24,14 +22,14 @@ class RunExecutor extends BackgroundWorker {
 
     private final RunRepository runs;
     private final DistillationJob job;
-    private final DataSource dataSource;
+    private final AdvisoryLocks locks;
     private final TrainerProperties properties;
 
-    RunExecutor(RunRepository runs, DistillationJob job, DataSource dataSource, TrainerProperties properties) {
+    RunExecutor(RunRepository runs, DistillationJob job, AdvisoryLocks locks, TrainerProperties properties) {
         super("ladd-trainer", "ladd.trainer.execution.enabled");
         this.runs = runs;
         this.job = job;
-        this.dataSource = dataSource;
+        this.locks = locks;
         this.properties = properties;
     }
 
@@ -49,27 +47,16 @@ class RunExecutor extends BackgroundWorker {
     @Override
     protected boolean workOnce() throws SQLException {
         for (String runId : runs.runnable()) {
-            try (Connection lock = dataSource.getConnection()) {
-                if (!advisoryLock(lock, "pg_try_advisory_lock", runId)) {
-                    continue;
-                }
-                try {   // on stop the current iteration ends; the run resumes from its checkpoint later
-                    job.train(runId, this::keepGoing);
-                } finally {
-                    advisoryLock(lock, "pg_advisory_unlock", runId);
-                }
-                return true;
+            Optional<AdvisoryLocks.Held> lock = locks.tryLock("run:" + runId);
+            if (lock.isEmpty()) {
+                continue;
             }
+            try (AdvisoryLocks.Held held = lock.get()) {
+                // on stop the current iteration ends; the run resumes from its checkpoint later
+                job.train(runId, this::keepGoing);
+            }
+            return true;
         }
         return false;
-    }
-
-    private static boolean advisoryLock(Connection connection, String function, String runId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(hashtext(?))")) {
-            statement.setString(1, "ladd-run:" + runId);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
     }
 }

@@ -1,6 +1,4 @@
-package dev.ladd.eval.scoring;
-
-import org.springframework.stereotype.Component;
+package dev.ladd.platform.db;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -10,17 +8,18 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * PostgreSQL session advisory locks, so that two eval-service replicas never score the same checkpoint or
- * compute the same teacher's baselines at once. A lock lives on its own connection for as long as it is
- * held; a killed replica's locks go with its connections.
+ * PostgreSQL session advisory locks, so that two replicas of a service never do the same long work at once (train
+ * the same run, score the same checkpoint). A lock lives on its own connection for as long as it is held; a killed
+ * replica's locks go with its connections. Keys are namespaced by the service's name.
  */
-@Component
 public class AdvisoryLocks {
 
     private final DataSource dataSource;
+    private final String namespace;
 
-    public AdvisoryLocks(DataSource dataSource) {
+    public AdvisoryLocks(DataSource dataSource, String namespace) {
         this.dataSource = dataSource;
+        this.namespace = namespace;
     }
 
     /** A held lock; closing it releases the lock and its connection. */
@@ -45,8 +44,9 @@ public class AdvisoryLocks {
     public Optional<Held> tryLock(String key) throws SQLException {
         Connection connection = dataSource.getConnection();
         try {
-            if (call(connection, "pg_try_advisory_lock", key)) {
-                return Optional.of(new Held(connection, key));
+            String namespaced = namespace + ":" + key;
+            if (call(connection, "pg_try_advisory_lock", namespaced)) {
+                return Optional.of(new Held(connection, namespaced));
             }
         } catch (SQLException | RuntimeException e) {
             connection.close();
@@ -58,7 +58,7 @@ public class AdvisoryLocks {
 
     private static boolean call(Connection connection, String function, String key) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(hashtext(?))")) {
-            statement.setString(1, "ladd-eval:" + key);
+            statement.setString(1, key);
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }
