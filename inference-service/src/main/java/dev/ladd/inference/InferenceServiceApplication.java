@@ -1,5 +1,6 @@
 package dev.ladd.inference;
 
+import dev.ladd.inference.cli.InferenceCommandLine;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -7,7 +8,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class InferenceServiceApplication {
+    /** Starts the service, or runs one offline command when the first argument names one (see {@link InferenceCommandLine}). */
     public static void main(String[] args) {
+        if (args.length > 0 && InferenceCommandLine.COMMANDS.contains(args[0])) {
+            System.exit(InferenceCommandLine.run(args));
+        }
         SpringApplication.run(InferenceServiceApplication.class, args);
     }
 }

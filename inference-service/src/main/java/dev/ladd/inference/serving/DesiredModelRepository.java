@@ -1,10 +1,14 @@
 package dev.ladd.inference.serving;
 
+import dev.ladd.events.v1.BlobRef;
 import dev.ladd.events.v1.ServingDesired;
+import dev.ladd.ml.blob.BlobId;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,7 +18,10 @@ public class DesiredModelRepository {
 
     private static final RowMapper<DesiredModel> DESIRED = (rs, i) -> new DesiredModel(
             rs.getString("alias"), rs.getString("checkpoint_id"), rs.getLong("revision"),
-            rs.getString("weights_sha256"), rs.getString("manifest_sha256"), rs.getTimestamp("updated_at").toInstant());
+            blob(rs, "weights_sha256", "weights_size"), blob(rs, "manifest_sha256", "manifest_size"),
+            blob(rs, "autoencoder_weights_sha256", "autoencoder_weights_size"),
+            blob(rs, "autoencoder_manifest_sha256", "autoencoder_manifest_size"),
+            rs.getTimestamp("updated_at").toInstant());
 
     private final JdbcTemplate jdbc;
 
@@ -26,14 +33,22 @@ public class DesiredModelRepository {
     public boolean upsertIfNewer(ServingDesired d) {
         return jdbc.update("""
                 INSERT INTO serving_desired (alias, checkpoint_id, revision, weights_sha256, weights_size,
-                                             manifest_sha256, manifest_size)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                                             manifest_sha256, manifest_size,
+                                             autoencoder_weights_sha256, autoencoder_weights_size,
+                                             autoencoder_manifest_sha256, autoencoder_manifest_size)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (alias) DO UPDATE SET checkpoint_id = excluded.checkpoint_id, revision = excluded.revision,
                     weights_sha256 = excluded.weights_sha256, weights_size = excluded.weights_size,
-                    manifest_sha256 = excluded.manifest_sha256, manifest_size = excluded.manifest_size, updated_at = now()
+                    manifest_sha256 = excluded.manifest_sha256, manifest_size = excluded.manifest_size,
+                    autoencoder_weights_sha256 = excluded.autoencoder_weights_sha256,
+                    autoencoder_weights_size = excluded.autoencoder_weights_size,
+                    autoencoder_manifest_sha256 = excluded.autoencoder_manifest_sha256,
+                    autoencoder_manifest_size = excluded.autoencoder_manifest_size, updated_at = now()
                 WHERE serving_desired.revision < excluded.revision""",
                 d.getAlias(), d.getCheckpointId(), d.getRevision(), d.getWeights().getSha256(),
-                d.getWeights().getSizeBytes(), d.getManifest().getSha256(), d.getManifest().getSizeBytes()) == 1;
+                d.getWeights().getSizeBytes(), d.getManifest().getSha256(), d.getManifest().getSizeBytes(),
+                sha(d.hasAutoencoderWeights(), d.getAutoencoderWeights()), size(d.hasAutoencoderWeights(), d.getAutoencoderWeights()),
+                sha(d.hasAutoencoderManifest(), d.getAutoencoderManifest()), size(d.hasAutoencoderManifest(), d.getAutoencoderManifest())) == 1;
     }
 
     public Optional<DesiredModel> find(String alias) {
@@ -42,5 +57,22 @@ public class DesiredModelRepository {
 
     public List<DesiredModel> list() {
         return jdbc.query("SELECT * FROM serving_desired ORDER BY alias", DESIRED);
+    }
+
+    private static String sha(boolean present, BlobRef ref) {
+        return present && !ref.getSha256().isEmpty() ? ref.getSha256() : null;
+    }
+
+    private static Long size(boolean present, BlobRef ref) {
+        return present && !ref.getSha256().isEmpty() ? ref.getSizeBytes() : null;
+    }
+
+    /** The claim check of two columns; null when absent; null too for a value that is no sha256 (checked on intake). */
+    private static BlobId blob(ResultSet rs, String shaColumn, String sizeColumn) throws SQLException {
+        String sha = rs.getString(shaColumn);
+        if (sha == null) {
+            return null;
+        }
+        return new BlobId(sha, rs.getLong(sizeColumn));
     }
 }
