@@ -56,6 +56,12 @@ final class ServiceProcess implements AutoCloseable {
             // the admin key the launcher made (and prints): the demo run and the person use it
             command.add("--ladd.gateway.admin-key=" + GatewayAdminKey.get(options));
         }
+        // extra Spring arguments for one service, e.g. a test's small settings:
+        // -Dladd.local.args.trainer="--ladd.trainer.synthetic-data.samples-per-request=64 --…"
+        String extra = System.getProperty("ladd.local.args." + spec.shortName());
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         return command;
     }
 
