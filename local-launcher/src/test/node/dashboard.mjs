@@ -14,9 +14,11 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
 const problems = [];
+let current = null;   // the page in use, for a screenshot of what it showed when a step failed
 async function signIn(key) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  current = page;
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   await page.goto(`${gateway}/dashboard/index.html`);
   await page.fill('#api-key', key);
@@ -52,7 +54,7 @@ try {
   log(`run started: ${runId}`);
 
   // --- live curves and a scored checkpoint ---
-  await page.waitForSelector('#loss-chart path[data-series=student]', { timeout: 300_000 });
+  await page.waitForSelector('#loss-chart path[data-series=student]', { timeout: 180_000 });
   log('loss curve drawn');
   const scoredRow = await page.waitForSelector('#checkpoints tr[data-checkpoint] td.state.scored',
     { timeout: 480_000 });
@@ -119,6 +121,10 @@ try {
 } catch (e) {
   console.log(`FAILED: ${e.message}`);
   process.exitCode = 1;
+  if (current) {
+    console.log(`page shown: ${(await current.textContent('body').catch(() => '?')).replace(/\s+/g, ' ').slice(0, 2000)}`);
+    await current.screenshot({ path: `${shots}/dashboard-failure.png`, fullPage: true }).catch(() => {});
+  }
 } finally {
   await browser.close();
 }
