@@ -20,6 +20,11 @@ function h(tag, attrs = {}, ...children) {
   for (const c of children.flat()) if (c != null) node.append(c instanceof Node ? c : String(c));
   return node;
 }
+/** Replaces a node's children; arrays are flattened, null/undefined/false left out. */
+function fill(node, ...children) {
+  node.replaceChildren(...children.flat(2).filter((c) => c != null && c !== false));
+  return node;
+}
 const canAct = () => me && (me.role === 'ml-staff' || me.role === 'admin');
 const num = (v, d = 3) => (v == null || !Number.isFinite(v) ? '–' : (+v).toPrecision(d));
 const when = (t) => (t ? new Date(t).toLocaleString() : '–');
@@ -74,7 +79,7 @@ function actButton(label, onclick, attrs = {}) {
 // ---------- sign in ----------
 function renderWho() {
   const who = document.getElementById('who');
-  who.replaceChildren();
+  fill(who, );
   if (me) {
     who.append(h('span', { id: 'role', 'data-role': me.role }, `${me.name} · ${me.role}`),
       h('button', { id: 'sign-out', onclick: () => { setApiKey(null); me = null; route(); } }, 'Sign out'));
@@ -89,7 +94,7 @@ function signInView(message) {
     try { await loadMe(); location.hash = '#/runs'; route(); } catch (e) { setApiKey(null); showError(e); }
   } }, h('h2', {}, 'Sign in'), h('p', {}, message || 'With your gateway API key (kept in this tab only).'),
   key, h('button', { type: 'submit' }, 'Sign in'));
-  view.replaceChildren(form);
+  fill(view, form);
 }
 
 async function loadMe() {
@@ -144,13 +149,13 @@ function startRunForm(onStarted) {
 
 async function runsView() {
   const table = h('table', { id: 'runs' });
-  view.replaceChildren(h('section', {}, h('h2', {}, 'Runs'), table),
+  fill(view, h('section', {}, h('h2', {}, 'Runs'), table),
     startRunForm((run) => { location.hash = `#/runs/${run.runId}`; }));
   poll(async () => {
     const [runs, trainerRuns] = await Promise.all([get('/api/v1/runs'),
       get('/api/v1/trainer/runs').catch((e) => { showError(e); return []; })]);
     const progress = Object.fromEntries(trainerRuns.map((r) => [r.runId, r]));
-    table.replaceChildren(h('tr', {}, ['Run', 'Teacher', 'State', 'Progress', 'By', 'Started', ''].map((t) => h('th', {}, t))),
+    fill(table, h('tr', {}, ['Run', 'Teacher', 'State', 'Progress', 'By', 'Started', ''].map((t) => h('th', {}, t))),
       runs.map((r) => {
         const t = progress[r.runId];
         const state = t ? t.state : r.state;
@@ -178,7 +183,7 @@ async function runDetailView(runId) {
   const fid = h('div', { class: 'chart-box', id: 'fid-chart' });
   const checkpoints = h('table', { id: 'checkpoints' });
   const grids = h('div', { id: 'grids', class: 'card' });
-  view.replaceChildren(h('h2', {}, `Run ${runId}`), head,
+  fill(view, h('h2', {}, `Run ${runId}`), head,
     h('div', { class: 'charts' }, loss, disc, fid),
     h('section', {}, h('h3', {}, 'Checkpoints'), checkpoints), grids);
   const metrics = [];
@@ -193,7 +198,7 @@ async function runDetailView(runId) {
     const r = detail.run;
     teacherId = r.teacherId;
     const active = ['requested', 'waiting-for-data', 'training'].includes(r.state);
-    head.replaceChildren(
+    fill(head, 
       h('span', { class: `state ${r.state}`, id: 'run-state' }, r.state), ` teacher ${r.teacherId} · `,
       h('progress', { max: r.iterations, value: r.iteration }), ` ${r.iteration}/${r.iterations} iterations · checkpoint every ${r.checkpointInterval}`,
       r.failureReason ? h('p', { class: 'problem' }, r.failureReason) : null,
@@ -205,10 +210,10 @@ async function runDetailView(runId) {
       if (page.length) after = page[page.length - 1].iteration;
       if (page.length < 1000) break;
     }
-    loss.replaceChildren(lineChart({ title: 'Losses', xLabel: 'iteration', yLabel: 'loss', series: [
+    fill(loss, lineChart({ title: 'Losses', xLabel: 'iteration', yLabel: 'loss', series: [
       { name: 'student', color: '#1f77b4', points: metrics.map((m) => [m.iteration, m.studentLoss]) },
       { name: 'discriminator', color: '#d62728', points: metrics.map((m) => [m.iteration, m.discriminatorLoss]) }] }));
-    disc.replaceChildren(lineChart({ title: 'D(real) and D(fake)', xLabel: 'iteration', yLabel: 'logit', series: [
+    fill(disc, lineChart({ title: 'D(real) and D(fake)', xLabel: 'iteration', yLabel: 'logit', series: [
       { name: 'D(real)', color: '#2ca02c', points: metrics.map((m) => [m.iteration, m.dReal]) },
       { name: 'D(fake)', color: '#9467bd', points: metrics.map((m) => [m.iteration, m.dFake]) }] }));
 
@@ -229,9 +234,9 @@ async function runDetailView(runId) {
     const full = baselines[0];
     if (full && xs.length) series.push({ name: `teacher ${full.steps}+CFG`, color: '#444', dashed: true,
       points: [[Math.min(...xs), full.fid], [Math.max(...xs), full.fid]] });
-    fid.replaceChildren(lineChart({ title: 'FID vs step (dashed: teacher baselines)', xLabel: 'training step', yLabel: 'FID', series }));
+    fill(fid, lineChart({ title: 'FID vs step (dashed: teacher baselines)', xLabel: 'training step', yLabel: 'FID', series }));
 
-    checkpoints.replaceChildren(h('tr', {}, ['Checkpoint', 'State', 'FID 1', 'FID 2', 'FID 4', 'Precision 4', 'Recall 4',
+    fill(checkpoints, h('tr', {}, ['Checkpoint', 'State', 'FID 1', 'FID 2', 'FID 4', 'Precision 4', 'Recall 4',
       'Adherence 4', 'ms/img 4', ''].map((t) => h('th', {}, t))),
     cps.map((c) => {
       const at = (s) => c.scores.find((x) => x.sampler === 'student' && x.steps === s) || {};
@@ -250,12 +255,13 @@ async function runDetailView(runId) {
 
   async function showGrids() {
     const cp = gridFor;
-    grids.replaceChildren(h('h3', {}, `Samples: ${cp} beside the teacher (same prompts and seeds)`));
+    const fullSteps = baselines[0]?.steps || 50;   // the teacher's full step count, as its baselines were made
+    fill(grids, h('h3', {}, `Samples: ${cp} beside the teacher (same prompts and seeds)`));
     const row = h('div', { class: 'grid-row' });
     grids.append(row);
     const sources = [
       ...steps.map((s) => [`student, ${s} step${s > 1 ? 's' : ''}`, `/api/v1/eval/checkpoints/${seg(cp)}/grid.png?steps=${s}`]),
-      ['teacher, 50 steps + CFG', `/api/v1/eval/teachers/${seg(teacherId)}/grid.png?steps=50`],
+      [`teacher, ${fullSteps} steps + CFG`, `/api/v1/eval/teachers/${seg(teacherId)}/grid.png?steps=${fullSteps}`],
       ['teacher, 4 steps', `/api/v1/eval/teachers/${seg(teacherId)}/grid.png?steps=4&cfg=1.5`]];
     for (const [label, path] of sources) {
       const img = h('img', { alt: label, class: 'sample-grid' });
@@ -278,7 +284,7 @@ async function servingView() {
   const history = h('table', { id: 'history' });
   const alias = h('input', { id: 'alias', value: 'default' });
   const checkpoint = h('select', { id: 'promote-checkpoint' });
-  view.replaceChildren(h('h2', {}, 'Serving'), current,
+  fill(view, h('h2', {}, 'Serving'), current,
     h('div', { class: 'card' }, h('label', {}, 'Alias ', alias), ' ',
       h('label', {}, 'Scored checkpoint ', checkpoint), ' ',
       actButton('Promote…', () => checkpoint.value ? promote(alias.value, checkpoint.value)
@@ -293,7 +299,7 @@ async function servingView() {
     const [statuses, replica] = await Promise.all([get('/api/v1/serving'),
       get('/api/v1/inference/serving').catch(() => [])]);
     const desired = Object.fromEntries((replica || []).map((a) => [a.alias, a]));
-    current.replaceChildren(h('tr', {}, ['Alias', 'Serving (reported)', 'Revision', 'Status', 'Desired', 'Since'].map((t) => h('th', {}, t))),
+    fill(current, h('tr', {}, ['Alias', 'Serving (reported)', 'Revision', 'Status', 'Desired', 'Since'].map((t) => h('th', {}, t))),
       statuses.map((s) => h('tr', { 'data-alias': s.alias },
         h('td', {}, s.alias), h('td', { class: 'served-checkpoint' }, s.checkpointId), h('td', {}, s.revision),
         h('td', { class: `state ${s.status}` }, s.status, s.reason ? h('small', {}, ` ${s.reason}`) : null),
@@ -301,13 +307,13 @@ async function servingView() {
         h('td', {}, when(s.updatedAt)))));
     if (statuses.length === 0) current.append(h('tr', {}, h('td', { colspan: 6 }, 'nothing served yet')));
     const changes = await get(`/api/v1/serving/${seg(alias.value || 'default')}/history`);
-    history.replaceChildren(h('tr', {}, ['When', 'Action', 'Revision', 'From', 'To', 'By', 'Reason'].map((t) => h('th', {}, t))),
+    fill(history, h('tr', {}, ['When', 'Action', 'Revision', 'From', 'To', 'By', 'Reason'].map((t) => h('th', {}, t))),
       changes.map((c) => h('tr', {}, h('td', {}, when(c.at)), h('td', {}, c.action), h('td', {}, c.revision),
         h('td', {}, c.fromCheckpointId || '–'), h('td', {}, c.toCheckpointId), h('td', {}, c.actor), h('td', {}, c.reason))));
     if (!loadedCheckpoints) {
       loadedCheckpoints = true;
       const cps = (await get('/api/v1/checkpoints')).filter((c) => c.scoreState === 'scored');
-      checkpoint.replaceChildren(...cps.map((c) => h('option', { value: c.checkpointId }, c.checkpointId)));
+      fill(checkpoint, ...cps.map((c) => h('option', { value: c.checkpointId }, c.checkpointId)));
     }
   });
 }
@@ -328,12 +334,12 @@ function playgroundView() {
     try {
       const answer = await post('/v1/images/generations', body);
       const ms = performance.now() - t0;
-      out.replaceChildren(h('img', { id: 'generated-image', src: `data:image/png;base64,${answer.data[0].b64_json}`,
+      fill(out, h('img', { id: 'generated-image', src: `data:image/png;base64,${answer.data[0].b64_json}`,
         alt: prompt.value }), h('p', { id: 'latency' }, `${ms.toFixed(0)} ms round trip · ${body.steps} steps · seed ${body.seed ?? 'random'}`));
     } catch (e) { showError(e); }
   } }, h('h2', {}, 'Playground'), h('label', {}, 'Prompt ', prompt), h('label', {}, 'Steps ', steps),
   h('label', {}, 'Seed ', seed), h('label', {}, 'Model ', model), h('button', { type: 'submit', id: 'generate' }, 'Generate'));
-  view.replaceChildren(form, out);
+  fill(view, form, out);
 }
 
 // ---------- routing ----------

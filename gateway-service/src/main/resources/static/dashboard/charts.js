@@ -26,7 +26,17 @@ const fmt = (v) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.t
  */
 export function lineChart(o) {
   const width = o.width || 520, height = o.height || 240;
-  const m = { l: 56, r: 12, t: 24, b: 36 };
+  // legend entries flow left to right and wrap: the plot starts below them
+  const legend = [];
+  let lx = 64, ly = 26;
+  for (const s of o.series) {
+    if (!s.points.some(([x, y]) => Number.isFinite(x) && Number.isFinite(y))) continue;
+    const w = 22 + s.name.length * 6.2;
+    if (lx + w > width - 8 && lx > 64) { lx = 64; ly += 13; }
+    legend.push([s, lx, ly]);
+    lx += w;
+  }
+  const m = { l: 56, r: 12, t: ly + 10, b: 36 };
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'chart', role: 'img',
     'aria-label': o.title });
   svg.append(el('text', { x: m.l, y: 15, class: 'chart-title' }, o.title));
@@ -55,7 +65,10 @@ export function lineChart(o) {
   axes.append(el('text', { x: 12, y: (m.t + height - m.b) / 2, transform: `rotate(-90 12 ${(m.t + height - m.b) / 2})`,
     'text-anchor': 'middle' }, o.yLabel || ''));
   svg.append(axes);
-  let legendX = m.l + 8;
+  for (const [s, x, y] of legend) {
+    svg.append(el('rect', { x, y: y - 4, width: 10, height: 3, fill: s.color }));
+    svg.append(el('text', { x: x + 14, y: y + 1, class: 'legend' }, s.name));
+  }
   for (const s of o.series) {
     const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     if (pts.length === 0) continue;
@@ -65,10 +78,6 @@ export function lineChart(o) {
     if (pts.length <= 30 && !s.dashed) {
       for (const [x, y] of pts) svg.append(el('circle', { cx: sx(x), cy: sy(y), r: 2.5, fill: s.color }));
     }
-    svg.append(el('rect', { x: legendX, y: m.t - 2, width: 10, height: 3, fill: s.color }));
-    const label = el('text', { x: legendX + 14, y: m.t + 3, class: 'legend' }, s.name);
-    svg.append(label);
-    legendX += 22 + s.name.length * 6.2;
   }
   return svg;
 }
