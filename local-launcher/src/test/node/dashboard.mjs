@@ -20,6 +20,7 @@ async function signIn(key) {
   const page = await context.newPage();
   current = page;
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') console.log(`console: ${m.text()}`); });
   await page.goto(`${gateway}/dashboard/index.html`);
   await page.fill('#api-key', key);
   await page.click('#sign-in button[type=submit]');
@@ -73,7 +74,7 @@ try {
   await page.click(`button.promote[data-checkpoint="${checkpointId}"]`);
   await page.fill('#confirm-reason', 'best FID at 4 steps in the browser test');
   await page.click('#confirm-ok');
-  await page.waitForURL(/#\/serving/);
+  await page.waitForURL(/#\/serving/, { timeout: 60_000 });
   await page.waitForFunction((id) => [...document.querySelectorAll('#serving td.served-checkpoint')]
     .some((td) => td.textContent === id), checkpointId, { timeout: 240_000 });
   await page.waitForSelector('#history td');
@@ -122,6 +123,7 @@ try {
   console.log(`FAILED: ${e.message}`);
   process.exitCode = 1;
   if (current) {
+    console.log(`problems shown: ${await current.textContent('#errors').catch(() => '?')}`);
     console.log(`page shown: ${(await current.textContent('body').catch(() => '?')).replace(/\s+/g, ' ').slice(0, 2000)}`);
     await current.screenshot({ path: `${shots}/dashboard-failure.png`, fullPage: true }).catch(() => {});
   }

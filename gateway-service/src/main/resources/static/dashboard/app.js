@@ -29,21 +29,27 @@ const canAct = () => me && (me.role === 'ml-staff' || me.role === 'admin');
 const num = (v, d = 3) => (v == null || !Number.isFinite(v) ? '–' : (+v).toPrecision(d));
 const when = (t) => (t ? new Date(t).toLocaleString() : '–');
 
+let pollers = 0;
 function poll(fn) {
   const mine = generation;
+  const source = `poll-${++pollers}`;
   const run = async () => {
     if (mine !== generation) return;
-    try { await fn(); } catch (e) { showError(e); }
+    try {
+      await fn();
+      // a poll that works again takes its earlier problem away
+      for (const old of document.querySelectorAll(`#errors .problem[data-source="${source}"]`)) old.remove();
+    } catch (e) { if (mine === generation) showError(e, source); }
   };
   run();
   timers.push(setInterval(run, POLL_MS));
 }
 
 /** An API error shown to the person: title, detail and any field errors (not swallowed). */
-export function showError(e) {
+export function showError(e, source) {
   const box = document.getElementById('errors');
   const p = e instanceof ApiError ? e.problem : { title: 'Error', detail: String(e && e.message || e) };
-  const item = h('div', { class: 'problem', 'data-status': p.status || '' },
+  const item = h('div', { class: 'problem', 'data-status': p.status || '', 'data-source': source || null },
     h('strong', {}, `${p.status ? p.status + ' ' : ''}${p.title}`), p.detail ? ` — ${p.detail}` : '',
     (p.errors || []).length ? h('ul', {}, p.errors.map((f) => h('li', {}, `${f.field}: ${f.message}`))) : null,
     h('button', { class: 'dismiss', title: 'dismiss', onclick: () => item.remove() }, '×'));
@@ -74,6 +80,14 @@ function actButton(label, onclick, attrs = {}) {
       const b = ev.currentTarget; b.disabled = true;
       try { await onclick(); } catch (e) { showError(e); } finally { b.disabled = !canAct(); }
     } }, label);
+}
+
+/** Re-renders a node only when its data changed, so a button is not replaced under the pointer every poll. */
+function fillIfChanged(node, data, render) {
+  const signature = JSON.stringify(data);
+  if (node.dataset.signature === signature) return;
+  node.dataset.signature = signature;
+  fill(node, render());
 }
 
 // ---------- sign in ----------
@@ -155,7 +169,7 @@ async function runsView() {
     const [runs, trainerRuns] = await Promise.all([get('/api/v1/runs'),
       get('/api/v1/trainer/runs').catch((e) => { showError(e); return []; })]);
     const progress = Object.fromEntries(trainerRuns.map((r) => [r.runId, r]));
-    fill(table, h('tr', {}, ['Run', 'Teacher', 'State', 'Progress', 'By', 'Started', ''].map((t) => h('th', {}, t))),
+    fillIfChanged(table, [runs, trainerRuns], () => [h('tr', {}, ['Run', 'Teacher', 'State', 'Progress', 'By', 'Started', ''].map((t) => h('th', {}, t))),
       runs.map((r) => {
         const t = progress[r.runId];
         const state = t ? t.state : r.state;
@@ -169,7 +183,7 @@ async function runsView() {
           h('td', {}, active ? actButton('Cancel', async () => {
             await post(`/api/v1/trainer/runs/${seg(r.runId)}/cancel`);
           }, { class: 'cancel' }) : ''));
-      }));
+      })]);
   });
 }
 
@@ -194,7 +208,11 @@ async function runDetailView(runId) {
   const steps = [1, 2, 4];
 
   poll(async () => {
-    const detail = await get(`/api/v1/trainer/runs/${seg(runId)}`);
+    const detail = await get(`/api/v1/trainer/runs/${seg(runId)}`).catch((e) => {
+      if (e.status === 404) return null;
+      throw e;
+    });
+    if (!detail) { fill(head, 'requested: waiting for the trainer to take the run up…'); return; }
     const r = detail.run;
     teacherId = r.teacherId;
     const active = ['requested', 'waiting-for-data', 'training'].includes(r.state);
@@ -217,7 +235,8 @@ async function runDetailView(runId) {
       { name: 'D(real)', color: '#2ca02c', points: metrics.map((m) => [m.iteration, m.dReal]) },
       { name: 'D(fake)', color: '#9467bd', points: metrics.map((m) => [m.iteration, m.dFake]) }] }));
 
-    const scores = await get(`/api/v1/eval/runs/${seg(runId)}/scores`);
+    const scores = await get(`/api/v1/eval/runs/${seg(runId)}/scores`)
+      .catch((e) => { if (e.status === 404) return { checkpoints: [] }; throw e; });   // none reached eval yet
     if (teacherId && baselines.length === 0) {
       baselines = (await get(`/api/v1/eval/teachers/${seg(teacherId)}/baselines`)).baselines || [];
     }
@@ -236,7 +255,7 @@ async function runDetailView(runId) {
       points: [[Math.min(...xs), full.fid], [Math.max(...xs), full.fid]] });
     fill(fid, lineChart({ title: 'FID vs step (dashed: teacher baselines)', xLabel: 'training step', yLabel: 'FID', series }));
 
-    fill(checkpoints, h('tr', {}, ['Checkpoint', 'State', 'FID 1', 'FID 2', 'FID 4', 'Precision 4', 'Recall 4',
+    fillIfChanged(checkpoints, cps, () => [h('tr', {}, ['Checkpoint', 'State', 'FID 1', 'FID 2', 'FID 4', 'Precision 4', 'Recall 4',
       'Adherence 4', 'ms/img 4', ''].map((t) => h('th', {}, t))),
     cps.map((c) => {
       const at = (s) => c.scores.find((x) => x.sampler === 'student' && x.steps === s) || {};
@@ -248,7 +267,7 @@ async function runDetailView(runId) {
         h('td', {}, num(at(4).msPerImageBatch1)),
         h('td', {}, c.state === 'scored' ? actButton('Promote…', () => promote('default', c.checkpointId),
           { class: 'promote', 'data-checkpoint': c.checkpointId }) : ''));
-    }));
+    })]);
     const scored = cps.filter((c) => c.state === 'scored');
     if (!gridFor && scored.length) { gridFor = scored[scored.length - 1].checkpointId; showGrids(); }
   });
