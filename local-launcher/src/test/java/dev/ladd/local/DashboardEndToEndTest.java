@@ -80,6 +80,13 @@ class DashboardEndToEndTest {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
             String output = Files.readString(log, StandardCharsets.UTF_8);
+            // the services' logs next to the screenshots, to see what the platform did when a step failed
+            Path logs = Files.createDirectories(shots.resolve("logs"));
+            try (var files = Files.list(options.logDir())) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, logs.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
             System.out.println(output);
             assertThat(finished).as("the browser check finished; output:\n" + output).isTrue();
             assertThat(process.exitValue()).as(output).isZero();
