@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * and the sample grids, promotes the checkpoint with a reason and a confirmation, sees the serving panel follow
  * inference-service's report, generates an image in the playground; a viewer key sees the buttons disabled and
  * the API answers its promotion 403. Screenshots of each page go to {@code target/dashboard-screenshots} (or
- * {@code -Dladd.dashboard.screenshots=<folder>}; the README's are {@code docs/images/dashboard-*.png}).
+ * {@code -Dladd.dashboard.screenshots=../docs/images} from the module folder refreshes the README's).
  *
  * <p>Skipped, saying why, where chromium, node or playwright-core is missing (.ci/run installs all three).
  */
