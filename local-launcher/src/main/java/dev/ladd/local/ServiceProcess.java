@@ -55,6 +55,25 @@ final class ServiceProcess implements AutoCloseable {
         if (spec.name().equals("gateway-service")) {
             // the admin key the launcher made (and prints): the demo run and the person use it
             command.add("--ladd.gateway.admin-key=" + GatewayAdminKey.get(options));
+            // the other services where this launch put them (their ports may not be the defaults)
+            for (ServiceSpec other : options.services()) {
+                String base = "http://localhost:" + other.port();
+                switch (other.name()) {
+                    case "teacher-service", "trainer-service", "eval-service" ->
+                            command.add("--ladd.gateway.routes." + other.shortName() + "=" + base);
+                    case "inference-service" -> {
+                        command.add("--ladd.gateway.routes.inference=" + base);
+                        command.add("--ladd.gateway.inference.base-url=" + base);
+                    }
+                    default -> { }
+                }
+            }
+        }
+        // extra Spring arguments for one service, e.g. a test's small settings:
+        // -Dladd.local.args.trainer="--ladd.trainer.synthetic-data.samples-per-request=64 --…"
+        String extra = System.getProperty("ladd.local.args." + spec.shortName());
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
         }
         return command;
     }

@@ -111,6 +111,32 @@ class ServiceProcessTest {
         }
     }
 
+    @Test
+    void theGatewayIsToldWhereTheOtherServicesListenAndATestMayAddArgumentsPerService() throws Exception {
+        LocalPlatformOptions options = LocalPlatformTestSupport.options(tmp.resolve("work"));
+        ServiceSpec gateway = options.services().stream().filter(s -> s.name().equals("gateway-service")).findFirst().orElseThrow();
+        List<String> expected = new ArrayList<>();
+        for (ServiceSpec other : options.services()) {
+            if (!other.name().equals("gateway-service")) {
+                expected.add("--ladd.gateway.routes." + other.shortName() + "=http://localhost:" + other.port());
+            }
+            if (other.name().equals("inference-service")) {
+                expected.add("--ladd.gateway.inference.base-url=http://localhost:" + other.port());
+            }
+        }
+        assertThat(ServiceProcess.command(gateway, Path.of("java"), options)).containsAll(expected);
+
+        ServiceSpec eval = options.services().stream().filter(s -> s.name().equals("eval-service")).findFirst().orElseThrow();
+        System.setProperty("ladd.local.args.eval", " --ladd.eval.samples=20  --ladd.eval.speed.repeats=1 ");
+        try {
+            assertThat(ServiceProcess.command(eval, Path.of("java"), options))
+                    .endsWith("--ladd.eval.samples=20", "--ladd.eval.speed.repeats=1");
+            assertThat(ServiceProcess.command(gateway, Path.of("java"), options)).doesNotContain("--ladd.eval.samples=20");
+        } finally {
+            System.clearProperty("ladd.local.args.eval");
+        }
+    }
+
     private LocalPlatformOptions optionsWithFakeJars(Map<String, Class<?>> mains, String... args) throws IOException {
         Path repo = tmp.resolve("repo");
         for (var entry : mains.entrySet()) {

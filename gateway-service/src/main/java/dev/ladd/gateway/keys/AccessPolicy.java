@@ -3,8 +3,8 @@ package dev.ladd.gateway.keys;
 import java.util.Optional;
 
 /**
- * Which role each endpoint needs. Open (no key): the API docs, actuator, the error page. Images: any key.
- * Keys: admin. Reads ({@code GET}, {@code HEAD}): viewer. Every other method (starting runs, promoting, rolling
+ * Which role each endpoint needs. Open (no key): the API docs, actuator, the error page, the dashboard's static
+ * files. Images and {@code GET /api/v1/keys/me}: any key. Other keys endpoints: admin. Reads ({@code GET}, {@code HEAD}): viewer. Every other method (starting runs, promoting, rolling
  * back, writes through the proxied routes): ml-staff.
  */
 public final class AccessPolicy {
@@ -15,8 +15,13 @@ public final class AccessPolicy {
     /** @return the role the request needs, or empty when it needs no key */
     public static Optional<Role> required(String method, String path) {
         if (path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui") || path.startsWith("/actuator")
-                || path.equals("/error") || path.equals("/") || path.equals("/favicon.ico")) {
+                || path.equals("/error") || path.equals("/") || path.equals("/favicon.ico")
+                || path.equals("/dashboard") || path.startsWith("/dashboard/")) {
+            // the dashboard's static files; its API calls send the key the person signed in with
             return Optional.empty();
+        }
+        if (path.equals("/api/v1/keys/me") && (method.equals("GET") || method.equals("HEAD"))) {
+            return Optional.of(Role.VIEWER);
         }
         if (path.equals("/api/v1/keys") || path.startsWith("/api/v1/keys/")) {
             return Optional.of(Role.ADMIN);

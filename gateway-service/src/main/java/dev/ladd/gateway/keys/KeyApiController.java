@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 import java.net.URI;
 import java.util.List;
 
-/** API keys (role admin): create one (its key is in this answer only), list them, revoke one. */
+/** API keys (role admin): create one (its key is in this answer only), list them, revoke one; any key: itself. */
 @RestController
 @RequestMapping("/api/v1/keys")
 class KeyApiController {
@@ -31,6 +31,12 @@ class KeyApiController {
     ResponseEntity<CreatedKey> create(@Valid @RequestBody CreateKeyRequest request, HttpServletRequest http) {
         CreatedKey created = keys.create(request, Callers.name(http));
         return ResponseEntity.created(URI.create("/api/v1/keys/" + created.apiKey().name())).body(created);
+    }
+
+    @Operation(summary = "The calling key: its name, role and limit (any role; the dashboard shows it)")
+    @GetMapping("/me")
+    ApiKey me(HttpServletRequest http) {
+        return (ApiKey) http.getAttribute(ApiKeyFilter.CALLER);
     }
 
     @GetMapping

@@ -17,6 +17,12 @@ class AccessPolicyTest {
         assertThat(AccessPolicy.required("POST", "/api/v1/serving/default/promote")).contains(Role.ML_STAFF);
         assertThat(AccessPolicy.required("DELETE", "/api/v1/trainer/runs/x")).contains(Role.ML_STAFF);
         assertThat(AccessPolicy.required("GET", "/api/v1/keys")).contains(Role.ADMIN);
+        assertThat(AccessPolicy.required("GET", "/dashboard/index.html")).isEmpty();
+        assertThat(AccessPolicy.required("GET", "/dashboard")).isEmpty();
+        assertThat(AccessPolicy.required("GET", "/dashboards-secret")).contains(Role.VIEWER);
+        assertThat(AccessPolicy.required("GET", "/api/v1/keys/me")).contains(Role.VIEWER);
+        assertThat(AccessPolicy.required("DELETE", "/api/v1/keys/me")).as("a key named 'me' is still admin's")
+                .contains(Role.ADMIN);
         assertThat(AccessPolicy.required("GET", "/api/v1/keysx")).contains(Role.VIEWER);
         assertThat(Role.ADMIN.includes(Role.ML_STAFF)).isTrue();
         assertThat(Role.VIEWER.includes(Role.ML_STAFF)).isFalse();

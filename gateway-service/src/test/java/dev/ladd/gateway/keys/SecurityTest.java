@@ -93,6 +93,26 @@ class SecurityTest extends GatewayTestBase {
     }
 
     @Test
+    void everyKeySeesItsOwnRoleAndTheDashboardNeedsNoKey() throws Exception {
+        String viewer = createKey("viewer", 1000);
+        String staff = createKey("ml-staff", 1000);
+
+        assertThat(call("GET", "/api/v1/keys/me", viewer, null).body()).contains("\"role\":\"viewer\"")
+                .doesNotContain(viewer);
+        assertThat(call("GET", "/api/v1/keys/me", staff, null).body()).contains("\"role\":\"ml-staff\"");
+        assertThat(call("GET", "/api/v1/keys/me", ADMIN_KEY, null).body()).contains("\"name\":\"admin\"")
+                .contains("\"role\":\"admin\"");
+        assertProblem(call("GET", "/api/v1/keys/me", null, null), 401);
+        assertProblem(call("DELETE", "/api/v1/keys/me", staff, null), 403);
+
+        HttpResponse<String> page = call("GET", "/dashboard/index.html", null, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<script type=\"module\"");
+        assertThat(call("GET", "/dashboard/app.js", null, null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/dashboard", null, null).statusCode()).isEqualTo(302);
+    }
+
+    @Test
     void theApiDocsAreOpenAndDescribeTheImagesApi() throws Exception {
         HttpResponse<String> docs = call("GET", "/v3/api-docs", null, null);
         assertThat(docs.statusCode()).isEqualTo(200);
