@@ -6,8 +6,6 @@ import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.nn.AutoencoderConfig;
-import dev.ladd.ml.nn.DenoiserConfig;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.train.AutoencoderTraining;
@@ -60,12 +58,10 @@ public class ModelStore {
     /** Refuses a flow model whose latents the autoencoder cannot decode. */
     public static void checkLatentSpace(String what, FlowTransformer model, Autoencoder autoencoder)
             throws UnusableModelException {
-        DenoiserConfig d = model.config().denoiser();
-        AutoencoderConfig a = autoencoder.config();
-        if (d.latentChannels() != a.latentChannels() || d.latentHeight() != a.latentSize() || d.latentWidth() != a.latentSize()) {
-            throw new UnusableModelException(what + " makes latents of " + d.latentChannels() + "×" + d.latentHeight() + "×"
-                    + d.latentWidth() + " but the autoencoder decodes " + a.latentChannels() + "×" + a.latentSize() + "×"
-                    + a.latentSize());
+        try {
+            autoencoder.requireDecodes(what, model.config().denoiser());
+        } catch (IllegalArgumentException e) {
+            throw new UnusableModelException(e.getMessage());
         }
     }
 

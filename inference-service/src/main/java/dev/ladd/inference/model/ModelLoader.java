@@ -8,8 +8,6 @@ import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.nn.AutoencoderConfig;
-import dev.ladd.ml.nn.DenoiserConfig;
 import dev.ladd.ml.train.AutoencoderTraining;
 import org.springframework.stereotype.Component;
 
@@ -101,12 +99,10 @@ public class ModelLoader {
     }
 
     private static void checkLatentSpace(Student student, Autoencoder autoencoder) throws ModelLoadException {
-        DenoiserConfig d = student.model().config().denoiser();
-        AutoencoderConfig a = autoencoder.config();
-        if (d.latentChannels() != a.latentChannels() || d.latentHeight() != a.latentSize() || d.latentWidth() != a.latentSize()) {
-            throw new ModelLoadException("the student makes latents of " + d.latentChannels() + "×" + d.latentHeight() + "×"
-                    + d.latentWidth() + " but the autoencoder decodes " + a.latentChannels() + "×" + a.latentSize() + "×"
-                    + a.latentSize());
+        try {
+            autoencoder.requireDecodes("the student", student.model().config().denoiser());
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(e.getMessage(), e);
         }
     }
 

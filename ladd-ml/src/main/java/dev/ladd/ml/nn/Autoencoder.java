@@ -70,6 +70,21 @@ public final class Autoencoder extends AbstractBlock {
         this.decoder = addChildBlock("decoder", new Decoder(config));
     }
 
+    /**
+     * Refuses a denoiser whose latents this autoencoder cannot decode.
+     *
+     * @param what names the model in the message, e.g. "the student"
+     * @throws IllegalArgumentException naming both latent shapes
+     */
+    public void requireDecodes(String what, DenoiserConfig d) {
+        AutoencoderConfig a = config();
+        if (d.latentChannels() != a.latentChannels() || d.latentHeight() != a.latentSize() || d.latentWidth() != a.latentSize()) {
+            throw new IllegalArgumentException(what + " makes latents of " + d.latentChannels() + "×" + d.latentHeight() + "×"
+                    + d.latentWidth() + " but the autoencoder decodes " + a.latentChannels() + "×" + a.latentSize() + "×"
+                    + a.latentSize());
+        }
+    }
+
     public AutoencoderConfig config() {
         return config;
     }
