@@ -10,9 +10,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** One platform service: its Spring Boot jar running in a child JVM, wired to the local PostgreSQL and Kafka. */
 final class ServiceProcess implements AutoCloseable {
+
+    /**
+     * What every service's environment gets: libtorch 2.7.1's oneDNN computes wrong convolution gradients with its
+     * AVX2/AVX-512 kernels on some CPUs; capped at AVX it is right (docs/adr/013-onednn-cpu-cap.md). oneDNN reads
+     * the variable itself, so it must be in the environment of the JVM that loads libtorch. The same value is set
+     * in the images (the parent pom's Jib environment); deploy-tests checks that the two agree.
+     */
+    static final Map<String, String> ENVIRONMENT = Map.of("ONEDNN_MAX_CPU_ISA", "AVX");
 
     private final ServiceSpec spec;
     private final ChildProcess process;
@@ -27,8 +36,8 @@ final class ServiceProcess implements AutoCloseable {
     static ServiceProcess start(ServiceSpec spec, Path java, LocalPlatformOptions options) {
         Path logFile = options.logDir().resolve(spec.name() + ".log");
         Instant startedAt = Instant.now();
-        ChildProcess process = ChildProcess.start(spec.name(), command(spec, java, options), options.repoDir(), logFile,
-                options.workDir().resolve("run").resolve(spec.name() + ".pid"));
+        ChildProcess process = ChildProcess.start(spec.name(), command(spec, java, options), ENVIRONMENT,
+                options.repoDir(), logFile, options.workDir().resolve("run").resolve(spec.name() + ".pid"));
         return new ServiceProcess(spec, process, startedAt);
     }
 

@@ -13,10 +13,11 @@ final class FakeService {
     private FakeService() {
     }
 
-    /** Answers 200 on the readiness probe on --server.port and prints its arguments. */
+    /** Answers 200 on the readiness probe on --server.port and prints its arguments and oneDNN's cap. */
     static final class Ready {
         public static void main(String[] args) throws IOException {
             System.out.println("fake service args: " + String.join(" ", args));
+            System.out.println("fake service ONEDNN_MAX_CPU_ISA=" + System.getenv("ONEDNN_MAX_CPU_ISA"));
             serve(args, 200);
         }
     }

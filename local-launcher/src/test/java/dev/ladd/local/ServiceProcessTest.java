@@ -56,6 +56,8 @@ class ServiceProcessTest {
                 "--spring.datasource.username=postgres",
                 "--spring.cloud.stream.kafka.binder.brokers=localhost:" + options.kafkaPort(),
                 "--ladd.blob-store.root=" + options.workDir().resolve("blobs"));
+        // libtorch's numerical backend is capped in every service's environment (docs/adr/013)
+        assertThat(log).contains("fake service ONEDNN_MAX_CPU_ISA=AVX");
 
         List<Long> pids = started.stream().map(s -> s.process().pid()).toList();
         started.forEach(s -> assertThat(s.process().stop(Duration.ofSeconds(10))).as("stops on SIGTERM").isTrue());

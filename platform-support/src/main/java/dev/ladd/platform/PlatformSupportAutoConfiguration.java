@@ -3,18 +3,22 @@ package dev.ladd.platform;
 import dev.ladd.events.ProtobufEnvelopeConverter;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.blob.FileSystemBlobStore;
+import dev.ladd.ml.djl.NumericalBackendCheck;
 import dev.ladd.platform.db.AdvisoryLocks;
 import dev.ladd.platform.events.IdempotentConsumer;
 import dev.ladd.platform.events.Inbox;
 import dev.ladd.platform.events.Outbox;
 import dev.ladd.platform.events.OutboxRelay;
+import dev.ladd.platform.health.NumericalBackendHealthIndicator;
 import dev.ladd.platform.web.ProblemDetailsAdvice;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnResource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.messaging.converter.MessageConverter;
@@ -89,5 +93,19 @@ public class PlatformSupportAutoConfiguration {
         scheduler.initialize();
         scheduler.scheduleWithFixedDelay(relay::wakeUp, properties.outbox().pollInterval());
         return scheduler;
+    }
+
+    /**
+     * In the services that run models (libtorch's natives on the class path): the numerical backend self-check,
+     * logged at start and in the readiness group (each such service's application.yml includes it).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnResource(resources = "classpath:native/lib/pytorch.properties")
+    static class NumericalBackendConfiguration {
+
+        @Bean
+        NumericalBackendHealthIndicator numericalBackendHealthIndicator() {
+            return new NumericalBackendHealthIndicator(NumericalBackendCheck::result);
+        }
     }
 }

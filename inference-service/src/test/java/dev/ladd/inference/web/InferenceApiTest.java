@@ -361,4 +361,16 @@ class InferenceApiTest extends EventContract {
         assertThat(metrics.lines().filter(l -> l.startsWith("ladd_inference_model_revision") && l.contains("alias=\"" + alias + "\"")))
                 .singleElement().satisfies(l -> assertThat(l).contains("checkpoint=\"ckpt-a\"").endsWith(" 4.0"));
     }
+
+    @Test
+    void readinessIncludesTheNumericalBackendSelfCheck() throws Exception {
+        HttpResponse<String> readiness = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/actuator/health/readiness")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        JsonNode backend = JSON.readTree(readiness.body()).get("components").get("numericalBackend");
+        assertThat(backend.get("status").asString()).isEqualTo("UP");
+        assertThat(backend.get("details").get("ONEDNN_MAX_CPU_ISA").asString()).isEqualTo("AVX");
+        assertThat(backend.get("details").get("summary").asString()).contains("match the reference");
+    }
 }

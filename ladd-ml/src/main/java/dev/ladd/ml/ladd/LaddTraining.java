@@ -14,7 +14,9 @@ import dev.ladd.ml.checkpoint.DType;
 import dev.ladd.ml.checkpoint.SafetensorsFile;
 import dev.ladd.ml.checkpoint.SafetensorsTensor;
 import dev.ladd.ml.diffusion.RectifiedFlow;
+import dev.ladd.ml.djl.NumericalBackendCheck;
 import dev.ladd.ml.djl.Scalars;
+import dev.ladd.ml.train.NonFiniteTrainingException;
 import dev.ladd.ml.nn.DenoiserConfig;
 import dev.ladd.ml.nn.Discriminator;
 import dev.ladd.ml.nn.DiscriminatorConfig;
@@ -72,6 +74,7 @@ public final class LaddTraining {
      */
     public LaddTraining(FlowTransformer teacher, FlowTransformer student, Discriminator heads, WordTokenizer tokenizer,
                         LaddConfig config) {
+        NumericalBackendCheck.requireHealthy("LADD training");
         this.teacher = teacher;
         this.student = student;
         this.heads = heads;
@@ -240,6 +243,8 @@ public final class LaddTraining {
                 distillation = mse.getFloat();
             }
             double gradNorm = studentOptimizer.gradientNorm();
+            NonFiniteTrainingException.requireFinite("LADD training", iteration + 1, Map.of("loss_student", loss,
+                    "distillation_mse", distillation, "grad_norm_student", gradNorm));
             studentOptimizer.step();
             if (ema != null) {
                 ema.update();
@@ -284,6 +289,8 @@ public final class LaddTraining {
             dFake = LaddLosses.meanLogit(fakes);
         }
         double gradNorm = headOptimizer.gradientNorm();
+        NonFiniteTrainingException.requireFinite("LADD training", iteration + 1, Map.of("loss_discriminator", loss,
+                "d_real", dReal, "d_fake", dFake, "grad_norm_heads", gradNorm));
         headOptimizer.step();
         return new HeadUpdate(loss, dReal, dFake, gradNorm);
     }

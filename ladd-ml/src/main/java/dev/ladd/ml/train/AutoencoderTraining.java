@@ -19,6 +19,7 @@ import dev.ladd.ml.checkpoint.SafetensorsFile;
 import dev.ladd.ml.checkpoint.SafetensorsTensor;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.diffusion.RectifiedFlow;
+import dev.ladd.ml.djl.NumericalBackendCheck;
 import dev.ladd.ml.djl.Scalars;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
@@ -268,7 +269,9 @@ public final class AutoencoderTraining {
 
     /**
      * Runs the state's run from its step to its config's total, reporting every step to {@code monitor}
-     * ("loss", "mse", "kl"); stops after a step for which the monitor returns false. The state advances in place.
+     * ("loss", "mse", "kl", "grad_norm"); stops after a step for which the monitor returns false. The state
+     * advances in place. Refuses to start on a numerical backend that computes wrong gradients, and stops with a
+     * {@link NonFiniteTrainingException} at a step whose loss or gradient norm is not finite.
      */
     public static Result train(State state, LabeledImages data, TrainingMonitor monitor) {
         Autoencoder model = state.model;
@@ -283,6 +286,7 @@ public final class AutoencoderTraining {
         if (data.count() == 0) {
             throw new IllegalArgumentException("no images to train on");
         }
+        NumericalBackendCheck.requireHealthy("autoencoder training");
         NDManager manager = managerOf(model);
         Map<String, Double> metrics = Map.of();
         while (state.step < config.steps()) {
@@ -294,10 +298,13 @@ public final class AutoencoderTraining {
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     Losses losses = losses(model, ps, images, noise, config.klWeight(), true);
                     collector.backward(losses.total());
-                    metrics = Map.of("loss", (double) losses.total().getFloat(),
-                            "mse", (double) losses.mse().getFloat(),
-                            "kl", (double) losses.kl().getFloat());
+                    metrics = new LinkedHashMap<>();
+                    metrics.put("loss", (double) losses.total().getFloat());
+                    metrics.put("mse", (double) losses.mse().getFloat());
+                    metrics.put("kl", (double) losses.kl().getFloat());
                 }
+                metrics.put("grad_norm", state.optimizer.gradientNorm());
+                NonFiniteTrainingException.requireFinite("autoencoder training", state.step + 1, metrics);
                 state.optimizer.step();
             }
             state.step++;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.ladd.ml.djl.NumericalBackendCheck;
 import dev.ladd.ml.checkpoint.BlockWeights;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifestException;
@@ -18,6 +19,7 @@ import dev.ladd.ml.nn.FashionClassifier;
 import dev.ladd.ml.nn.FashionClassifierConfig;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -107,6 +109,7 @@ public final class ClassifierTraining {
         if (data.count() == 0) {
             throw new IllegalArgumentException("no images to train on");
         }
+        NumericalBackendCheck.requireHealthy("classifier training");
         AdamW optimizer = new AdamW(model, (float) config.learningRate(), BETA1, BETA2, (float) config.weightDecay());
         int classes = model.config().numClasses();
         Map<String, Double> metrics = Map.of();
@@ -126,9 +129,12 @@ public final class ClassifierTraining {
                     NDArray logits = model.logits(ps, images, true);
                     NDArray loss = crossEntropy(logits, targets);
                     collector.backward(loss);
-                    metrics = Map.of("loss", (double) loss.getFloat(),
-                            "accuracy", (double) logits.argMax(1).eq(targets.argMax(1)).sum().getLong() / batch.count());
+                    metrics = new LinkedHashMap<>();
+                    metrics.put("loss", (double) loss.getFloat());
+                    metrics.put("accuracy", (double) logits.argMax(1).eq(targets.argMax(1)).sum().getLong() / batch.count());
                 }
+                metrics.put("grad_norm", optimizer.gradientNorm());
+                NonFiniteTrainingException.requireFinite("classifier training", step + 1, metrics);
                 optimizer.step();
             }
             if (!monitor.onStep(step + 1, config.steps(), metrics)) {

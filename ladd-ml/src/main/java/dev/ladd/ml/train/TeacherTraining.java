@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.ladd.ml.djl.NumericalBackendCheck;
 import dev.ladd.ml.checkpoint.CheckpointMismatchException;
 import dev.ladd.ml.checkpoint.SafetensorsFile;
 import dev.ladd.ml.data.Prompts;
@@ -15,6 +16,7 @@ import dev.ladd.ml.text.PromptArrays;
 import dev.ladd.ml.text.WordTokenizer;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -83,10 +85,11 @@ public final class TeacherTraining {
      * @return the step reached
      */
     public long train(NDManager manager, LatentDataset data, TrainingMonitor monitor) {
+        NumericalBackendCheck.requireHealthy("teacher training");
         Shape latentShape = data.latentShape();
         while (step < config.steps()) {
             Random rng = new Random(config.seed() * 1_000_003L + step);
-            double loss;
+            Map<String, Double> metrics = new LinkedHashMap<>();
             try (NDManager sub = manager.newSubManager()) {
                 int[] indices = new int[config.batchSize()];
                 List<String> texts = new ArrayList<>(config.batchSize());
@@ -105,12 +108,14 @@ public final class TeacherTraining {
                             prompt[0], prompt[1], true);
                     NDArray l = RectifiedFlow.loss(v, RectifiedFlow.velocityTarget(x0, eps));
                     collector.backward(l);
-                    loss = l.getFloat();
+                    metrics.put("loss", (double) l.getFloat());
                 }
+                metrics.put("grad_norm", optimizer.gradientNorm());
+                NonFiniteTrainingException.requireFinite("teacher training", step + 1, metrics);
                 optimizer.step();
             }
             step++;
-            if (!monitor.onStep(step, config.steps(), Map.of("loss", loss))) {
+            if (!monitor.onStep(step, config.steps(), metrics)) {
                 break;
             }
         }

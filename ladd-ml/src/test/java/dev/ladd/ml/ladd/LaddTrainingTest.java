@@ -6,10 +6,14 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.ladd.ml.checkpoint.Safetensors;
 import dev.ladd.ml.checkpoint.SafetensorsFile;
+import dev.ladd.ml.djl.DefaultKernels;
 import dev.ladd.ml.nn.Discriminator;
 import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.train.NonFiniteTrainingException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -20,7 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+@Tag("conv-training")
 class LaddTrainingTest {
+
+    @BeforeAll
+    static void backendComputesRight() {
+        DefaultKernels.skipTrainingWhereTheBackendIsBroken();
+    }
 
     NDManager manager;
 
@@ -32,6 +42,30 @@ class LaddTrainingTest {
     @AfterEach
     void tearDown() {
         manager.close();
+    }
+
+    @Test
+    void aNonFiniteLossStopsTheIterationBeforeAnyWeightChangesNamingTheTerms() throws Exception {
+        LaddConfig config = TinyLadd.config();
+        FlowTransformer teacher = TinyLadd.model(manager);
+        FlowTransformer student = TinyLadd.copyOf(teacher, manager);
+        Discriminator heads = TinyLadd.heads(teacher, config, manager);
+        LaddTraining training = new LaddTraining(teacher, student, heads, TinyLadd.TOKENIZER, config);
+        training.step(manager, TinyLadd.batch(6, 0));
+        float[] studentBefore = TinyLadd.weights(student);
+        float[] headsBefore = TinyLadd.weights(heads);
+        LaddBatch good = TinyLadd.batch(6, 1);
+        float[] latents = good.latents().clone();
+        latents[5] = Float.NaN;
+        LaddBatch poisoned = new LaddBatch(latents, good.shape(), good.prompts(), good.seeds());
+
+        assertThatThrownBy(() -> training.step(manager, poisoned))
+                .isInstanceOf(NonFiniteTrainingException.class)
+                .hasMessageContaining("LADD training stopped at step 2: ")
+                .hasMessageContaining("distillation_mse is NaN");
+        assertThat(training.iteration()).isEqualTo(1);
+        assertThat(TinyLadd.weights(student)).isEqualTo(studentBefore);
+        assertThat(TinyLadd.weights(heads)).isEqualTo(headsBefore);
     }
 
     @Test

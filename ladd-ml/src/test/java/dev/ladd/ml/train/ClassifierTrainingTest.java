@@ -11,13 +11,16 @@ import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifestException;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.CheckpointMismatchException;
+import dev.ladd.ml.djl.DefaultKernels;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.data.TinyDataset;
 import dev.ladd.ml.metrics.ClassifierOutputs;
 import dev.ladd.ml.nn.FashionClassifier;
 import dev.ladd.ml.nn.FashionClassifierConfig;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -28,7 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+@Tag("conv-training")
 class ClassifierTrainingTest {
+
+    @BeforeAll
+    static void backendComputesRight() {
+        DefaultKernels.skipTrainingWhereTheBackendIsBroken();
+    }
 
     static final LabeledImages TRAIN = TinyDataset.generate(500, TinyDataset.MAX_CLASSES, 11).paddedTo32();
     static final LabeledImages HELD_OUT = TinyDataset.generate(200, TinyDataset.MAX_CLASSES, 12).paddedTo32();
@@ -54,6 +63,20 @@ class ClassifierTrainingTest {
         FashionClassifier model = ClassifierTraining.newClassifier(FashionClassifierConfig.tiny(), config, manager);
         ClassifierTraining.train(model, config, TRAIN, (step, total, metrics) -> losses.add(metrics.get("loss")));
         return model;
+    }
+
+    @Test
+    void aNonFiniteLossStopsTheRunAtItsStepNamingTheTerm() {
+        ClassifierTraining.Config config = config(3, 1);
+        FashionClassifier model = ClassifierTraining.newClassifier(FashionClassifierConfig.tiny(), config, manager);
+        model.getParameters().get(0).getValue().getArray().set(new ai.djl.ndarray.index.NDIndex(0), Float.NaN);
+        List<Long> steps = new ArrayList<>();
+
+        assertThatThrownBy(() -> ClassifierTraining.train(model, config, TRAIN, (step, total, m) -> steps.add(step)))
+                .isInstanceOf(NonFiniteTrainingException.class)
+                .hasMessageContaining("classifier training stopped at step 1: ")
+                .hasMessageContaining("loss is NaN");
+        assertThat(steps).isEmpty();
     }
 
     @Test

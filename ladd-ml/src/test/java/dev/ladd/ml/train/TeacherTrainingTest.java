@@ -17,9 +17,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TeacherTrainingTest {
 
@@ -73,6 +76,25 @@ class TeacherTrainingTest {
                     System.arraycopy(b, 0, c, a.length, b.length);
                     return c;
                 });
+    }
+
+    @Test
+    void aNonFiniteLossStopsTheRunAtItsStepNamingTheTermAndLeavesTheWeightsUntouched() {
+        float[] latents = data.gather(java.util.stream.IntStream.range(0, data.count()).toArray());
+        java.util.Arrays.fill(latents, Float.NaN);
+        LatentDataset poisoned = new LatentDataset(latents, data.latentShape(), data.labels());
+        FlowTransformer model = newModel();
+        float[] before = weights(model);
+        List<Long> steps = new ArrayList<>();
+
+        assertThatThrownBy(() -> new TeacherTraining(model, tokenizer, prompts, CONFIG)
+                .train(manager, poisoned, (step, total, metrics) -> steps.add(step)))
+                .isInstanceOf(NonFiniteTrainingException.class)
+                .hasMessageContaining("teacher training stopped at step 1: ")
+                .hasMessageContaining("loss is NaN")
+                .satisfies(e -> assertThat(((NonFiniteTrainingException) e).step()).isEqualTo(1));
+        assertThat(steps).isEmpty();
+        assertThat(weights(model)).containsExactly(before);
     }
 
     @Test

@@ -37,6 +37,7 @@ import java.util.Set;
  *                                               [--autoencoder-base-channels=16] [--seed=0] [--data=DIR]
  *                                               [--autoencoder-from=DIR]   (reuse a trained autoencoder)
  *   java -jar teacher-service.jar sample-grid --model=models/default --out=grid.png [--steps=50] [--cfg=1.5] [--seeds=8]
+ *   java -jar teacher-service.jar bench-backend [--rounds=3] [--steps=12]     (what oneDNN's cap costs, ADR 013)
  * </pre>
  * {@code train-default} trains the autoencoder and then the teacher on Fashion-MNIST and writes four
  * files: {@code autoencoder.safetensors/.json} and {@code teacher.safetensors/.json}; a running
@@ -44,7 +45,7 @@ import java.util.Set;
  */
 public final class TeacherCommandLine {
 
-    public static final Set<String> COMMANDS = Set.of("train-default", "sample-grid");
+    public static final Set<String> COMMANDS = Set.of("train-default", "sample-grid", "bench-backend");
 
     private final PrintStream out;
 
@@ -55,7 +56,8 @@ public final class TeacherCommandLine {
     /** Runs a command; returns the process exit code (0 ok, 1 failed, 2 bad arguments). */
     public static int run(String[] args) {
         TeacherCommandLine cli = new TeacherCommandLine(System.out);
-        return CommandLineOptions.dispatch(args, Map.of("train-default", cli::trainDefault, "sample-grid", cli::sampleGrid));
+        return CommandLineOptions.dispatch(args, Map.of("train-default", cli::trainDefault, "sample-grid", cli::sampleGrid,
+                "bench-backend", new BackendBench(System.out)::run));
     }
 
     void trainDefault(CommandLineOptions o) throws IOException {

@@ -95,6 +95,30 @@ class DistillationRunTest extends EventContract {
     }
 
     @Test
+    void nonFiniteLatentsStopTheRunAtItsStepNamingTheTermsAndNothingIsPublished() throws Exception {
+        TinyRunFixtures fixtures = new TinyRunFixtures(blobs);
+        String runId = "run-" + UUID.randomUUID();
+        TinyRunFixtures.requestRun(kafka, runs, runId, TinyRunFixtures.config());
+        for (int request = 0; request < TinyRunFixtures.REQUESTS; request++) {
+            for (int shard = 0; shard < TinyRunFixtures.SAMPLES_PER_REQUEST / TinyRunFixtures.SHARD_SIZE; shard++) {
+                kafka.send(Topics.SYNTHETIC_SHARDS, runId,
+                        fixtures.shardEvent(runId, request, shard, fixtures.nonFiniteShardBlob(request, shard)));
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.find(runId).map(r -> r.state() == RunState.FAILED).orElse(false));
+        assertThat(runs.find(runId).orElseThrow().failureReason())
+                .startsWith("training failed: LADD training stopped at step 1: ")
+                .contains("distillation_mse is NaN", "loss_student is NaN");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM run_metric WHERE run_id = ?", Integer.class, runId)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM checkpoint WHERE run_id = ?", Integer.class, runId)).isZero();
+        List<EventEnvelope> lifecycle = kafka.readEvents(Topics.RUN_LIFECYCLE, Integer.MAX_VALUE, Duration.ofSeconds(5))
+                .stream().filter(e -> e.getCorrelationId().equals(runId)).toList();
+        assertThat(lifecycle).extracting(EventEnvelope::getType).containsExactly("RunStarted", "RunFinished");
+        assertThat(lifecycle.get(1).getRunFinished().getOutcome()).isEqualTo(RunOutcome.RUN_OUTCOME_FAILED);
+    }
+
+    @Test
     void anInvalidConfigFailsTheRunWithTheReasonInsteadOfRetrying() {
         String runId = "run-" + UUID.randomUUID();
         kafka.send(Topics.RUN_REQUESTED, runId, TinyRunFixtures.runRequested(runId,

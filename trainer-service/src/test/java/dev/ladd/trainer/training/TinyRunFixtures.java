@@ -100,10 +100,19 @@ final class TinyRunFixtures {
     }
 
     BlobId shardBlob(int request, int shard) throws IOException {
+        return shardBlob(request, shard, false);
+    }
+
+    /** A shard whose latents are all NaN, as a teacher on a broken numerical backend could make. */
+    BlobId nonFiniteShardBlob(int request, int shard) throws IOException {
+        return shardBlob(request, shard, true);
+    }
+
+    private BlobId shardBlob(int request, int shard, boolean nonFinite) throws IOException {
         Random rng = new Random(request * 100L + shard);
         float[] latents = new float[SHARD_SIZE * 256];
         for (int i = 0; i < latents.length; i++) {
-            latents[i] = (float) rng.nextGaussian();
+            latents[i] = nonFinite ? Float.NaN : (float) rng.nextGaussian();
         }
         List<String> prompts = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
