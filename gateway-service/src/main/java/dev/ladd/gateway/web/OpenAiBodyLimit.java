@@ -71,17 +71,14 @@ class OpenAiBodyLimit extends OncePerRequestFilter {
     /** The request with its body already read (at most the limit), to be read again by whoever comes next. */
     private static final class ReadBody extends HttpServletRequestWrapper {
 
-        private final byte[] body;
+        private final int length;
+        private final ServletInputStream body;
 
-        ReadBody(HttpServletRequest request, byte[] body) {
+        ReadBody(HttpServletRequest request, byte[] bytes) {
             super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
+            this.length = bytes.length;
+            ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+            this.body = new ServletInputStream() {
                 @Override
                 public int read() {
                     return in.read();
@@ -110,6 +107,11 @@ class OpenAiBodyLimit extends OncePerRequestFilter {
         }
 
         @Override
+        public ServletInputStream getInputStream() {
+            return body;
+        }
+
+        @Override
         public BufferedReader getReader() {
             Charset charset = StandardCharsets.UTF_8;
             try {
@@ -117,17 +119,17 @@ class OpenAiBodyLimit extends OncePerRequestFilter {
             } catch (IllegalArgumentException unknown) {
                 // keep UTF-8, JSON's encoding
             }
-            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
+            return new BufferedReader(new InputStreamReader(body, charset));
         }
 
         @Override
         public int getContentLength() {
-            return body.length;
+            return length;
         }
 
         @Override
         public long getContentLengthLong() {
-            return body.length;
+            return length;
         }
     }
 }
