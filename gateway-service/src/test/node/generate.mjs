@@ -23,11 +23,36 @@ const result = await client.images.generate({
 });
 writeFileSync(out, Buffer.from(result.data[0].b64_json, 'base64'));
 
-// a wrong key: the client must raise its AuthenticationError from the gateway's 401 problem
-let wrongKeyStatus = null;
-try {
-  await new OpenAI({ baseURL, apiKey: apiKey + 'x', maxRetries: 0 }).images.generate({ prompt: 'a photo of a bag' });
-} catch (e) {
-  wrongKeyStatus = e instanceof OpenAI.AuthenticationError ? e.status : `unexpected ${e}`;
+/** Runs a call that must fail; returns what the client made of the gateway's error. */
+async function failure(call) {
+  try {
+    await call();
+  } catch (e) {
+    if (!(e instanceof OpenAI.APIError)) throw e;
+    return { status: e.status, class: e.constructor.name, type: e.type, param: e.param ?? null,
+      code: e.code ?? null, message: e.message };
+  }
+  throw new Error('the call succeeded where the gateway should have refused it');
 }
-console.log(JSON.stringify({ created: result.created, images: result.data.length, wrongKeyStatus }));
+
+// a wrong key: the client must raise its AuthenticationError from the gateway's 401
+const wrongKey = await failure(() => new OpenAI({ baseURL, apiKey: apiKey + 'x', maxRetries: 0 })
+  .images.generate({ prompt: 'a photo of a bag' }));
+
+// the serving aliases, as OpenAI-compatible servers list their models
+const models = [];
+for await (const model of client.models.list()) {
+  models.push(model);
+}
+const retrieved = await client.models.retrieve('default');
+
+// an unknown model with the client's default retries: a 404 it must not retry (the test counts what the gateway got)
+const unknownModel = await failure(() => new OpenAI({ baseURL, apiKey })
+  .images.generate({ model: 'dall-e-3', prompt: 'a photo of a bag' }));
+
+// bad fields: the client's error names the field in err.param and err.message
+const badSize = await failure(() => client.images.generate({ prompt: 'a photo of a bag', size: '33x33' }));
+const unknownField = await failure(() => client.images.generate({ prompt: 'a photo of a bag', quality: 'hd' }));
+
+console.log(JSON.stringify({ created: result.created, images: result.data.length, wrongKey, models, retrieved,
+  unknownModel, badSize, unknownField }));

@@ -1,4 +1,5 @@
-// Calls to the gateway with the signed-in key; every non-2xx answer becomes an ApiError carrying the problem+json.
+// Calls to the gateway with the signed-in key; every non-2xx answer becomes an ApiError carrying the problem+json
+// (an OpenAI-shaped /v1/ error is read as one).
 const KEY = 'ladd.apiKey';
 
 export function apiKey() {
@@ -38,6 +39,12 @@ async function call(method, path, body, accept) {
     let problem;
     const text = await response.text();
     try { problem = JSON.parse(text); } catch { problem = { title: `HTTP ${response.status}`, detail: text.slice(0, 300) }; }
+    if (problem && typeof problem.error === 'object' && problem.error) {
+      // /v1/ (the playground's images API) answers in OpenAI's shape: {"error": {"message", "type", "param", "code"}}
+      const e = problem.error;
+      problem = { title: e.type || `HTTP ${response.status}`, detail: e.message,
+        errors: e.param ? [{ field: e.param, message: e.message }] : [] };
+    }
     if (!problem.title) problem.title = `HTTP ${response.status}`;
     problem.status = response.status;
     throw new ApiError(response.status, problem);

@@ -1,5 +1,6 @@
 package dev.ladd.gateway;
 
+import dev.ladd.gateway.serving.Alias;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -25,6 +26,7 @@ import java.time.Duration;
  * @param inference     inference-service's internal API, where image requests go
  * @param routes        the services whose REST APIs the gateway proxies under {@code /api/v1/<service>/**}
  * @param autoPromotion the optional policy that promotes a better scored checkpoint by itself (off by default)
+ * @param openai        the OpenAI-compatible API under {@code /v1/}
  */
 @Validated
 @ConfigurationProperties("ladd.gateway")
@@ -34,7 +36,8 @@ public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
                                 @NotNull @Valid Keys keys,
                                 @NotNull @Valid Inference inference,
                                 @NotNull @Valid Routes routes,
-                                @NotNull @Valid AutoPromotion autoPromotion) {
+                                @NotNull @Valid AutoPromotion autoPromotion,
+                                @NotNull @Valid OpenAi openai) {
 
     /** The defaults of a distillation run started through the API. */
     public record RunDefaults(@Min(1) int iterations,
@@ -72,9 +75,17 @@ public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
      * {@code maxMsPerImage}. With nothing served yet, the budget alone decides.
      */
     public record AutoPromotion(boolean enabled,
-                                @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}") String alias,
+                                @NotBlank @Pattern(regexp = Alias.REGEX) String alias,
                                 @Min(1) @Max(16) int steps,
                                 @DecimalMin("0") double fidMargin,
                                 @DecimalMin(value = "0", inclusive = false) double maxMsPerImage) {
+    }
+
+    /**
+     * @param maxBodyBytes the largest request body {@code /v1/} takes (a larger one is a 413 before it is parsed);
+     *                     a valid one is far smaller: its prompt, at most 1,000 characters, is at most 6,000 bytes
+     *                     even written as JSON escapes (6 bytes a character)
+     */
+    public record OpenAi(@Min(1024) @Max(16 * 1024 * 1024) int maxBodyBytes) {
     }
 }

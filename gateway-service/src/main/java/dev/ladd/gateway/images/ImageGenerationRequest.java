@@ -1,6 +1,7 @@
 package dev.ladd.gateway.images;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ladd.gateway.serving.Alias;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -17,7 +18,7 @@ import jakarta.validation.constraints.Size;
  */
 public record ImageGenerationRequest(
         @NotBlank @Size(max = 1000) String prompt,
-        @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be a serving alias: 1-64 letters, digits, '.', '_' or '-'")
+        @Pattern(regexp = Alias.REGEX, message = "must be a serving alias: " + Alias.RULE)
         String model,
         @Min(1) @Max(8) Integer n,
         @Size(max = 16) String size,

@@ -4,8 +4,9 @@ import java.util.Optional;
 
 /**
  * Which role each endpoint needs. Open (no key): the API docs, actuator, the error page, the dashboard's static
- * files. Images and {@code GET /api/v1/keys/me}: any key. Other keys endpoints: admin. Reads ({@code GET}, {@code HEAD}): viewer. Every other method (starting runs, promoting, rolling
- * back, writes through the proxied routes): ml-staff.
+ * files. The OpenAI-compatible API under {@code /v1/} (images, models) and {@code GET /api/v1/keys/me}: any key.
+ * Other keys endpoints: admin. Reads ({@code GET}, {@code HEAD}): viewer. Every other method (starting runs,
+ * promoting, rolling back, writes through the proxied routes): ml-staff.
  */
 public final class AccessPolicy {
 
@@ -26,7 +27,7 @@ public final class AccessPolicy {
         if (path.equals("/api/v1/keys") || path.startsWith("/api/v1/keys/")) {
             return Optional.of(Role.ADMIN);
         }
-        if (path.startsWith("/v1/images/")) {
+        if (path.startsWith("/v1/")) {   // the OpenAI-compatible API: images and the models list
             return Optional.of(Role.VIEWER);
         }
         boolean read = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");

@@ -1,6 +1,7 @@
 package dev.ladd.gateway.web;
 
 import dev.ladd.gateway.keys.Callers;
+import dev.ladd.gateway.serving.Alias;
 import dev.ladd.gateway.serving.PromotionService;
 import dev.ladd.gateway.serving.ServingChange;
 import dev.ladd.gateway.serving.ServingStatus;
@@ -21,14 +22,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** What each alias serves (inference-service's reports), and promotion / rollback with their audit trail. */
 @RestController
 @RequestMapping("/api/v1/serving")
 class ServingApiController {
-
-    private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** The body of a promotion: a scored checkpoint and why. */
     record PromoteRequest(@NotBlank @Size(max = 300) String checkpointId, @NotBlank @Size(max = 1000) String reason) {
@@ -70,8 +68,8 @@ class ServingApiController {
     }
 
     private static String alias(String alias) {
-        if (!ALIAS.matcher(alias).matches()) {
-            throw new IllegalArgumentException("alias must be 1-64 letters, digits, '.', '_' or '-'");
+        if (!Alias.valid(alias)) {
+            throw new IllegalArgumentException("alias must be " + Alias.RULE);
         }
         return alias;
     }

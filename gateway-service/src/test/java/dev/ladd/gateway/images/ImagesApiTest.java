@@ -3,23 +3,30 @@ package dev.ladd.gateway.images;
 import dev.ladd.gateway.support.FakeInference;
 import dev.ladd.gateway.support.GatewayTestBase;
 import dev.ladd.platform.test.ServiceIntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.util.Base64;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code POST /v1/images/generations} against a stand-in inference-service, over the real gateway. */
+/**
+ * {@code POST /v1/images/generations} against a stand-in inference-service, over the real gateway: alias
+ * {@code default} is promoted the way production does it (events, then the promotion API) before each test.
+ */
 @ServiceIntegrationTest
 class ImagesApiTest extends GatewayTestBase {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    @BeforeEach
+    void defaultIsAServingAlias() throws Exception {
+        ensureAlias("default");
+    }
 
     private HttpResponse<String> generate(String key, String body) throws Exception {
         return call("POST", "/v1/images/generations", key, body);
@@ -65,14 +72,15 @@ class ImagesApiTest extends GatewayTestBase {
 
     @Test
     void urlResponsesAndBadSizesAreA400ThatSaysWhy() throws Exception {
-        HttpResponse<String> url = generate(ADMIN_KEY, "{\"prompt\":\"a bag\",\"response_format\":\"url\"}");
-        assertProblem(url, 400);
-        assertThat(url.body()).contains("response_format").contains("only 'b64_json' is supported");
+        JsonNode url = assertOpenAiError(generate(ADMIN_KEY, "{\"prompt\":\"a bag\",\"response_format\":\"url\"}"), 400);
+        assertThat(url.get("param").asString()).isEqualTo("response_format");
+        assertThat(url.get("message").asString()).startsWith("invalid field 'response_format': ")
+                .contains("only 'b64_json' is supported");
 
         for (String size : new String[]{"33x33", "64x32", "16x16", "2048x2048", "big", "0x0"}) {
-            HttpResponse<String> bad = generate(ADMIN_KEY, "{\"prompt\":\"a bag\",\"size\":\"" + size + "\"}");
-            assertProblem(bad, 400);
-            assertThat(bad.body()).as(size).contains("\"field\":\"size\"");
+            JsonNode bad = assertOpenAiError(generate(ADMIN_KEY, "{\"prompt\":\"a bag\",\"size\":\"" + size + "\"}"), 400);
+            assertThat(bad.get("param").asString()).as(size).isEqualTo("size");
+            assertThat(bad.get("message").asString()).as(size).startsWith("invalid field 'size': ");
         }
         assertThat(generate(ADMIN_KEY, "{\"prompt\":\"a bag\",\"size\":\"1024x1024\"}").statusCode()).isEqualTo(200);
     }
@@ -80,16 +88,35 @@ class ImagesApiTest extends GatewayTestBase {
     @Test
     void inferencesRefusalsReachTheClientFaithfullyAndItsFailuresAreNever500() throws Exception {
         HttpResponse<String> busy = generate(ADMIN_KEY, "{\"prompt\":\"busy\"}");
-        assertProblem(busy, 429);
+        assertThat(assertOpenAiError(busy, 429).get("message").asString()).contains("queue full");
         assertThat(busy.headers().firstValue("Retry-After")).hasValue("7");
-        assertThat(busy.body()).contains("queue full");
 
+        // a known alias that inference cannot serve now: a 503, which clients may retry
         HttpResponse<String> down = generate(ADMIN_KEY, "{\"prompt\":\"down\"}");
-        assertProblem(down, 503);
-        assertThat(down.body()).contains("no model loaded");
+        assertThat(assertOpenAiError(down, 503).get("message").asString()).contains("no model loaded");
 
         HttpResponse<String> boom = generate(ADMIN_KEY, "{\"prompt\":\"boom\"}");
-        assertProblem(boom, 502);
+        assertOpenAiError(boom, 502);
         assertThat(boom.body()).doesNotContain("NullPointerException");
+    }
+
+    @Test
+    void anUnknownModelIsA404ModelNotFoundDecidedWithoutAskingInference() throws Exception {
+        int before = FakeInference.imagesRequests();
+        for (String model : new String[]{"dall-e-3", "defualt", "never-promoted"}) {
+            JsonNode error = assertOpenAiError(generate(ADMIN_KEY,
+                    "{\"prompt\":\"a bag\",\"model\":\"" + model + "\"}"), 404);
+            assertThat(error.get("code").asString()).isEqualTo("model_not_found");
+            assertThat(error.get("message").asString()).contains("'" + model + "'").contains("GET /v1/models");
+        }
+        assertThat(FakeInference.imagesRequests()).as("requests that reached inference").isEqualTo(before);
+
+        // promoted through the API (on any replica: the state is in PostgreSQL), the same name is served at once
+        String alias = "promoted-" + UUID.randomUUID().toString().substring(0, 8);
+        assertOpenAiError(generate(ADMIN_KEY, "{\"prompt\":\"a bag\",\"model\":\"" + alias + "\"}"), 404);
+        promoteNewCheckpoint(alias);
+        HttpResponse<String> served = generate(ADMIN_KEY, "{\"prompt\":\"a bag\",\"model\":\"" + alias + "\"}");
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        assertThat(JSON.readTree(FakeInference.lastImagesRequest()).get("alias").asString()).isEqualTo(alias);
     }
 }

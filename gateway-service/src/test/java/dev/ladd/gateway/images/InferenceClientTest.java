@@ -24,7 +24,7 @@ class InferenceClientTest {
         }
         GatewayProperties properties = new GatewayProperties(null, null, null,
                 new GatewayProperties.Inference(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(1),
-                        Duration.ofSeconds(2)), null, null);
+                        Duration.ofSeconds(2)), null, null, null);
         InferenceClient client = new InferenceClient(properties, JsonMapper.builder().build());
 
         ErrorResponseException e = catchThrowableOfType(ErrorResponseException.class,

@@ -12,6 +12,10 @@ class AccessPolicyTest {
         assertThat(AccessPolicy.required("GET", "/swagger-ui/index.html")).isEmpty();
         assertThat(AccessPolicy.required("GET", "/actuator/health/readiness")).isEmpty();
         assertThat(AccessPolicy.required("POST", "/v1/images/generations")).contains(Role.VIEWER);
+        assertThat(AccessPolicy.required("GET", "/v1/models")).contains(Role.VIEWER);
+        assertThat(AccessPolicy.required("GET", "/v1/models/default")).contains(Role.VIEWER);
+        assertThat(AccessPolicy.required("POST", "/v1/models")).as("any method under /v1/: a 405, not a 403")
+                .contains(Role.VIEWER);
         assertThat(AccessPolicy.required("GET", "/api/v1/runs")).contains(Role.VIEWER);
         assertThat(AccessPolicy.required("POST", "/api/v1/runs")).contains(Role.ML_STAFF);
         assertThat(AccessPolicy.required("POST", "/api/v1/serving/default/promote")).contains(Role.ML_STAFF);

@@ -23,7 +23,7 @@ class AdminKeyBootstrapTest {
 
     private ApiKeyService service(String adminKey) {
         return new ApiKeyService(keys, new GatewayProperties(null, adminKey, new GatewayProperties.Keys(60, 600),
-                null, null, null));
+                null, null, null, null));
     }
 
     @Test

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.ladd.gateway.serving.PromotionTest.published;
-import static dev.ladd.gateway.serving.PromotionTest.scored;
+import static dev.ladd.gateway.support.TestCheckpoints.published;
+import static dev.ladd.gateway.support.TestCheckpoints.scored;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

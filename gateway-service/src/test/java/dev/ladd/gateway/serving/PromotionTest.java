@@ -1,16 +1,11 @@
 package dev.ladd.gateway.serving;
 
 import dev.ladd.events.Topics;
-import dev.ladd.events.v1.BlobRef;
-import dev.ladd.events.v1.CheckpointPublished;
-import dev.ladd.events.v1.CheckpointScored;
 import dev.ladd.events.v1.EventEnvelope;
-import dev.ladd.events.v1.Score;
 import dev.ladd.gateway.checkpoint.CheckpointRepository;
 import dev.ladd.gateway.support.GatewayTestBase;
 import dev.ladd.platform.test.ConsumerChecks;
 import dev.ladd.platform.test.ServiceIntegrationTest;
-import dev.ladd.platform.test.TestEvents;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -20,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.ladd.gateway.support.TestCheckpoints.blob;
+import static dev.ladd.gateway.support.TestCheckpoints.published;
+import static dev.ladd.gateway.support.TestCheckpoints.refused;
+import static dev.ladd.gateway.support.TestCheckpoints.scored;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,44 +34,9 @@ class PromotionTest extends GatewayTestBase {
     @Autowired
     CheckpointRepository checkpoints;
 
-    static BlobRef blob(String name) {
-        return BlobRef.newBuilder().setSha256(Integer.toHexString(name.hashCode()) + "0".repeat(56)).setSizeBytes(100)
-                .setMediaType("application/octet-stream").build();
-    }
-
-    static EventEnvelope published(String runId, String checkpointId, int step) {
-        return TestEvents.from("trainer-service", runId, EventEnvelope.newBuilder().setCheckpointPublished(
-                CheckpointPublished.newBuilder().setRunId(runId).setCheckpointId(checkpointId).setStep(step)
-                        .setTeacherId("default").setWeights(blob(checkpointId + "w")).setManifest(blob(checkpointId + "m"))
-                        .setAutoencoderWeights(blob("ae-w")).setAutoencoderManifest(blob("ae-m"))
-                        .setTeacherWeights(blob("t-w")).setTeacherManifest(blob("t-m"))));
-    }
-
-    static EventEnvelope scored(String runId, String checkpointId, int step, double fid4, double ms4) {
-        CheckpointScored.Builder scored = CheckpointScored.newBuilder().setRunId(runId).setCheckpointId(checkpointId)
-                .setStep(step).setTeacherId("default");
-        for (int steps : new int[]{1, 2, 4}) {
-            scored.addScores(Score.newBuilder().setSampler("student").setSteps(steps).setFid(steps == 4 ? fid4 : fid4 + 10)
-                    .setPrecision(0.5).setRecall(0.4).setPromptAdherence(0.8).setMsPerImageBatch1(steps == 4 ? ms4 : ms4 / 2)
-                    .setMsPerImageBatch64(1).setImagesPerSecond(1000).setNumSamples(100));
-        }
-        return TestEvents.from("eval-service", runId, EventEnvelope.newBuilder().setCheckpointScored(scored));
-    }
-
-    static EventEnvelope refused(String runId, String checkpointId) {
-        return TestEvents.from("eval-service", runId, EventEnvelope.newBuilder().setCheckpointScored(
-                CheckpointScored.newBuilder().setRunId(runId).setCheckpointId(checkpointId).setRefused(true)
-                        .setRefusalReason("student weights failed their sha256")));
-    }
-
     void awaitState(String checkpointId, String state, boolean published) {
         await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints.find(checkpointId)
                 .map(c -> c.scoreState().equals(state) && c.published() == published).orElse(false));
-    }
-
-    HttpResponse<String> promote(String alias, String checkpointId, String key) throws Exception {
-        return call("POST", "/api/v1/serving/" + alias + "/promote", key,
-                "{\"checkpointId\":\"" + checkpointId + "\",\"reason\":\"better FID\"}");
     }
 
     List<EventEnvelope> desired(String alias, int atLeast) {

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,6 +29,7 @@ public final class FakeInference {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static HttpServer server;
     private static final AtomicReference<String> LAST_IMAGES_REQUEST = new AtomicReference<>();
+    private static final AtomicInteger IMAGES_REQUESTS = new AtomicInteger();
 
     private FakeInference() {
     }
@@ -48,6 +50,11 @@ public final class FakeInference {
             server.start();
         }
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** How many {@code POST /api/v1/images} it received. */
+    public static int imagesRequests() {
+        return IMAGES_REQUESTS.get();
     }
 
     /** The body of the last {@code POST /api/v1/images} it received. */
@@ -78,6 +85,7 @@ public final class FakeInference {
             String path = exchange.getRequestURI().getRawPath();
             if (path.equals("/api/v1/images") && exchange.getRequestMethod().equals("POST")) {
                 LAST_IMAGES_REQUEST.set(body);
+                IMAGES_REQUESTS.incrementAndGet();
                 images(exchange, JSON.readTree(body));
                 return;
             }

@@ -1,5 +1,6 @@
 package dev.ladd.gateway.support;
 
+import dev.ladd.events.Topics;
 import dev.ladd.platform.test.EventContract;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -7,16 +8,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What every gateway integration test shares (one Spring context for all of them): an admin key given as the
@@ -35,6 +40,7 @@ public abstract class GatewayTestBase extends EventContract {
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghijklmnop";
     public static final String AUTO_ALIAS = "auto-test";
     private static final Pattern KEY = Pattern.compile("\"key\":\"([^\"]+)\"");
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
     protected JdbcTemplate jdbc;
@@ -76,6 +82,54 @@ public abstract class GatewayTestBase extends EventContract {
         Matcher m = KEY.matcher(created.body());
         assertThat(m.find()).isTrue();
         return m.group(1);
+    }
+
+    protected HttpResponse<String> promote(String alias, String checkpointId, String key) throws Exception {
+        return call("POST", "/api/v1/serving/" + alias + "/promote", key,
+                "{\"checkpointId\":\"" + checkpointId + "\",\"reason\":\"better FID\"}");
+    }
+
+    /**
+     * Makes {@code alias} a serving alias the way production does: a new checkpoint published and scored (events
+     * over Kafka), then promoted by the admin (the API). Returns the checkpoint's id.
+     */
+    protected String promoteNewCheckpoint(String alias) throws Exception {
+        String run = "run-" + UUID.randomUUID();
+        String checkpointId = run + "/step-100";
+        kafka.send(Topics.CHECKPOINTS, run, TestCheckpoints.published(run, checkpointId, 100));
+        kafka.send(Topics.CHECKPOINT_SCORES, run, TestCheckpoints.scored(run, checkpointId, 100, 30, 100));
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject("SELECT count(*) FROM checkpoint "
+                + "WHERE checkpoint_id = ? AND score_state = 'scored' AND weights IS NOT NULL", Integer.class,
+                checkpointId) == 1);
+        HttpResponse<String> promoted = promote(alias, checkpointId, ADMIN_KEY);
+        assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
+        return checkpointId;
+    }
+
+    /** {@link #promoteNewCheckpoint} unless the alias is known already (the test context is shared). */
+    protected void ensureAlias(String alias) throws Exception {
+        if (call("GET", "/v1/models/" + alias, ADMIN_KEY, null).statusCode() == 404) {
+            promoteNewCheckpoint(alias);
+        }
+    }
+
+    /**
+     * An error in OpenAI's shape, as every error under /v1/ is: {@code application/json} with
+     * {@code {"error": {"message", "type", "param", "code"}}}, the type following the status. Returns {@code error}.
+     */
+    protected static JsonNode assertOpenAiError(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.propertyNames()).as(response.body()).containsExactly("error");
+        JsonNode error = body.get("error");
+        assertThat(error.propertyNames()).containsExactlyInAnyOrder("message", "type", "param", "code");
+        assertThat(error.get("message").asString()).isNotBlank();
+        assertThat(error.get("type").asString()).isEqualTo(status == 429 ? "rate_limit_error"
+                : status < 500 ? "invalid_request_error" : "server_error");
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        return error;
     }
 
     protected static void assertProblem(HttpResponse<String> response, int status) {

@@ -19,7 +19,12 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
+import java.math.BigInteger;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -56,12 +61,26 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "the request has invalid fields");
-        List<Map<String, String>> errors = ex.getBindingResult().getFieldErrors().stream()
-                .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
-                .toList();
-        problem.setProperty("errors", errors);
-        return ResponseEntity.badRequest().body(problem);
+        return ResponseEntity.badRequest().body(invalidFields(ex.getBindingResult().getFieldErrors().stream()
+                .map(f -> Map.entry(f.getField(), String.valueOf(f.getDefaultMessage()))).toList()));
+    }
+
+    /**
+     * The 400 for invalid fields, whoever finds them (bean validation here, a service's own checks elsewhere): the
+     * detail names each field and what is wrong with it ({@code "invalid field 'n': must be less than or equal to
+     * 8"}), and {@code "errors"} lists them as {@code {"field", "message"}}, sorted by field.
+     */
+    public static ProblemDetail invalidFields(List<Map.Entry<String, String>> messagesByField) {
+        List<Map.Entry<String, String>> sorted = messagesByField.stream()
+                .sorted(Map.Entry.<String, String>comparingByKey().thenComparing(Map.Entry.comparingByValue())).toList();
+        String fields = sorted.stream().map(f -> "'" + f.getKey() + "': " + f.getValue())
+                .collect(Collectors.joining("; "));
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                sorted.isEmpty() ? "the request is invalid"
+                        : (sorted.size() == 1 ? "invalid field " : "invalid fields: ") + fields);
+        problem.setProperty("errors", sorted.stream()
+                .map(f -> Map.of("field", f.getKey(), "message", f.getValue())).toList());
+        return problem;
     }
 
     @Override
@@ -73,7 +92,11 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                         .map(err -> String.valueOf(err.getDefaultMessage())).toList()));
     }
 
-    /** Malformed JSON, a value of the wrong type, an unknown field: say which field, without parser internals. */
+    /**
+     * Malformed JSON, a value of the wrong type, an unknown field: a field's fault is an invalid field as validation
+     * reports them ({@code "invalid field 'n': must be an integer"}), anything else says what the parser met — in
+     * plain words, without parser internals.
+     */
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
@@ -81,7 +104,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         String detail = cause.getMessage();
         String field = "";
         if (cause instanceof JacksonException json) {
-            detail = json.getOriginalMessage();
+            detail = inPlainWords(json);
             field = json.getPath().stream()
                     .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining("."));
@@ -90,11 +113,42 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (detail.length() > 300) {
             detail = detail.substring(0, 300) + "…";
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "the request body is not valid JSON for this endpoint: " + (field.isEmpty() ? "" : "field '" + field + "': ") + detail);
         if (!field.isEmpty()) {
-            problem.setProperty("errors", List.of(Map.of("field", field, "message", detail)));
+            return ResponseEntity.badRequest().body(invalidFields(List.of(Map.entry(field, detail))));
         }
-        return ResponseEntity.badRequest().body(problem);
+        return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                cause instanceof MismatchedInputException m && m.getTargetType() != null
+                        ? "the request body " + detail   // e.g. an array where an object belongs: "must be an object"
+                        : "the request body is not valid JSON for this endpoint: " + detail));
+    }
+
+    private static String inPlainWords(JacksonException e) {
+        if (e instanceof UnrecognizedPropertyException) {
+            return "unknown field";
+        }
+        if (e instanceof InputCoercionException) {
+            return "number out of range";
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return "must be " + kind(m.getTargetType());
+        }
+        return e.getOriginalMessage();
+    }
+
+    private static String kind(Class<?> type) {
+        if (CharSequence.class.isAssignableFrom(type) || type == Character.class || type == char.class) {
+            return "a string";
+        }
+        if (List.of(Integer.class, int.class, Long.class, long.class, Short.class, short.class, Byte.class, byte.class,
+                BigInteger.class).contains(type)) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return type.isArray() || Collection.class.isAssignableFrom(type) ? "an array" : "an object";
     }
 }
