@@ -1,6 +1,5 @@
 package dev.ladd.deploy;
 
-import dev.ladd.ml.djl.NumericalBackendCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -68,25 +67,6 @@ class ImageConfigTest {
         String rootPom = Files.readString(ROOT.resolve("pom.xml"));
         assertThat(rootPom).contains("<jib.skip>true</jib.skip>");
         assertThat(ROOT.resolve("deploy/base-image/build.sh")).isExecutable();
-    }
-
-    @Test
-    void imagesAndTestsCapOneDnnAsTheSelfCheckSaysAndComposeAndTheChartKeepIt() throws Exception {
-        // docs/adr/013: libtorch's oneDNN must be capped in every JVM that loads it
-        Element container = (Element) jibPlugin().getElementsByTagName("container").item(0);
-        String variable = NumericalBackendCheck.ONEDNN_CAP_VARIABLE;
-        assertThat(text(container, variable)).as("the images' environment").isEqualTo(NumericalBackendCheck.ONEDNN_CAP);
-        String rootPom = Files.readString(ROOT.resolve("pom.xml"));
-        assertThat(rootPom).as("every test JVM's environment (surefire)")
-                .contains("<" + variable + ">" + NumericalBackendCheck.ONEDNN_CAP + "</" + variable + ">");
-        List<Path> deployments = new ArrayList<>(List.of(ROOT.resolve("docker-compose.yml")));
-        try (var chart = Files.walk(ROOT.resolve("helm/ladd"))) {
-            chart.filter(Files::isRegularFile).forEach(deployments::add);
-        }
-        for (Path file : deployments) {
-            assertThat(Files.readString(file)).as("%s must not override the images' %s", file, variable)
-                    .doesNotContain(variable);
-        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -9,8 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,18 +54,14 @@ final class ChildProcess implements AutoCloseable {
     /**
      * Starts {@code command} in {@code workingDir}, stdout and stderr appended to {@code logFile}.
      *
-     * @param environment variables added to (or replacing) this process's environment in the child's
-     * @param pidFile     where to record the pid, or null for a short-lived helper
+     * @param pidFile where to record the pid, or null for a short-lived helper
      */
-    static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path workingDir,
-                              Path logFile, Path pidFile) {
+    static ChildProcess start(String name, List<String> command, Path workingDir, Path logFile, Path pidFile) {
         try {
             Files.createDirectories(logFile.getParent());
             long logOffset = Files.isRegularFile(logFile) ? Files.size(logFile) : 0;
-            StringBuilder env = new StringBuilder();
-            new TreeMap<>(environment).forEach((k, v) -> env.append(k).append('=').append(v).append(' '));
             Files.writeString(logFile, "\n===== " + Instant.now() + " ladd-local starts " + name + ": "
-                            + env + String.join(" ", command) + "\n",
+                            + String.join(" ", command) + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             List<String> detached = new java.util.ArrayList<>();
             if (SETSID != null) {
@@ -79,7 +73,6 @@ final class ChildProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-            builder.environment().putAll(environment);
             Process process = builder.start();
             if (pidFile != null) {
                 StaleProcesses.record(pidFile, process.toHandle());

@@ -65,14 +65,14 @@ final class KafkaBroker implements AutoCloseable {
         List<String> command = new ArrayList<>(jvm);
         command.add("kafka.Kafka");
         command.add(config.toString());
-        ChildProcess process = ChildProcess.start("kafka", command, Map.of(), kafkaDir, logFile, runDir.resolve("kafka.pid"));
+        ChildProcess process = ChildProcess.start("kafka", command, kafkaDir, logFile, runDir.resolve("kafka.pid"));
         return new KafkaBroker(process, port);
     }
 
     private static void format(List<String> jvm, Path kafkaDir, Path config, Path logFile) {
         List<String> command = new ArrayList<>(jvm);
         command.addAll(List.of("kafka.tools.StorageTool", "format", "-t", CLUSTER_ID, "-c", config.toString()));
-        ChildProcess format = ChildProcess.start("kafka-storage-format", command, Map.of(), kafkaDir, logFile, null);
+        ChildProcess format = ChildProcess.start("kafka-storage-format", command, kafkaDir, logFile, null);
         try {
             if (!format.waitFor(Duration.ofSeconds(120))) {
                 format.stop(Duration.ofSeconds(5));

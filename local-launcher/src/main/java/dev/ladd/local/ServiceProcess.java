@@ -10,18 +10,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One platform service: its Spring Boot jar running in a child JVM, wired to the local PostgreSQL and Kafka. */
 final class ServiceProcess implements AutoCloseable {
 
-    /**
-     * What every service's environment gets: libtorch 2.7.1's oneDNN computes wrong convolution gradients with its
-     * AVX2/AVX-512 kernels on some CPUs; capped at AVX it is right (docs/adr/013-onednn-cpu-cap.md). oneDNN reads
-     * the variable itself, so it must be in the environment of the JVM that loads libtorch. The same value is set
-     * in the images (the parent pom's Jib environment); deploy-tests checks that the two agree.
-     */
-    static final Map<String, String> ENVIRONMENT = Map.of("ONEDNN_MAX_CPU_ISA", "AVX");
+    /** The summary of a failed numerical backend self-check in a readiness answer (platform-support's indicator). */
+    private static final Pattern BROKEN_BACKEND =
+            Pattern.compile("\"numericalBackend\":\\{\"status\":\"DOWN\".*?\"summary\":\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final ServiceSpec spec;
     private final ChildProcess process;
@@ -36,8 +33,8 @@ final class ServiceProcess implements AutoCloseable {
     static ServiceProcess start(ServiceSpec spec, Path java, LocalPlatformOptions options) {
         Path logFile = options.logDir().resolve(spec.name() + ".log");
         Instant startedAt = Instant.now();
-        ChildProcess process = ChildProcess.start(spec.name(), command(spec, java, options), ENVIRONMENT,
-                options.repoDir(), logFile, options.workDir().resolve("run").resolve(spec.name() + ".pid"));
+        ChildProcess process = ChildProcess.start(spec.name(), command(spec, java, options), options.repoDir(), logFile,
+                options.workDir().resolve("run").resolve(spec.name() + ".pid"));
         return new ServiceProcess(spec, process, startedAt);
     }
 
@@ -112,11 +109,23 @@ final class ServiceProcess implements AutoCloseable {
         return URI.create(spec.baseUrl() + "/actuator/health/readiness");
     }
 
-    /** True when the readiness probe answers 200. */
+    /**
+     * True when the readiness probe answers 200. A service whose numerical backend self-check failed will never be
+     * ready (docs/adr/013): that fails the start at once, with the check's words, instead of at the timeout.
+     */
     boolean isReady(HttpClient client) {
         HttpRequest request = HttpRequest.newBuilder(readinessUri()).timeout(Duration.ofSeconds(2)).GET().build();
         try {
-            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                return true;
+            }
+            Matcher broken = BROKEN_BACKEND.matcher(response.body());
+            if (broken.find()) {
+                throw new StartupException(name() + " will not become ready: its numerical backend self-check failed: "
+                        + broken.group(1).replace("\\\"", "\"") + "\n(see " + process.logFile() + ")");
+            }
+            return false;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -13,19 +13,27 @@ final class FakeService {
     private FakeService() {
     }
 
-    /** Answers 200 on the readiness probe on --server.port and prints its arguments and oneDNN's cap. */
+    /** Answers 200 on the readiness probe on --server.port and prints its arguments. */
     static final class Ready {
         public static void main(String[] args) throws IOException {
             System.out.println("fake service args: " + String.join(" ", args));
-            System.out.println("fake service ONEDNN_MAX_CPU_ISA=" + System.getenv("ONEDNN_MAX_CPU_ISA"));
-            serve(args, 200);
+            serve(args, 200, "{\"status\":\"UP\"}");
         }
     }
 
     /** Answers 503 forever. */
     static final class NeverReady {
         public static void main(String[] args) throws IOException {
-            serve(args, 503);
+            serve(args, 503, "{\"status\":\"OUT_OF_SERVICE\"}");
+        }
+    }
+
+    /** Answers 503 with a failed numerical backend self-check, as platform-support's indicator words it. */
+    static final class BrokenBackend {
+        public static void main(String[] args) throws IOException {
+            serve(args, 503, "{\"status\":\"DOWN\",\"components\":{\"numericalBackend\":{\"status\":\"DOWN\","
+                    + "\"details\":{\"summary\":\"libtorch computes wrong results on this machine: conv 32→1: input "
+                    + "gradient off by 0.617 (\\\"unset\\\" here)\"}},\"readinessState\":{\"status\":\"UP\"}}}");
         }
     }
 
@@ -37,7 +45,7 @@ final class FakeService {
         }
     }
 
-    private static void serve(String[] args, int status) throws IOException {
+    private static void serve(String[] args, int status, String readiness) throws IOException {
         int port = 0;
         for (String arg : args) {
             if (arg.startsWith("--server.port=")) {
@@ -46,8 +54,7 @@ final class FakeService {
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/actuator/health/readiness", exchange -> {
-            byte[] body = (status == 200 ? "{\"status\":\"UP\"}" : "{\"status\":\"OUT_OF_SERVICE\"}")
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] body = readiness.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

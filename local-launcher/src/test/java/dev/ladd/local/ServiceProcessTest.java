@@ -56,8 +56,6 @@ class ServiceProcessTest {
                 "--spring.datasource.username=postgres",
                 "--spring.cloud.stream.kafka.binder.brokers=localhost:" + options.kafkaPort(),
                 "--ladd.blob-store.root=" + options.workDir().resolve("blobs"));
-        // libtorch's numerical backend is capped in every service's environment (docs/adr/013)
-        assertThat(log).contains("fake service ONEDNN_MAX_CPU_ISA=AVX");
 
         List<Long> pids = started.stream().map(s -> s.process().pid()).toList();
         started.forEach(s -> assertThat(s.process().stop(Duration.ofSeconds(10))).as("stops on SIGTERM").isTrue());
@@ -88,6 +86,20 @@ class ServiceProcessTest {
                 .hasMessageContaining("not ready within 3 s")
                 .hasMessageContaining("trainer-service: http://localhost:")
                 .hasMessageContaining("never answered 200");
+    }
+
+    @Test
+    void aServiceWhoseNumericalBackendIsBrokenFailsTheStartAtOnceSayingWhy() throws Exception {
+        LocalPlatformOptions options = optionsWithFakeJars(Map.of("eval-service", FakeService.BrokenBackend.class),
+                "--services=eval");
+
+        assertThatThrownBy(() -> startAndWait(options, Duration.ofSeconds(60)))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("eval-service will not become ready: its numerical backend self-check failed")
+                .hasMessageContaining("input gradient off by 0.617")
+                .hasMessageContaining("\"unset\" here")
+                .hasMessageContaining("eval-service.log")
+                .hasMessageNotContaining("not ready within");
     }
 
     private Map<String, Duration> startAndWait(LocalPlatformOptions options, Duration timeout) {

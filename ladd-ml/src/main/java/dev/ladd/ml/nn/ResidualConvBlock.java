@@ -42,15 +42,9 @@ final class ResidualConvBlock extends AbstractBlock {
         return x.add(run(conv2, ps, Layers.silu(h), training));
     }
 
-    /** A 3×3 convolution with padding 1 and bias; stride 2 halves height and width. */
+    /** A 3×3 convolution with padding 1 and bias; stride 2 halves height and width ({@link Conv3x3}). */
     static Conv2d conv3x3(int filters, int stride) {
-        return Conv2d.builder()
-                .setKernelShape(new Shape(3, 3))
-                .setFilters(filters)
-                .optPadding(new Shape(1, 1))
-                .optStride(new Shape(stride, stride))
-                .optBias(true)
-                .build();
+        return new Conv3x3(filters, stride);
     }
 
     /** One block's single output for a single input. */

@@ -19,7 +19,7 @@ public final class NonFiniteTrainingException extends IllegalStateException {
     private NonFiniteTrainingException(String training, long step, String term, double value, String all) {
         super(training + " stopped at step " + step + ": " + all + " (not finite); the weights are "
                 + "those of step " + (step - 1) + ". If the numerical backend self-check fails on this machine, see "
-                + "docs/adr/013-onednn-cpu-cap.md");
+                + "docs/adr/013-onednn-conv-gradients.md");
         this.step = step;
         this.term = term;
         this.value = value;

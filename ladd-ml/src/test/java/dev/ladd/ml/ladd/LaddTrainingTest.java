@@ -6,7 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.ladd.ml.checkpoint.Safetensors;
 import dev.ladd.ml.checkpoint.SafetensorsFile;
-import dev.ladd.ml.djl.DefaultKernels;
+import dev.ladd.ml.djl.KernelSettings;
 import dev.ladd.ml.nn.Discriminator;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.train.NonFiniteTrainingException;
@@ -29,7 +29,7 @@ class LaddTrainingTest {
 
     @BeforeAll
     static void backendComputesRight() {
-        DefaultKernels.skipTrainingWhereTheBackendIsBroken();
+        KernelSettings.skipTrainingWhereTheDefaultKernelsAreBroken();
     }
 
     NDManager manager;

@@ -14,7 +14,7 @@ import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.CheckpointMismatchException;
 import dev.ladd.ml.checkpoint.Safetensors;
 import dev.ladd.ml.checkpoint.SafetensorsFile;
-import dev.ladd.ml.djl.DefaultKernels;
+import dev.ladd.ml.djl.KernelSettings;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.data.TinyDataset;
 import dev.ladd.ml.nn.Autoencoder;
@@ -40,7 +40,7 @@ class AutoencoderTrainingTest {
 
     @BeforeAll
     static void backendComputesRight() {
-        DefaultKernels.skipTrainingWhereTheBackendIsBroken();
+        KernelSettings.skipTrainingWhereTheDefaultKernelsAreBroken();
     }
 
     static final LabeledImages TRAIN = TinyDataset.generate(256, TinyDataset.MAX_CLASSES, 5).paddedTo32();

@@ -11,7 +11,7 @@ import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifestException;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.CheckpointMismatchException;
-import dev.ladd.ml.djl.DefaultKernels;
+import dev.ladd.ml.djl.KernelSettings;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.data.TinyDataset;
 import dev.ladd.ml.metrics.ClassifierOutputs;
@@ -36,7 +36,7 @@ class ClassifierTrainingTest {
 
     @BeforeAll
     static void backendComputesRight() {
-        DefaultKernels.skipTrainingWhereTheBackendIsBroken();
+        KernelSettings.skipTrainingWhereTheDefaultKernelsAreBroken();
     }
 
     static final LabeledImages TRAIN = TinyDataset.generate(500, TinyDataset.MAX_CLASSES, 11).paddedTo32();

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 /**
  * Whether libtorch computes right on this machine ({@link NumericalBackendCheck}): checked once at start, before
  * the service reports ready, logged, and part of the readiness group of every service that runs models — a
- * service whose backend computes wrong gradients must not take work (docs/adr/013-onednn-cpu-cap.md).
+ * service whose backend computes wrong gradients must not take work (docs/adr/013-onednn-conv-gradients.md).
  */
 public class NumericalBackendHealthIndicator implements HealthIndicator, ApplicationRunner {
 
@@ -41,7 +41,7 @@ public class NumericalBackendHealthIndicator implements HealthIndicator, Applica
         NumericalBackendCheck.Result result = check.get();
         Health.Builder health = result.healthy() ? Health.up() : Health.down();
         return health.withDetail("summary", result.summary())
-                .withDetail(NumericalBackendCheck.ONEDNN_CAP_VARIABLE, String.valueOf(result.oneDnnCap()))
+                .withDetail(NumericalBackendCheck.ONEDNN_CAP_VARIABLE, result.oneDnnSetting())
                 .withDetail("failures", result.failures())
                 .build();
     }

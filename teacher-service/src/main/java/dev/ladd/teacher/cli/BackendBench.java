@@ -3,17 +3,25 @@ package dev.ladd.teacher.cli;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.ladd.ml.data.LabeledImages;
+import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.data.TinyDataset;
 import dev.ladd.ml.diffusion.RectifiedFlow;
 import dev.ladd.ml.djl.NumericalBackendCheck;
+import dev.ladd.ml.ladd.LaddConfig;
+import dev.ladd.ml.ladd.LaddTraining;
 import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.nn.DenoiserConfig;
+import dev.ladd.ml.nn.Discriminator;
+import dev.ladd.ml.nn.DiscriminatorConfig;
 import dev.ladd.ml.train.AdamW;
 import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.platform.cli.CommandLineOptions;
 import dev.ladd.teacher.training.DefaultAutoencoderRecipe;
+import dev.ladd.teacher.training.DefaultTeacherRecipe;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,12 +38,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * What oneDNN's cap costs (docs/adr/013): the default autoencoder's training step (its convolutions forward and
- * backward, batch 64) and its decoding of 64 latents (the convolutions every sample and score goes through), timed
- * in child JVMs of this jar that alternate between the platform's cap and libtorch's default kernels
- * ({@code ONEDNN_MAX_CPU_ISA} set / unset: oneDNN reads it when libtorch loads, so each setting needs its own process),
- * so that both are measured side by side in one run. Under the default kernels the bench times the arithmetic even
- * where it is wrong; the self-check's verdict is printed beside it.
+ * What oneDNN's portable setting would cost (docs/adr/013): the default autoencoder's training step (its convolutions
+ * forward and backward, batch 64), its decoding of 64 latents (the convolutions every sample and score goes through)
+ * and one update of the LADD discriminator heads (3×3 convolutions over the teacher's token grid, real and fake:
+ * 2 × 64), timed in child JVMs of this jar that alternate between libtorch's default kernels and
+ * {@code ONEDNN_MAX_CPU_ISA=AVX} (oneDNN reads the variable in the process that loads it, so each setting needs its
+ * own process), so that both are measured side by side in one run; the self-check's verdict is printed beside each.
  * <pre>
  *   java -Dai.djl.offline=true -jar teacher-service.jar bench-backend [--rounds=3] [--steps=12]
  * </pre>
@@ -69,17 +77,19 @@ final class BackendBench {
                 out.printf("round %d, %s=%s: %s%n", round, NumericalBackendCheck.ONEDNN_CAP_VARIABLE,
                         setting.equals(capped) ? capped : "(unset)", line);
                 String[] f = line.split(" ");
-                results.get(setting).add(new double[]{Double.parseDouble(f[1]), Double.parseDouble(f[2])});
+                results.get(setting).add(new double[]{Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3])});
             }
         }
         double[] cap = medians(results.get(capped));
         double[] dflt = medians(results.get("default"));
         out.printf("%nmedian of %d rounds (each the median of %d timed calls after %d warm-up calls), batch %d, %s:%n",
                 rounds, steps, WARMUP, BATCH, Runtime.getRuntime().availableProcessors() + " cores");
-        out.println("| ms | " + NumericalBackendCheck.ONEDNN_CAP_VARIABLE + "=" + capped + " | default kernels | cap / default |");
+        out.println("| ms | " + NumericalBackendCheck.ONEDNN_CAP_VARIABLE + "=" + capped + " | default kernels | portable / default |");
         out.println("|---|---:|---:|---:|");
         out.printf("| autoencoder training step | %.1f | %.1f | %.2f |%n", cap[0], dflt[0], cap[0] / dflt[0]);
         out.printf("| autoencoder decode, 64 latents | %.1f | %.1f | %.2f |%n", cap[1], dflt[1], cap[1] / dflt[1]);
+        out.printf("| LADD heads update, 2 × 64 | %.1f | %.1f | %.2f |%n", cap[2], dflt[2], cap[2] / dflt[2]);
     }
 
     /** One child JVM of this jar with the same JVM flags, oneDNN capped at {@code cap} (null: the variable removed). */
@@ -128,7 +138,7 @@ final class BackendBench {
         return first.endsWith(".jar") ? "org.springframework.boot.loader.launch.JarLauncher" : first;
     }
 
-    /** In the child: prints "RESULT healthy trainStepMs decodeMs". */
+    /** In the child: prints "RESULT verdict trainStepMs decodeMs headsMs". */
     private void measure(int steps) {
         NumericalBackendCheck.Result check = NumericalBackendCheck.run();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -138,6 +148,16 @@ final class BackendBench {
             Random rng = new Random(0);
             double[] train = new double[steps];
             double[] decode = new double[steps];
+            double[] heads = new double[steps];
+            DenoiserConfig teacher = DefaultTeacherRecipe.newTeacher(manager,
+                    DefaultTeacherRecipe.tokenizer(Prompts.fashionMnist()), 0).config().denoiser();
+            int[] blocks = LaddTraining.featureBlocks(LaddConfig.paper(), teacher);
+            Discriminator discriminator = new Discriminator(new DiscriminatorConfig(blocks, teacher.width(),
+                    teacher.textWidth(), 64, LaddConfig.paper().headChannels()));
+            discriminator.initialize(manager, 0);
+            AdamW headOptimizer = new AdamW(discriminator, 1e-4f, 0.9f, 0.999f, 0f);
+            int rows = teacher.latentHeight() / teacher.patchSize();
+            int cols = teacher.latentWidth() / teacher.patchSize();
             for (int i = -WARMUP; i < steps; i++) {
                 try (NDManager sub = manager.newSubManager()) {
                     NDArray images = sub.create(data.signedImages(0, BATCH), model.imageShape(BATCH));
@@ -151,14 +171,31 @@ final class BackendBench {
                     long t1 = System.nanoTime();
                     model.decode(ps, noise, false).toFloatArray();
                     long t2 = System.nanoTime();
+                    List<NDArray> features = new ArrayList<>();
+                    for (int b = 0; b < blocks.length; b++) {
+                        features.add(RectifiedFlow.gaussian(sub, new Shape(2L * BATCH, (long) rows * cols, teacher.width()), rng));
+                    }
+                    NDArray levels = RectifiedFlow.logitNormal(sub, 2 * BATCH, 1.0, 1.0, rng);
+                    NDArray pooled = RectifiedFlow.gaussian(sub, new Shape(2L * BATCH, teacher.textWidth()), rng);
+                    long t3 = System.nanoTime();
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray sum = null;
+                        for (NDArray logit : discriminator.logits(ps, features, rows, cols, levels, pooled, true)) {
+                            sum = sum == null ? logit.mean() : sum.add(logit.mean());
+                        }
+                        collector.backward(sum);
+                    }
+                    headOptimizer.step();
+                    long t4 = System.nanoTime();
                     if (i >= 0) {
                         train[i] = (t1 - t0) / 1e6;
                         decode[i] = (t2 - t1) / 1e6;
+                        heads[i] = (t4 - t3) / 1e6;
                     }
                 }
             }
-            out.printf("%s%s %.2f %.2f%n", RESULT, check.healthy() ? "self-check-passed" : "self-check-FAILED",
-                    median(train), median(decode));
+            out.printf("%s%s %.2f %.2f %.2f%n", RESULT, check.healthy() ? "self-check-passed" : "self-check-FAILED",
+                    median(train), median(decode), median(heads));
         }
     }
 
