@@ -61,10 +61,6 @@ final class OfflineBench implements AutoCloseable {
         }
     }
 
-    Teacher teacher() {
-        return teacher;
-    }
-
     /** Refuses a model whose latents this folder's autoencoder cannot decode. */
     void requireDecodes(String what, FlowTransformer model) {
         try {
@@ -74,9 +70,9 @@ final class OfflineBench implements AutoCloseable {
         }
     }
 
-    /** The teacher with CFG, as the baselines sample it. */
+    /** The folder's teacher as its baselines are measured. */
     ModelBench.LatentSampler teacherSampler(Measurement.Target target) {
-        return (prompts, seeds) -> teacher.sample(prompts, seeds, target.steps(), target.cfgScale(), 1.0);
+        return Measurement.sampler(teacher, target);
     }
 
     /** Measures the targets in order (one evaluation set per sample count); progress lines go to {@code progress}. */

@@ -53,7 +53,7 @@ record TeacherStudentReport(Path teacherDir, Path studentDir, Path classifierDir
                      CheckpointManifests.read(studentDir.resolve("student.json")))) {
             bench.requireDecodes("the student", student.model());
             List<ModelScore> scores = bench.measure("the report", targets, t -> t.sampler().equals(ModelScore.TEACHER)
-                    ? bench.teacherSampler(t) : (prompts, seeds) -> student.sample(prompts, seeds, t.steps()), progress);
+                    ? bench.teacherSampler(t) : Measurement.sampler(student, t), progress);
             List<Row> rows = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
                 rows.add(new Row(targets.get(i).label(), scores.get(i)));

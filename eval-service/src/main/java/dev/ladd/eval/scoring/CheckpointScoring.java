@@ -277,10 +277,8 @@ public class CheckpointScoring {
                         if (done.containsKey(t)) {
                             continue;
                         }
-                        ModelScore baseline = measurement.measure(t,
-                                        (prompts, seeds) -> teacher.sample(prompts, seeds, t.steps(), t.cfgScale(), 1.0),
-                                        units(key, t), progress, goOn)
-                                .orElseThrow(Interrupted::new);
+                        ModelScore baseline = measurement.measure(t, Measurement.sampler(teacher, t), units(key, t),
+                                progress, goOn).orElseThrow(Interrupted::new);
                         tx.executeWithoutResult(txStatus -> {
                             baselines.insert(teacherSha, classifierSha, baseline, BaselineRepository.COMPUTED);
                             units.delete(key, t);
@@ -311,10 +309,8 @@ public class CheckpointScoring {
                 try (SampleScorer scorer = classifier.scorer(autoencoder, todo.get(0).samples())) {
                     Measurement measurement = new Measurement(scorer, meter(), autoencoder);
                     for (Measurement.Target t : todo) {
-                        ModelScore score = measurement.measure(t,
-                                        (prompts, seeds) -> student.sample(prompts, seeds, t.steps()),
-                                        units(key, t), progress, goOn)
-                                .orElseThrow(Interrupted::new);
+                        ModelScore score = measurement.measure(t, Measurement.sampler(student, t), units(key, t),
+                                progress, goOn).orElseThrow(Interrupted::new);
                         tx.executeWithoutResult(txStatus -> {
                             scores.save(id, pass, score);
                             units.delete(key, t);

@@ -1,10 +1,12 @@
 package dev.ladd.eval.scoring;
 
 import dev.ladd.ml.diffusion.SeededBatches;
+import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.metrics.ModelBench;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.metrics.SpeedMeter;
 import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.teacher.Teacher;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +86,16 @@ public final class Measurement {
                 units.put(firstSample, latents);
             }
         };
+    }
+
+    /** The teacher as its baselines are measured: {@code target.steps()} Euler steps with its CFG scale. */
+    public static ModelBench.LatentSampler sampler(Teacher teacher, Target target) {
+        return (prompts, seeds) -> teacher.sample(prompts, seeds, target.steps(), target.cfgScale(), 1.0);
+    }
+
+    /** The student at {@code target.steps()} steps, with the sampler its manifest names. */
+    public static ModelBench.LatentSampler sampler(Student student, Target target) {
+        return (prompts, seeds) -> student.sample(prompts, seeds, target.steps());
     }
 
     private final SampleScorer scorer;
