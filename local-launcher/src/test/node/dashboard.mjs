@@ -63,6 +63,11 @@ try {
   const fid4 = await page.textContent(`#checkpoints tr[data-checkpoint="${checkpointId}"] td.fid-4`);
   if (!Number.isFinite(Number(fid4))) throw new Error(`FID at 4 steps of ${checkpointId} is '${fid4}'`);
   log(`checkpoint ${checkpointId} scored, FID at 4 steps ${fid4}`);
+  const pass = await page.textContent(`#checkpoints tr[data-checkpoint="${checkpointId}"] td.pass`);
+  if (!/^(quick|full) · n=\d+/.test(pass)) throw new Error(`the pass of ${checkpointId} reads '${pass}'`);
+  log(`its score is from the ${pass.split(' ')[0]} pass`);
+  const scoring = await page.textContent('#scoring');
+  if (!scoring.startsWith('Scoring: ')) throw new Error(`the scoring card reads '${scoring}'`);
   await page.waitForSelector('#fid-chart path[data-series="student 4 steps"]');
   await page.waitForFunction(() => [...document.querySelectorAll('#grids img')].length >= 5
     && [...document.querySelectorAll('#grids img')].every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 240_000 });

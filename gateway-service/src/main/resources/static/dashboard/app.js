@@ -28,6 +28,9 @@ function fill(node, ...children) {
 const canAct = () => me && (me.role === 'ml-staff' || me.role === 'admin');
 const num = (v, d = 3) => (v == null || !Number.isFinite(v) ? '–' : (+v).toPrecision(d));
 const when = (t) => (t ? new Date(t).toLocaleString() : '–');
+const eta = (s) => (s == null ? 'ETA –' : `ETA ${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`);
+/** eval-service's progress of a pass: {pass, done, total, etaSeconds, active} → "full 1536/15000 · ETA 3m05s". */
+const progressText = (p) => `${p.pass} ${p.done}/${p.total}${p.active ? ` · ${eta(p.etaSeconds)}` : ' · queued'}`;
 
 let pollers = 0;
 function poll(fn) {
@@ -196,10 +199,11 @@ async function runDetailView(runId) {
   const disc = h('div', { class: 'chart-box', id: 'd-chart' });
   const fid = h('div', { class: 'chart-box', id: 'fid-chart' });
   const checkpoints = h('table', { id: 'checkpoints' });
+  const scoring = h('div', { id: 'scoring', class: 'card' }, 'scoring: loading…');
   const grids = h('div', { id: 'grids', class: 'card' });
   fill(view, h('h2', {}, `Run ${runId}`), head,
     h('div', { class: 'charts' }, loss, disc, fid),
-    h('section', {}, h('h3', {}, 'Checkpoints'), checkpoints), grids);
+    h('section', {}, h('h3', {}, 'Checkpoints'), scoring, checkpoints), grids);
   const metrics = [];
   let after = 0;
   let teacherId = null;
@@ -237,31 +241,52 @@ async function runDetailView(runId) {
 
     const scores = await get(`/api/v1/eval/runs/${seg(runId)}/scores`)
       .catch((e) => { if (e.status === 404) return { checkpoints: [] }; throw e; });   // none reached eval yet
-    if (teacherId && baselines.length === 0) {
-      baselines = (await get(`/api/v1/eval/teachers/${seg(teacherId)}/baselines`)).baselines || [];
-    }
     const cps = scores.checkpoints || [];
+    // eval-service scores each checkpoint in a quick pass, then a full one; FIDs of different passes (sample
+    // counts) are not comparable, so the chart shows one pass: full as soon as a checkpoint has it
+    const pass = cps.some((c) => c.scoredPass === 'full') ? 'full' : 'quick';
+    const passScores = (c) => (pass === 'full' ? (c.scoredPass === 'full' ? c.scores : []) : c.quickScores || []);
+    if (teacherId && !baselines.some((b) => b.pass === pass)) {
+      baselines = (await get(`/api/v1/eval/teachers/${seg(teacherId)}/baselines`)
+        .catch((e) => { if (e.status === 404) return {}; throw e; })).baselines || [];
+    }
+    const teacher = baselines.filter((b) => b.pass === pass);
     const xs = cps.map((c) => c.step);
     const series = [];
     for (const s of steps) {
-      series.push({ name: `student ${s} step${s > 1 ? 's' : ''}`, color: COLORS[s], points: cps.filter((c) => c.state === 'scored')
-        .map((c) => [c.step, (c.scores.find((x) => x.sampler === 'student' && x.steps === s) || {}).fid]) });
-      const b = baselines.find((x) => x.sampler === 'teacher' && x.steps === s);
+      series.push({ name: `student ${s} step${s > 1 ? 's' : ''}`, color: COLORS[s], points: cps
+        .map((c) => [c.step, (passScores(c).find((x) => x.sampler === 'student' && x.steps === s) || {}).fid]) });
+      const b = teacher.find((x) => x.sampler === 'teacher' && x.steps === s);
       if (b && xs.length) series.push({ name: `teacher ${s}`, color: COLORS[s], dashed: true,
         points: [[Math.min(...xs), b.fid], [Math.max(...xs), b.fid]] });
     }
-    const full = baselines[0];
+    const full = teacher[0];
     if (full && xs.length) series.push({ name: `teacher ${full.steps}+CFG`, color: '#444', dashed: true,
       points: [[Math.min(...xs), full.fid], [Math.max(...xs), full.fid]] });
-    fill(fid, lineChart({ title: 'FID vs step (dashed: teacher baselines)', xLabel: 'training step', yLabel: 'FID', series }));
+    const n = cps.flatMap(passScores)[0]?.samples;
+    fill(fid, lineChart({ title: `FID vs step, ${pass} pass${n ? ` (n=${n})` : ''} (dashed: teacher baselines)`,
+      xLabel: 'training step', yLabel: 'FID', series }));
 
-    fillIfChanged(checkpoints, cps, () => [h('tr', {}, ['Checkpoint', 'State', 'FID 1', 'FID 2', 'FID 4', 'Precision 4', 'Recall 4',
-      'Adherence 4', 'ms/img 4', ''].map((t) => h('th', {}, t))),
+    const worker = await get('/api/v1/eval/scoring').catch(() => null);
+    fill(scoring, !worker ? 'scoring: eval-service does not answer'
+      : [h('strong', {}, 'Scoring: '), worker.current
+        ? h('span', { id: 'scoring-now' }, `${worker.current.pass} pass of ${worker.current.subject}, ${worker.current.model} · `,
+          h('progress', { max: worker.current.total, value: worker.current.done }),
+          ` ${worker.current.done}/${worker.current.total} samples · ${eta(worker.current.etaSeconds)}`)
+        : h('span', { id: 'scoring-now' }, worker.workerEnabled ? 'idle' : 'this eval-service instance does not score'),
+      ` · ${worker.queue.length} pass${worker.queue.length === 1 ? '' : 'es'} to do`
+        + (worker.quickPass ? ` (quick: ${worker.quickSamples} samples first, then full: ${worker.fullSamples})` : '')]);
+
+    fillIfChanged(checkpoints, cps, () => [h('tr', {}, ['Checkpoint', 'State', 'Pass', 'FID 1', 'FID 2', 'FID 4', 'Precision 4',
+      'Recall 4', 'Adherence 4', 'ms/img 4', ''].map((t) => h('th', {}, t))),
     cps.map((c) => {
       const at = (s) => c.scores.find((x) => x.sampler === 'student' && x.steps === s) || {};
       return h('tr', { 'data-checkpoint': c.checkpointId },
         h('td', {}, h('a', { href: '#', onclick: (ev) => { ev.preventDefault(); gridFor = c.checkpointId; showGrids(); } }, c.checkpointId)),
         h('td', { class: `state ${c.state}` }, c.state, c.refusalReason ? h('small', {}, ` ${c.refusalReason}`) : null),
+        h('td', { class: `pass ${c.scoredPass || ''}`, title: 'quick: a first score over a small evaluation set; full supersedes it' },
+          c.scoredPass ? `${c.scoredPass} · n=${c.scores[0]?.samples ?? '?'}` : '–',
+          c.progress ? h('small', { class: 'scoring-progress' }, ` ${progressText(c.progress)}`) : null),
         h('td', { class: 'fid-1' }, num(at(1).fid)), h('td', { class: 'fid-2' }, num(at(2).fid)), h('td', { class: 'fid-4' }, num(at(4).fid)),
         h('td', {}, num(at(4).precision)), h('td', {}, num(at(4).recall)), h('td', {}, num(at(4).adherence)),
         h('td', {}, num(at(4).msPerImageBatch1)),
@@ -274,7 +299,7 @@ async function runDetailView(runId) {
 
   async function showGrids() {
     const cp = gridFor;
-    const fullSteps = baselines[0]?.steps || 50;   // the teacher's full step count, as its baselines were made
+    const fullSteps = baselines[0]?.steps || 50;   // the teacher's full step count, as its baselines were made (most steps first)
     fill(grids, h('h3', {}, `Samples: ${cp} beside the teacher (same prompts and seeds)`));
     const row = h('div', { class: 'grid-row' });
     grids.append(row);
@@ -332,7 +357,7 @@ async function servingView() {
     if (!loadedCheckpoints) {
       loadedCheckpoints = true;
       const cps = (await get('/api/v1/checkpoints')).filter((c) => c.scoreState === 'scored');
-      fill(checkpoint, ...cps.map((c) => h('option', { value: c.checkpointId }, c.checkpointId)));
+      fill(checkpoint, ...cps.map((c) => h('option', { value: c.checkpointId }, `${c.checkpointId} (${c.scorePass} score)`)));
     }
   });
 }

@@ -59,6 +59,26 @@ class HelmChartTest {
         return containers.get(0);
     }
 
+    /**
+     * The image's environment, docker-compose and the chart's ConfigMap point the services at the same shipped
+     * models (the default teacher, the metrics classifier, the default teacher's baselines), and each is in models/.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"LADD_TEACHER_DEFAULTMODELDIR", "LADD_EVAL_CLASSIFIERDIR", "LADD_EVAL_BASELINEFILES"})
+    void theImageComposeAndTheChartNameTheSameShippedModels(String variable) throws Exception {
+        org.w3c.dom.Element jib = ImageConfigTest.jibPlugin();
+        String image = ImageConfigTest.text((org.w3c.dom.Element) jib.getElementsByTagName("environment").item(0), variable);
+        Map<String, Object> compose = new Yaml(new LoaderOptions()).load(Files.readString(ImageConfigTest.ROOT
+                .resolve("docker-compose.yml")));
+        Object composed = at(compose, "x-service.environment." + variable);
+        Object chart = at(render(false).named("ConfigMap", "ladd-platform"), "data." + variable);
+
+        assertThat(image).as("the image's %s", variable).startsWith("/app/models/");
+        assertThat(composed).as("docker-compose's %s", variable).isEqualTo(image);
+        assertThat(chart).as("the chart's %s", variable).isEqualTo(image);
+        assertThat(ImageConfigTest.ROOT.resolve(image.replaceFirst("^/app/", ""))).as("shipped in the image").exists();
+    }
+
     @Test
     void lintPassesWithTheDefaultValues() {
         LintResult result = new Helm(CHART).lint().strict().call();

@@ -45,9 +45,18 @@ import java.util.Map;
  */
 public final class TinyModels {
 
-    /** The properties that make scoring small: 20 samples, two student and two teacher step counts, one timing. */
+    /** The full pass's evaluation set in the tests: three units of work (64, 64 and 2 samples). */
+    public static final int FULL_SAMPLES = 130;
+    /** The quick pass's: one unit. */
+    public static final int QUICK_SAMPLES = 20;
+
+    /**
+     * The properties that make scoring small: a quick pass of 20 samples, a full one of 130, two student and two
+     * teacher step counts, one timing.
+     */
     public static final String[] SCORING_PROPERTIES = {
-            "ladd.eval.samples=20", "ladd.eval.student-steps=1,2", "ladd.eval.teacher-steps=3,1",
+            "ladd.eval.samples=" + FULL_SAMPLES, "ladd.eval.quick-samples=" + QUICK_SAMPLES,
+            "ladd.eval.student-steps=1,2", "ladd.eval.teacher-steps=3,1",
             "ladd.eval.teacher-cfg-scale=1.5", "ladd.eval.speed.warmup=0", "ladd.eval.speed.repeats=1",
             "ladd.eval.worker.poll-interval=200ms"};
 

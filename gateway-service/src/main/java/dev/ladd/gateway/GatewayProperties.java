@@ -72,13 +72,19 @@ public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
     /**
      * Promote a newly scored checkpoint to {@code alias} when its student FID at {@code steps} beats the served
      * checkpoint's by at least {@code fidMargin} and its ms/image (batch 1, same steps) is at most
-     * {@code maxMsPerImage}. With nothing served yet, the budget alone decides.
+     * {@code maxMsPerImage}. With nothing served yet, the budget alone decides. Scores are compared only within
+     * one scoring pass: the full one when both checkpoints have it, else the quick one, with {@code quickFidMargin}
+     * (a quick FID is measured over fewer samples: noisier, and not comparable with a full one).
+     *
+     * @param quickScores whether a quick score may promote at all (false: the policy waits for the full pass)
      */
     public record AutoPromotion(boolean enabled,
                                 @NotBlank @Pattern(regexp = Alias.REGEX) String alias,
                                 @Min(1) @Max(16) int steps,
                                 @DecimalMin("0") double fidMargin,
-                                @DecimalMin(value = "0", inclusive = false) double maxMsPerImage) {
+                                @DecimalMin(value = "0", inclusive = false) double maxMsPerImage,
+                                boolean quickScores,
+                                @DecimalMin("0") double quickFidMargin) {
     }
 
     /**

@@ -58,6 +58,11 @@ final class ServiceProcess implements AutoCloseable {
             // the committed default teacher is registered on the first start (see models/README.md)
             command.add("--ladd.teacher.default-model-dir=" + options.repoDir().resolve("models").resolve("default"));
         }
+        if (spec.name().equals("eval-service")) {
+            // the default teacher's baselines, measured once and committed: imported instead of computed (models/README.md)
+            command.add("--ladd.eval.baseline-files="
+                    + options.repoDir().resolve("models").resolve("default").resolve("baselines.json"));
+        }
         if (spec.name().equals("gateway-service")) {
             // the admin key the launcher made (and prints): the demo run and the person use it
             command.add("--ladd.gateway.admin-key=" + GatewayAdminKey.get(options));

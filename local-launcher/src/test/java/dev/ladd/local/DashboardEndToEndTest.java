@@ -36,12 +36,12 @@ class DashboardEndToEndTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path NODE_DIR = Path.of("src/test/node").toAbsolutePath();
-    /** Small settings: a run's data in one 64-latent request, scores over 20 samples (ADR 012). */
+    /** Small settings: a run's data in one 64-latent request, scores over 10 (quick pass) and 20 samples (ADR 012). */
     private static final Map<String, String> SMALL = Map.of(
             "trainer", "--ladd.trainer.synthetic-data.samples-per-request=64 --ladd.trainer.synthetic-data.requests-per-run=1"
                     + " --ladd.trainer.synthetic-data.shard-size=32 --ladd.trainer.synthetic-data.sampler-steps=2",
-            "eval", "--ladd.eval.samples=20 --ladd.eval.teacher-steps=8,4,2,1 --ladd.eval.speed.warmup=0"
-                    + " --ladd.eval.speed.repeats=1");
+            "eval", "--ladd.eval.samples=20 --ladd.eval.quick-samples=10 --ladd.eval.teacher-steps=8,4,2,1"
+                    + " --ladd.eval.speed.warmup=0 --ladd.eval.speed.repeats=1");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -91,7 +91,7 @@ class DashboardEndToEndTest {
             assertThat(finished).as("the browser check finished; output:\n" + output).isTrue();
             assertThat(process.exitValue()).as(output).isZero();
             assertThat(output).contains("ok signed in as ml-staff", "ok field error shown: iterations", "ok run started",
-                    "ok loss curve drawn", "scored, FID at 4 steps", "ok sample grids", "ok serving panel shows",
+                    "ok loss curve drawn", "scored, FID at 4 steps", "ok its score is from the", "ok sample grids", "ok serving panel shows",
                     "ok image generated", "ok viewer: promote disabled, API answers 403", "dashboard browser check passed");
             for (String page : new String[]{"runs", "run-detail", "serving", "playground"}) {
                 assertThat(shots.resolve("dashboard-" + page + ".png")).isNotEmptyFile();

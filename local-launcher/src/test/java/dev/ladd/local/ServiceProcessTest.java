@@ -126,6 +126,15 @@ class ServiceProcessTest {
     }
 
     @Test
+    void evalServiceImportsTheCommittedBaselinesOfTheDefaultTeacher() throws Exception {
+        LocalPlatformOptions options = LocalPlatformTestSupport.options(tmp.resolve("work"));
+        ServiceSpec eval = options.services().stream().filter(s -> s.name().equals("eval-service")).findFirst().orElseThrow();
+        Path baselines = options.repoDir().resolve("models/default/baselines.json");
+        assertThat(ServiceProcess.command(eval, Path.of("java"), options)).contains("--ladd.eval.baseline-files=" + baselines);
+        assertThat(baselines).as("committed beside the default teacher").isNotEmptyFile();
+    }
+
+    @Test
     void theGatewayIsToldWhereTheOtherServicesListenAndATestMayAddArgumentsPerService() throws Exception {
         LocalPlatformOptions options = LocalPlatformTestSupport.options(tmp.resolve("work"));
         ServiceSpec gateway = options.services().stream().filter(s -> s.name().equals("gateway-service")).findFirst().orElseThrow();

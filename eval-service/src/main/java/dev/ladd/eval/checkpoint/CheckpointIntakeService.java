@@ -1,5 +1,6 @@
 package dev.ladd.eval.checkpoint;
 
+import dev.ladd.eval.scoring.Pass;
 import dev.ladd.eval.scoring.StoredModel;
 import dev.ladd.eval.teacher.TeacherRepository;
 import dev.ladd.events.Topics;
@@ -73,17 +74,24 @@ public class CheckpointIntakeService {
         String reason = String.join("; ", problems);
         if (checkpoints.insert(checkpoint, CheckpointRecord.REFUSED, reason)) {
             publishRefusal(outbox, checkpoint.getRunId(), checkpoint.getCheckpointId(), checkpoint.getStep(),
-                    checkpoint.getTeacherId(), reason);
+                    checkpoint.getTeacherId(), null, reason);
             log.warn("checkpoint {} refused: {}", checkpoint.getCheckpointId(), reason);
         }
     }
 
-    /** Announces a refused checkpoint (call in the transaction that recorded the refusal). */
+    /**
+     * Announces a refused checkpoint (call in the transaction that recorded the refusal).
+     *
+     * @param pass the scoring pass that refused it; null when the intake did
+     */
     public static void publishRefusal(Outbox outbox, String runId, String checkpointId, int step, String teacherId,
-                                      String reason) {
-        outbox.publish(Topics.CHECKPOINT_SCORES, runId, runId, EventEnvelope.newBuilder()
-                .setCheckpointScored(CheckpointScored.newBuilder().setRunId(runId).setCheckpointId(checkpointId)
-                        .setStep(step).setTeacherId(teacherId).setRefused(true).setRefusalReason(reason)));
+                                      Pass pass, String reason) {
+        CheckpointScored.Builder refused = CheckpointScored.newBuilder().setRunId(runId).setCheckpointId(checkpointId)
+                .setStep(step).setTeacherId(teacherId).setRefused(true).setRefusalReason(reason);
+        if (pass != null) {
+            refused.setPass(pass.toProto());
+        }
+        outbox.publish(Topics.CHECKPOINT_SCORES, runId, runId, EventEnvelope.newBuilder().setCheckpointScored(refused));
     }
 
     /** The model if both its blobs are in the event and the store and match their sha256; else null, and why. */

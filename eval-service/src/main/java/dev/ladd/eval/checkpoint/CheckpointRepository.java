@@ -1,5 +1,6 @@
 package dev.ladd.eval.checkpoint;
 
+import dev.ladd.eval.scoring.Pass;
 import dev.ladd.eval.scoring.StoredModel;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.ml.blob.BlobId;
@@ -20,7 +21,8 @@ public class CheckpointRepository {
     private static final RowMapper<CheckpointRecord> CHECKPOINT = (rs, i) -> new CheckpointRecord(
             rs.getString("checkpoint_id"), rs.getString("run_id"), rs.getInt("step"), rs.getString("teacher_id"),
             rs.getString("weights_sha256"), rs.getString("state"), rs.getString("refusal_reason"),
-            rs.getTimestamp("received_at").toInstant(), instant(rs.getTimestamp("scored_at")));
+            rs.getTimestamp("received_at").toInstant(), instant(rs.getTimestamp("scored_at")),
+            instant(rs.getTimestamp("quick_scored_at")), instant(rs.getTimestamp("full_scored_at")));
 
     /** The models scoring a checkpoint needs, all verified when it was recorded as pending. */
     public record Models(StoredModel student, StoredModel teacher, StoredModel autoencoder) {
@@ -65,10 +67,21 @@ public class CheckpointRepository {
         return jdbc.query("SELECT * FROM checkpoint WHERE run_id = ? ORDER BY step", CHECKPOINT, runId);
     }
 
-    /** Checkpoints waiting to be scored, oldest first. */
-    public List<String> pending() {
-        return jdbc.queryForList("SELECT checkpoint_id FROM checkpoint WHERE state = 'pending' ORDER BY received_at, checkpoint_id",
-                String.class);
+    /** Checkpoints waiting for their first score, oldest first. */
+    public List<CheckpointRecord> pending() {
+        return jdbc.query("SELECT * FROM checkpoint WHERE state = 'pending' ORDER BY received_at, checkpoint_id", CHECKPOINT);
+    }
+
+    /** Checkpoints with a quick score still waiting for their full one, oldest first. */
+    public List<CheckpointRecord> awaitingFullScore() {
+        return jdbc.query("SELECT * FROM checkpoint WHERE state = 'scored' AND full_scored_at IS NULL "
+                + "ORDER BY received_at, checkpoint_id", CHECKPOINT);
+    }
+
+    /** Whether any checkpoint waits for its first score. */
+    public boolean anyPending() {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM checkpoint WHERE state = 'pending')",
+                Boolean.class));
     }
 
     /** The claim checks of a checkpoint's student, teacher and autoencoder (null where the event had none). */
@@ -81,16 +94,20 @@ public class CheckpointRepository {
                         "autoencoder_manifest_sha256", "autoencoder_manifest_size")), checkpointId);
     }
 
-    /** Pending → scored; false if it was not pending (scored or refused already). */
-    public boolean markScored(String checkpointId) {
-        return jdbc.update("UPDATE checkpoint SET state = 'scored', scored_at = now() WHERE checkpoint_id = ? AND state = 'pending'",
-                checkpointId) == 1;
+    /**
+     * Records that a pass was announced: pending → scored on the first one. False if the checkpoint was refused
+     * meanwhile or the pass was recorded already (another worker announced it).
+     */
+    public boolean markScored(String checkpointId, Pass pass) {
+        String column = pass == Pass.QUICK ? "quick_scored_at" : "full_scored_at";
+        return jdbc.update("UPDATE checkpoint SET state = 'scored', scored_at = coalesce(scored_at, now()), " + column
+                + " = now() WHERE checkpoint_id = ? AND state <> 'refused' AND " + column + " IS NULL", checkpointId) == 1;
     }
 
-    /** Pending → refused with the reason; false if it was not pending. */
+    /** → refused with the reason, unless refused or fully scored already; false then. */
     public boolean markRefused(String checkpointId, String reason) {
-        return jdbc.update("UPDATE checkpoint SET state = 'refused', refusal_reason = ? WHERE checkpoint_id = ? AND state = 'pending'",
-                reason, checkpointId) == 1;
+        return jdbc.update("UPDATE checkpoint SET state = 'refused', refusal_reason = ? WHERE checkpoint_id = ? "
+                + "AND state <> 'refused' AND full_scored_at IS NULL", reason, checkpointId) == 1;
     }
 
     /** Counts a scoring run that failed unexpectedly; returns the failures so far. */

@@ -7,7 +7,6 @@ import dev.ladd.ml.metrics.ClassifierFolder;
 import dev.ladd.ml.metrics.ClassifierOutputs;
 import dev.ladd.ml.metrics.PrecisionRecall;
 import dev.ladd.ml.metrics.ReferenceStats;
-import dev.ladd.ml.metrics.SpeedMeter;
 import dev.ladd.ml.nn.FashionClassifier;
 import dev.ladd.ml.nn.FashionClassifierConfig;
 import dev.ladd.ml.train.ClassifierTraining;
@@ -18,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,10 +42,19 @@ import java.util.Set;
  * DIR, as {@code trainer-service distill} writes it) at 4, 2 and 1 steps; FID, precision, recall, adherence,
  * ms per image at batch 1 and 64, images/s and the speed-up over the teacher's full step count, all measured in
  * this one process. Progress goes to stderr, the table to stdout.
+ * <pre>
+ *   java -jar eval-service.jar baselines --teacher=models/default [--classifier=models/classifier] [--samples=5000]
+ *                                       [--quick-samples=500] [--teacher-steps=50,4,2,1] [--cfg=1.5] [--warmup=1]
+ *                                       [--repeats=3] [--out=TEACHER/baselines.json]
+ * </pre>
+ * {@code baselines} measures the teacher's baselines at the quick and the full pass's sample counts the way the
+ * service does and writes them, with the teacher's and the classifier's sha256 and how they were made, to a
+ * {@link dev.ladd.eval.teacher.BaselinesFile} in the teacher's folder, which eval-service imports at start
+ * ({@code ladd.eval.baseline-files}); it prints the table and the file.
  */
 public final class EvalCommandLine {
 
-    public static final Set<String> COMMANDS = Set.of("train-classifier", "report");
+    public static final Set<String> COMMANDS = Set.of("train-classifier", "report", "baselines");
     public static final long DEFAULT_STEPS = 3500;
     public static final String WEIGHTS = ClassifierFolder.WEIGHTS;
     public static final String MANIFEST = ClassifierFolder.MANIFEST;
@@ -67,7 +76,8 @@ public final class EvalCommandLine {
     /** Runs a command; returns the process exit code (0 ok, 1 failed, 2 bad arguments). */
     public static int run(String[] args) {
         EvalCommandLine cli = new EvalCommandLine(System.out);
-        return CommandLineOptions.dispatch(args, Map.of("train-classifier", cli::trainClassifier, "report", cli::report));
+        return CommandLineOptions.dispatch(args, Map.of("train-classifier", cli::trainClassifier, "report", cli::report,
+                "baselines", cli::baselines));
     }
 
     void report(CommandLineOptions o) throws IOException {
@@ -80,13 +90,53 @@ public final class EvalCommandLine {
         if (fullSteps < 1 || cfg < 0) {
             throw new IllegalArgumentException("--teacher-steps must be >= 1 and --cfg >= 0, got " + fullSteps + " and " + cfg);
         }
+        int warmup = Math.toIntExact(o.number("warmup", 1));
+        int repeats = Math.toIntExact(o.number("repeats", 5));
+        requireTiming(warmup, repeats);
         TeacherStudentReport report = new TeacherStudentReport(Path.of(o.required("teacher")), Path.of(o.required("student")),
-                Path.of(o.text("classifier", "models/classifier")), samples, fullSteps, cfg,
-                new SpeedMeter(Math.toIntExact(o.number("warmup", 1)), Math.toIntExact(o.number("repeats", 5))));
+                Path.of(o.text("classifier", "models/classifier")), samples, fullSteps, cfg, warmup, repeats);
         long start = System.nanoTime();
         List<TeacherStudentReport.Row> rows = report.measure(progress);
         out.print(report.markdown(rows));
         progress.printf("done in %s%n", Duration.ofNanos(System.nanoTime() - start).withNanos(0));
+    }
+
+    void baselines(CommandLineOptions o) throws IOException {
+        Path teacherDir = Path.of(o.required("teacher"));
+        int samples = Math.toIntExact(o.number("samples", 5000));
+        int quickSamples = Math.toIntExact(o.number("quick-samples", 500));
+        double cfg = o.decimal("cfg", 1.5);
+        int warmup = Math.toIntExact(o.number("warmup", 1));
+        int repeats = Math.toIntExact(o.number("repeats", 3));
+        if (quickSamples < 10 || quickSamples >= samples || samples > 100_000) {
+            throw new IllegalArgumentException("--quick-samples must be at least 10 and below --samples (at most 100000), got "
+                    + quickSamples + " and " + samples);
+        }
+        List<Integer> steps = new ArrayList<>();
+        for (String step : o.text("teacher-steps", "50,4,2,1").split(",")) {
+            try {
+                steps.add(Integer.parseInt(step.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--teacher-steps must be whole numbers separated by commas, got '"
+                        + o.get("teacher-steps") + "'");
+            }
+        }
+        if (steps.stream().anyMatch(s -> s < 1 || s > 1000) || steps.stream().distinct().count() != steps.size()) {
+            throw new IllegalArgumentException("--teacher-steps must be distinct step counts from 1 to 1000, got " + steps);
+        }
+        if (cfg < 0 || cfg > 20) {
+            throw new IllegalArgumentException("--cfg must be within [0, 20], got " + cfg);
+        }
+        requireTiming(warmup, repeats);
+        Path file = Path.of(o.text("out", teacherDir.resolve(TeacherBaselinesCommand.FILE_NAME).toString()));
+        new TeacherBaselinesCommand(teacherDir, Path.of(o.text("classifier", "models/classifier")),
+                List.of(quickSamples, samples), steps, cfg, warmup, repeats, file).run(out, progress);
+    }
+
+    private static void requireTiming(int warmup, int repeats) {
+        if (warmup < 0 || repeats < 1) {
+            throw new IllegalArgumentException("--warmup must be >= 0 and --repeats >= 1, got " + warmup + " and " + repeats);
+        }
     }
 
     void trainClassifier(CommandLineOptions o) throws IOException {

@@ -1,16 +1,14 @@
 package dev.ladd.eval.teacher;
 
-import dev.ladd.eval.scoring.ModelScore;
 import dev.ladd.eval.scoring.StoredModel;
 import dev.ladd.ml.blob.BlobId;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
-import java.util.List;
 import java.util.Optional;
 
-/** The teacher and teacher_baseline tables of the eval schema. */
+/** The teacher table of the eval schema: teachers as their first verified checkpoint named them. */
 @Repository
 public class TeacherRepository {
 
@@ -21,11 +19,6 @@ public class TeacherRepository {
                     rs.getLong("autoencoder_weights_size")), new BlobId(rs.getString("autoencoder_manifest_sha256"),
                     rs.getLong("autoencoder_manifest_size"))),
             rs.getTimestamp("recorded_at").toInstant());
-
-    private static final RowMapper<ModelScore> BASELINE = (rs, i) -> new ModelScore(ModelScore.TEACHER, rs.getInt("steps"),
-            rs.getDouble("cfg_scale"), rs.getDouble("fid"), rs.getDouble("precision_score"), rs.getDouble("recall_score"),
-            rs.getDouble("adherence"), rs.getDouble("ms_per_image_batch1"), rs.getDouble("ms_per_image_batch64"),
-            rs.getDouble("images_per_second"), rs.getInt("num_samples"));
 
     private final JdbcTemplate jdbc;
 
@@ -47,21 +40,5 @@ public class TeacherRepository {
 
     public Optional<TeacherRecord> find(String teacherId) {
         return jdbc.query("SELECT * FROM teacher WHERE teacher_id = ?", TEACHER, teacherId).stream().findFirst();
-    }
-
-    /** Stores a baseline once; false if it exists (computed by another worker, or before a restart). */
-    public boolean insertBaseline(String teacherId, ModelScore s) {
-        return jdbc.update("""
-                INSERT INTO teacher_baseline (teacher_id, steps, cfg_scale, fid, precision_score, recall_score, adherence,
-                                              ms_per_image_batch1, ms_per_image_batch64, images_per_second, num_samples)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (teacher_id, num_samples, steps, cfg_scale) DO NOTHING""",
-                teacherId, s.steps(), s.cfgScale(), s.fid(), s.precision(), s.recall(), s.adherence(), s.msPerImageBatch1(),
-                s.msPerImageBatch64(), s.imagesPerSecond(), s.samples()) == 1;
-    }
-
-    /** A teacher's baselines, most steps first (and, for the same steps, the largest evaluation set first). */
-    public List<ModelScore> baselines(String teacherId) {
-        return jdbc.query("SELECT * FROM teacher_baseline WHERE teacher_id = ? ORDER BY steps DESC, cfg_scale, num_samples DESC",
-                BASELINE, teacherId);
     }
 }

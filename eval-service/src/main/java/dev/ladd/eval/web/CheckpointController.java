@@ -1,7 +1,11 @@
 package dev.ladd.eval.web;
 
 import dev.ladd.eval.checkpoint.CheckpointRecord;
+import dev.ladd.eval.scoring.MetricsClassifier;
 import dev.ladd.eval.scoring.ScoreQueries;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -29,7 +33,7 @@ class CheckpointController {
         return queries.checkpointsOfRun(runId);
     }
 
-    /** The checkpoint with its scores at every scored student step count. */
+    /** The checkpoint with its scores (of its most thorough pass, and its quick ones) and the progress of its next pass. */
     @GetMapping("/checkpoints/{checkpointId}")
     ScoreQueries.CheckpointScores get(@PathVariable String checkpointId) {
         return queries.checkpointScores(checkpointId);
@@ -41,9 +45,24 @@ class CheckpointController {
         return queries.runScores(runId);
     }
 
-    /** The teacher's scores at its full step count with CFG and at a few steps, on the same evaluation set. */
+    /**
+     * The teacher's scores at its full step count with CFG and at a few steps, on the same evaluation set, at the
+     * full and the quick pass's sample counts.
+     */
     @GetMapping("/teachers/{teacherId}/baselines")
     ScoreQueries.TeacherBaselines baselines(@PathVariable String teacherId) {
         return queries.baselines(teacherId);
+    }
+
+    /** What the scoring worker measures now (with progress and ETA) and every pass still to do, in order. */
+    @GetMapping("/scoring")
+    ScoreQueries.ScoringOverview scoring() {
+        return queries.scoring();
+    }
+
+    /** The metrics classifier folder is unreadable: a configuration problem of the service, not of the request. */
+    @ExceptionHandler(MetricsClassifier.UnavailableException.class)
+    ProblemDetail classifierUnavailable(MetricsClassifier.UnavailableException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
     }
 }

@@ -1,21 +1,32 @@
 package dev.ladd.eval.checkpoint;
 
 import dev.ladd.eval.TinyModels;
+import dev.ladd.eval.teacher.BaselineImport;
+import dev.ladd.eval.teacher.BaselinesFile;
 import dev.ladd.eval.scoring.CheckpointScoring;
+import dev.ladd.eval.scoring.MetricsClassifier;
+import dev.ladd.eval.scoring.Pass;
+import dev.ladd.eval.scoring.ScoringQueue;
+import dev.ladd.eval.scoring.ScoringUnitRepository;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.CheckpointScored;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.Score;
+import dev.ladd.events.v1.ScoringPass;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.platform.test.ConsumerChecks;
 import dev.ladd.platform.test.EventContract;
 import dev.ladd.platform.test.TestEvents;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -37,10 +48,13 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -48,6 +62,7 @@ import static org.awaitility.Awaitility.await;
  * the intake (verification, refusal, idempotence), scoring driven step by step (an interrupted run and its
  * restart), and the HTTP API.
  */
+@ExtendWith(OutputCaptureExtension.class)
 abstract class EvalEventsContract extends EventContract {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -59,6 +74,14 @@ abstract class EvalEventsContract extends EventContract {
         for (String property : TinyModels.SCORING_PROPERTIES) {
             registry.add(property.substring(0, property.indexOf('=')), () -> property.substring(property.indexOf('=') + 1));
         }
+        // a malformed shipped file is refused at start with a log line; the service starts all the same
+        registry.add("ladd.eval.baseline-files", () -> {
+            try {
+                return Files.writeString(Files.createTempFile("malformed-baselines", ".json"), "{\"format\": 1}").toString();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     @Autowired
@@ -67,6 +90,12 @@ abstract class EvalEventsContract extends EventContract {
     CheckpointRepository checkpoints;
     @Autowired
     CheckpointScoring scoring;
+    @Autowired
+    ScoringQueue queue;
+    @Autowired
+    BaselineImport baselineImport;
+    @Autowired
+    MetricsClassifier classifier;
     @Autowired
     BlobStore blobs;
     @Value("${ladd.blob-store.root}")
@@ -202,46 +231,210 @@ abstract class EvalEventsContract extends EventContract {
         return jdbc.queryForObject(sql, Integer.class, args);
     }
 
+    int baselines(String teacherSha, int samples) {
+        return count("SELECT count(*) FROM baseline WHERE teacher_weights_sha256 = ? AND num_samples = ?", teacherSha, samples);
+    }
+
+    List<Timestamp> unitTimes(String model) {
+        return jdbc.queryForList("SELECT created_at FROM scoring_unit WHERE model = ? ORDER BY num_samples, steps, first_sample",
+                Timestamp.class, model);
+    }
+
+    /** The checkpoint's CheckpointScored events, once each is there (in the order published). */
+    List<CheckpointScored> awaitScoredEvents(String checkpointId, int expected) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scoredEvents(checkpointId)).hasSizeGreaterThanOrEqualTo(expected));
+        List<CheckpointScored> events = scoredEvents(checkpointId);
+        assertThat(events).as("each pass announced once").hasSize(expected);
+        return events;
+    }
+
     /**
-     * Scoring stopped half-way — after the teacher's baselines, between the student's step counts, as a crash
-     * or a shutdown would — leaves the checkpoint pending with nothing published; the next run computes only
-     * the student's scores, and the checkpoint is announced exactly once however often it is handed over.
+     * A quick pass, then a full pass in units: stopped after one unit (the service stops), left after one more for
+     * a waiting quick pass, then finished — each unit made once, the quick baselines not made again, each pass
+     * announced exactly once with its pass and sample count, however often it is handed over.
      */
     @Test
-    void scoringStoppedHalfWayIsDoneAgainWithoutRecomputingTheBaselinesAndPublishedOnce() throws Exception {
+    void aQuickPassThenAFullPassInUnitsThatSurviveAStopAndAYieldEachAnnouncedOnce() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         TinyModels.Family family = TinyModels.family(blobs, "tiny-" + suffix, 21);
         String id = pendingCheckpoint(family, "run-" + suffix, 2);
+        String teacherSha = family.teacher().weights().sha256();
+        String teacherUnits = ScoringUnitRepository.teacher(teacherSha);
+
+        assertThat(scoring.score(id, Pass.QUICK, () -> true, () -> false)).isEqualTo(CheckpointScoring.Outcome.SCORED);
+        CheckpointRecord quick = checkpoints.find(id).orElseThrow();
+        assertThat(quick.state()).isEqualTo("scored");
+        assertThat(quick.scoredPass()).isEqualTo(Pass.QUICK);
+        assertThat(baselines(teacherSha, TinyModels.QUICK_SAMPLES)).isEqualTo(2);
+        assertThat(unitTimes(teacherUnits)).as("a finished target's units are dropped").isEmpty();
+        Timestamp quickBaselinesAt = jdbc.queryForObject("SELECT max(recorded_at) FROM baseline WHERE teacher_weights_sha256 = ?",
+                Timestamp.class, teacherSha);
+
+        // the service stops before the full pass's second unit
         AtomicInteger checks = new AtomicInteger();
+        assertThat(scoring.score(id, Pass.FULL, () -> checks.incrementAndGet() <= 1, () -> false))
+                .isEqualTo(CheckpointScoring.Outcome.STOPPED);
+        List<Timestamp> afterStop = unitTimes(teacherUnits);
+        assertThat(afterStop).hasSize(1);
 
-        // two teacher baselines, then the student's first step count: stopped before its second
-        assertThat(scoring.score(id, () -> checks.incrementAndGet() <= 3)).isEqualTo(CheckpointScoring.Outcome.STOPPED);
+        // taken up again, it makes the next unit only, then makes way for a quick pass
+        AtomicInteger yieldChecks = new AtomicInteger();
+        assertThat(scoring.score(id, Pass.FULL, () -> true, () -> yieldChecks.incrementAndGet() > 1))
+                .isEqualTo(CheckpointScoring.Outcome.YIELDED);
+        List<Timestamp> afterYield = unitTimes(teacherUnits);
+        assertThat(afterYield).hasSize(2);
+        assertThat(afterYield.get(0)).as("the committed unit is not made again").isEqualTo(afterStop.get(0));
+        assertThat(checkpoints.find(id).orElseThrow().scoredPass()).isEqualTo(Pass.QUICK);
 
-        assertThat(checkpoints.find(id).orElseThrow().state()).isEqualTo("pending");
-        assertThat(count("SELECT count(*) FROM teacher_baseline WHERE teacher_id = ?", family.teacherId())).isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM checkpoint_score WHERE checkpoint_id = ?", id)).isZero();
-        Timestamp baselinesAt = jdbc.queryForObject("SELECT max(scored_at) FROM teacher_baseline WHERE teacher_id = ?",
-                Timestamp.class, family.teacherId());
+        assertThat(scoring.score(id, Pass.FULL, () -> true, () -> false)).isEqualTo(CheckpointScoring.Outcome.SCORED);
+        assertThat(scoring.score(id, Pass.FULL, () -> true, () -> false)).isEqualTo(CheckpointScoring.Outcome.NOT_PENDING);
+        assertThat(scoring.score(id, Pass.QUICK, () -> true, () -> false)).isEqualTo(CheckpointScoring.Outcome.NOT_PENDING);
 
-        assertThat(scoring.score(id, () -> true)).isEqualTo(CheckpointScoring.Outcome.SCORED);
-        assertThat(scoring.score(id, () -> true)).isEqualTo(CheckpointScoring.Outcome.NOT_PENDING);
+        CheckpointRecord full = checkpoints.find(id).orElseThrow();
+        assertThat(full.scoredPass()).isEqualTo(Pass.FULL);
+        assertThat(full.quickScoredAt()).isBefore(full.fullScoredAt());
+        assertThat(unitTimes(teacherUnits)).isEmpty();
+        assertThat(unitTimes(ScoringUnitRepository.student(id))).isEmpty();
+        assertThat(baselines(teacherSha, TinyModels.FULL_SAMPLES)).isEqualTo(2);
+        assertThat(baselines(teacherSha, TinyModels.QUICK_SAMPLES)).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT max(recorded_at) FROM baseline WHERE teacher_weights_sha256 = ? AND num_samples = ?",
+                Timestamp.class, teacherSha, TinyModels.QUICK_SAMPLES)).as("quick baselines not made again").isEqualTo(quickBaselinesAt);
+        assertThat(count("SELECT count(*) FROM checkpoint_score WHERE checkpoint_id = ? AND pass = 'quick'", id)).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM checkpoint_score WHERE checkpoint_id = ? AND pass = 'full'", id)).isEqualTo(2);
 
-        assertThat(checkpoints.find(id).orElseThrow().state()).isEqualTo("scored");
-        assertThat(jdbc.queryForObject("SELECT max(scored_at) FROM teacher_baseline WHERE teacher_id = ?", Timestamp.class,
-                family.teacherId())).as("baselines not computed again").isEqualTo(baselinesAt);
-        assertThat(count("SELECT count(*) FROM teacher_baseline WHERE teacher_id = ?", family.teacherId())).isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM checkpoint_score WHERE checkpoint_id = ?", id)).isEqualTo(2);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scoredEvents(id)).isNotEmpty());
-        CheckpointScored scored = scoredEvents(id).stream().reduce((a, b) -> {
-            throw new AssertionError("CheckpointScored published twice for " + id);
-        }).orElseThrow();
-        assertThat(scored.getRefused()).isFalse();
-        assertThat(scored.getTeacherId()).isEqualTo(family.teacherId());
-        assertThat(scored.getScoresList()).extracting(Score::getSampler, Score::getSteps, Score::getCfgScale)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("student", 1, 0f),
-                        org.assertj.core.groups.Tuple.tuple("student", 2, 0f),
-                        org.assertj.core.groups.Tuple.tuple("teacher", 3, 1.5f),
-                        org.assertj.core.groups.Tuple.tuple("teacher", 1, 1.5f));
+        List<CheckpointScored> events = awaitScoredEvents(id, 2);
+        assertThat(events).extracting(CheckpointScored::getPass, CheckpointScored::getNumSamples).containsExactly(
+                tuple(ScoringPass.SCORING_PASS_QUICK, TinyModels.QUICK_SAMPLES),
+                tuple(ScoringPass.SCORING_PASS_FULL, TinyModels.FULL_SAMPLES));
+        for (CheckpointScored event : events) {
+            assertThat(event.getRefused()).isFalse();
+            assertThat(event.getTeacherId()).isEqualTo(family.teacherId());
+            assertThat(event.getScoresList()).extracting(Score::getSampler, Score::getSteps, Score::getCfgScale)
+                    .containsExactly(tuple("student", 1, 0f), tuple("student", 2, 0f), tuple("teacher", 3, 1.5f),
+                            tuple("teacher", 1, 1.5f));
+            assertThat(event.getScoresList()).extracting(Score::getNumSamples).containsOnly(event.getNumSamples());
+        }
+    }
+
+    /**
+     * The worker's order: a checkpoint that arrives while another's full pass runs is taken between two units of
+     * that pass, and its quick score comes before the full one.
+     */
+    @Test
+    void aFullPassMakesWayBetweenTwoUnitsForACheckpointThatArrivesMeanwhile() throws Exception {
+        jdbc.update("UPDATE checkpoint SET state = 'refused', refusal_reason = 'left pending by another test' "
+                + "WHERE state = 'pending'");   // the worker is off here: other tests' pending checkpoints stay so
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        TinyModels.Family family = TinyModels.family(blobs, "tiny-" + suffix, 23);
+        String runId = "run-" + suffix;
+        String first = pendingCheckpoint(family, runId, 2);
+        assertThat(scoring.score(first, Pass.QUICK, () -> true, () -> false)).isEqualTo(CheckpointScoring.Outcome.SCORED);
+        assertThat(queue.quickPassWaiting()).isFalse();
+
+        AtomicInteger units = new AtomicInteger();
+        String[] second = new String[1];
+        BooleanSupplier keepGoing = () -> {
+            if (units.incrementAndGet() == 2) {
+                second[0] = pendingCheckpoint(family, runId, 4);   // published while the first one's full pass runs
+            }
+            return true;
+        };
+        assertThat(scoring.score(first, Pass.FULL, keepGoing, queue::quickPassWaiting))
+                .isEqualTo(CheckpointScoring.Outcome.YIELDED);
+        assertThat(unitTimes(ScoringUnitRepository.teacher(family.teacher().weights().sha256()))).hasSize(1);
+
+        List<String> order = queue.entries().stream()
+                .map(e -> e.checkpoint().checkpointId() + " " + e.pass()).toList();
+        assertThat(order).containsSubsequence(second[0] + " quick", first + " full");
+        assertThat(scoring.score(second[0], Pass.QUICK, () -> true, () -> false)).isEqualTo(CheckpointScoring.Outcome.SCORED);
+        assertThat(queue.quickPassWaiting()).isFalse();
+        assertThat(scoring.score(first, Pass.FULL, () -> true, queue::quickPassWaiting))
+                .isEqualTo(CheckpointScoring.Outcome.SCORED);
+        assertThat(checkpoints.find(second[0]).orElseThrow().quickScoredAt())
+                .isBefore(checkpoints.find(first).orElseThrow().fullScoredAt());
+    }
+
+    static BaselinesFile.Entry entry(int samples, int steps, double fid) {
+        return new BaselinesFile.Entry(samples, steps, 1.5, fid, 0.5, 0.25, 0.75, 20.0, 2.0, 500.0);
+    }
+
+    /** A baselines file for the family's teacher, in a folder holding that teacher and its autoencoder. */
+    BaselinesFile shippable(TinyModels.Family family, Path folder) throws Exception {
+        Files.createDirectories(folder);
+        Files.write(folder.resolve("teacher.safetensors"), blobs.get(family.teacher().weights()));
+        Files.write(folder.resolve("autoencoder.safetensors"), blobs.get(family.autoencoder().weights()));
+        return new BaselinesFile(BaselinesFile.FORMAT,
+                new BaselinesFile.Teacher("teacher.safetensors", family.teacher().weights().sha256(),
+                        "autoencoder.safetensors", family.autoencoder().weights().sha256()),
+                new BaselinesFile.Classifier(classifier.sha256()),
+                new BaselinesFile.EvaluationSet("the evaluation set", 900_000_000L),
+                Map.of("command", "made by the test", "date", "2026-12-03T00:00:00Z"),
+                List.of(entry(TinyModels.FULL_SAMPLES, 3, 11.5), entry(TinyModels.FULL_SAMPLES, 1, 31.5),
+                        entry(TinyModels.QUICK_SAMPLES, 3, 14.5), entry(TinyModels.QUICK_SAMPLES, 1, 34.5)));
+    }
+
+    static Path write(Path file, byte[] content) throws Exception {
+        Files.createDirectories(file.getParent());
+        return Files.write(file, content);
+    }
+
+    /**
+     * A shipped baselines file is imported when its teacher and the metrics classifier are those it names, and the
+     * imported numbers are what both passes announce: nothing is computed for that teacher. A malformed file, or
+     * one made for other weights, is refused with a log line naming what is wrong, and nothing of it is imported.
+     */
+    @Test
+    void shippedBaselinesAreImportedWhenTheyMatchAndRefusedNamingTheProblemOtherwise(@TempDir Path dir,
+                                                                                    CapturedOutput output) throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        TinyModels.Family family = TinyModels.family(blobs, "tiny-" + suffix, 25);
+        String teacherSha = family.teacher().weights().sha256();
+        BaselinesFile good = shippable(family, dir.resolve("teacher"));
+
+        Path unreadable = write(dir.resolve("teacher/not-json.json"), "{\"format\": ".getBytes(StandardCharsets.UTF_8));
+        assertThat(baselineImport.importFile(unreadable)).isEqualTo(BaselineImport.Result.REFUSED);
+        assertThat(output.getOut()).contains("baselines file " + unreadable + " refused", "not a baselines file");
+
+        BaselinesFile negative = new BaselinesFile(good.format(), good.teacher(), good.classifier(), good.evaluationSet(),
+                good.provenance(), List.of(entry(TinyModels.FULL_SAMPLES, 3, -1), entry(TinyModels.FULL_SAMPLES, 3, 2)));
+        Path malformed = write(dir.resolve("teacher/malformed.json"), negative.toJson());
+        assertThat(baselineImport.importFile(malformed)).isEqualTo(BaselineImport.Result.REFUSED);
+        assertThat(output.getOut()).contains("baselines[0].fid must be within", "baselines[1]: teacher@3+CFG1.5 over 130 "
+                + "samples appears twice");
+
+        Path otherTeacher = write(dir.resolve("other/baselines.json"), good.toJson());
+        Files.write(dir.resolve("other/teacher.safetensors"), "other weights".getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve("other/autoencoder.safetensors"), blobs.get(family.autoencoder().weights()));
+        assertThat(baselineImport.importFile(otherTeacher)).isEqualTo(BaselineImport.Result.REFUSED);
+        assertThat(output.getOut()).contains("the file was made for " + teacherSha);
+
+        BaselinesFile otherClassifier = new BaselinesFile(good.format(), good.teacher(),
+                new BaselinesFile.Classifier("ab".repeat(32)), good.evaluationSet(), good.provenance(), good.baselines());
+        Path measuredElsewhere = write(dir.resolve("teacher/other-classifier.json"), otherClassifier.toJson());
+        assertThat(baselineImport.importFile(measuredElsewhere)).isEqualTo(BaselineImport.Result.REFUSED);
+        assertThat(output.getOut()).contains("measured with metrics classifier " + "ab".repeat(32));
+
+        assertThat(baselineImport.importFile(dir.resolve("nowhere/baselines.json"))).isEqualTo(BaselineImport.Result.ABSENT);
+        assertThat(baselines(teacherSha, TinyModels.FULL_SAMPLES) + baselines(teacherSha, TinyModels.QUICK_SAMPLES))
+                .as("nothing of a refused file").isZero();
+
+        Path shipped = write(dir.resolve("teacher/baselines.json"), good.toJson());
+        assertThat(baselineImport.importFile(shipped)).isEqualTo(BaselineImport.Result.IMPORTED);
+        assertThat(baselineImport.importFile(shipped)).isEqualTo(BaselineImport.Result.IMPORTED);   // known already: kept
+        assertThat(output.getOut()).contains("4 baselines imported, 0 known already", "0 baselines imported, 4 known already");
+        assertThat(jdbc.queryForList("SELECT DISTINCT source FROM baseline WHERE teacher_weights_sha256 = ?", String.class,
+                teacherSha)).containsExactly("imported from " + shipped.toAbsolutePath().normalize());
+
+        String id = pendingCheckpoint(family, "run-" + suffix, 1);
+        assertThat(scoring.score(id, Pass.QUICK, () -> true, () -> false)).isEqualTo(CheckpointScoring.Outcome.SCORED);
+        assertThat(scoring.score(id, Pass.FULL, () -> true, () -> false)).isEqualTo(CheckpointScoring.Outcome.SCORED);
+        List<CheckpointScored> events = awaitScoredEvents(id, 2);
+        assertThat(events.get(0).getScoresList()).filteredOn(x -> x.getSampler().equals("teacher"))
+                .extracting(Score::getFid).containsExactly(14.5, 34.5);
+        assertThat(events.get(1).getScoresList()).filteredOn(x -> x.getSampler().equals("teacher"))
+                .extracting(Score::getFid).containsExactly(11.5, 31.5);
+        assertThat(count("SELECT count(*) FROM baseline WHERE teacher_weights_sha256 = ?", teacherSha))
+                .as("nothing computed for the teacher").isEqualTo(4);
     }
 
     HttpResponse<byte[]> get(String path) throws Exception {
@@ -270,30 +463,60 @@ abstract class EvalEventsContract extends EventContract {
         TinyModels.Family family = TinyModels.family(blobs, "tiny-" + suffix, 31);
         String runId = "run-" + suffix;
         String id = pendingCheckpoint(family, runId, 4);
-        assertThat(scoring.score(id, () -> true)).isEqualTo(CheckpointScoring.Outcome.SCORED);
 
+        JsonNode pending = json(get("/api/v1/checkpoints/" + encoded(id)));
+        assertThat(pending.path("state").asString()).isEqualTo("pending");
+        assertThat(pending.path("scoredPass").isNull()).isTrue();
+        assertThat(pending.path("progress").path("pass").asString()).isEqualTo("quick");
+        assertThat(pending.path("progress").path("done").asLong()).isZero();
+        assertThat(pending.path("progress").path("total").asLong()).as("2 baselines and 2 student step counts of 20")
+                .isEqualTo(4 * TinyModels.QUICK_SAMPLES);
+        JsonNode queued = json(get("/api/v1/scoring"));
+        assertThat(queued.path("quickSamples").asInt()).isEqualTo(TinyModels.QUICK_SAMPLES);
+        assertThat(queued.path("fullSamples").asInt()).isEqualTo(TinyModels.FULL_SAMPLES);
+        assertThat(queued.path("current").isNull()).as("the worker is off in this test").isTrue();
+        assertThat(queued.path("queue").valueStream().filter(e -> e.path("checkpointId").asString().equals(id)).toList())
+                .singleElement().satisfies(e -> assertThat(e.path("progress").path("pass").asString()).isEqualTo("quick"));
+
+        assertThat(scoring.score(id, Pass.QUICK, () -> true, () -> false)).isEqualTo(CheckpointScoring.Outcome.SCORED);
+        JsonNode quick = json(get("/api/v1/checkpoints/" + encoded(id)));
+        assertThat(quick.path("state").asString()).isEqualTo("scored");
+        assertThat(quick.path("scoredPass").asString()).isEqualTo("quick");
+        assertThat(quick.path("scores").valueStream().map(x -> x.path("samples").asInt()).toList())
+                .containsExactly(TinyModels.QUICK_SAMPLES, TinyModels.QUICK_SAMPLES);
+        assertThat(quick.path("progress").path("pass").asString()).isEqualTo("full");
+        assertThat(quick.path("progress").path("total").asLong()).isEqualTo(4 * TinyModels.FULL_SAMPLES);
+
+        assertThat(scoring.score(id, Pass.FULL, () -> true, () -> false)).isEqualTo(CheckpointScoring.Outcome.SCORED);
         HttpResponse<byte[]> checkpoint = get("/api/v1/checkpoints/" + encoded(id));
         assertThat(checkpoint.statusCode()).isEqualTo(200);
         JsonNode c = json(checkpoint);
         assertThat(c.path("checkpointId").asString()).isEqualTo(id);
         assertThat(c.path("state").asString()).isEqualTo("scored");
+        assertThat(c.path("scoredPass").asString()).as("the full pass supersedes the quick one").isEqualTo("full");
+        assertThat(c.path("progress").isNull()).isTrue();
+        assertThat(c.path("quickScores")).isEqualTo(quick.path("scores"));
         assertThat(c.path("scores").size()).isEqualTo(2);
         JsonNode twoSteps = c.path("scores").get(1);
         assertThat(twoSteps.path("steps").asInt()).isEqualTo(2);
-        assertThat(twoSteps.path("samples").asInt()).isEqualTo(20);
+        assertThat(twoSteps.path("samples").asInt()).isEqualTo(TinyModels.FULL_SAMPLES);
         assertThat(twoSteps.path("fid").asDouble()).isEqualTo(jdbc.queryForObject(
-                "SELECT fid FROM checkpoint_score WHERE checkpoint_id = ? AND steps = 2", Double.class, id));
+                "SELECT fid FROM checkpoint_score WHERE checkpoint_id = ? AND pass = 'full' AND steps = 2", Double.class, id));
         assertThat(twoSteps.path("imagesPerSecond").asDouble())
                 .isCloseTo(1000 / twoSteps.path("msPerImageBatch64").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
 
         JsonNode run = json(get("/api/v1/runs/" + runId + "/scores"));
         assertThat(run.path("checkpoints").size()).isEqualTo(1);
         assertThat(run.path("checkpoints").get(0).path("scores")).isEqualTo(c.path("scores"));
+        assertThat(run.path("checkpoints").get(0).path("quickScores")).isEqualTo(c.path("quickScores"));
 
         JsonNode baselines = json(get("/api/v1/teachers/" + family.teacherId() + "/baselines"));
         assertThat(baselines.path("weightsSha256").asString()).isEqualTo(family.teacher().weights().sha256());
-        assertThat(baselines.path("baselines").size()).isEqualTo(2);
-        assertThat(baselines.path("baselines").get(0).path("steps").asInt()).as("the full step count first").isEqualTo(3);
+        assertThat(baselines.path("classifierSha256").asString()).hasSize(64);
+        assertThat(baselines.path("baselines").valueStream().map(b -> b.path("steps").asInt() + "/"
+                + b.path("samples").asInt() + "/" + b.path("pass").asString() + "/" + b.path("source").asString()).toList())
+                .as("the full step count first, the larger set first").containsExactly(
+                        "3/130/full/computed", "3/20/quick/computed", "1/130/full/computed", "1/20/quick/computed");
         assertThat(baselines.path("baselines").get(0).path("cfgScale").asDouble()).isEqualTo(1.5);
 
         BufferedImage grid = ImageIO.read(new ByteArrayInputStream(get("/api/v1/checkpoints/" + encoded(id)

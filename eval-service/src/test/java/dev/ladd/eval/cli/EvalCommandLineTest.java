@@ -2,6 +2,9 @@ package dev.ladd.eval.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.ladd.eval.TinyModels;
+import dev.ladd.eval.teacher.BaselinesFile;
+import dev.ladd.ml.checkpoint.BlockWeights;
+import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.data.FashionMnist;
@@ -29,6 +32,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 class EvalCommandLineTest {
@@ -129,6 +133,51 @@ class EvalCommandLineTest {
         assertThat(progress.toString(StandardCharsets.UTF_8)).contains("measuring student@1");
     }
 
+    @Test
+    void baselinesWritesTheTeachersBaselinesAtBothSampleCountsAsAFileItAlsoPrints(@TempDir Path tmp) throws Exception {
+        Path teacherDir = tmp.resolve("teacher");
+        TinyModels.folders(teacherDir, tmp.resolve("student"), 63);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+        new EvalCommandLine(new PrintStream(printed, true, StandardCharsets.UTF_8),
+                new PrintStream(progress, true, StandardCharsets.UTF_8)).baselines(CommandLineOptions.parse(new String[]{
+                "baselines", "--teacher=" + teacherDir, "--classifier=" + TinyModels.classifierDir(), "--samples=130",
+                "--quick-samples=20", "--teacher-steps=3,1", "--warmup=0", "--repeats=1"}));
+
+        Path written = teacherDir.resolve("baselines.json");
+        BaselinesFile file = BaselinesFile.read(Files.readAllBytes(written));
+        assertThat(file.problems()).isEmpty();
+        assertThat(file.teacher().weightsSha256())
+                .isEqualTo(BlockWeights.sha256Hex(Files.readAllBytes(teacherDir.resolve("teacher.safetensors"))));
+        assertThat(file.teacher().autoencoderWeightsSha256())
+                .isEqualTo(BlockWeights.sha256Hex(Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors"))));
+        assertThat(file.classifier().weightsSha256()).isEqualTo(CheckpointManifests.read(
+                TinyModels.classifierDir().resolve(EvalCommandLine.MANIFEST)).weightsSha256());
+        assertThat((String) file.provenance().get("command")).contains(" baselines --teacher=" + teacherDir,
+                "--samples=130 --quick-samples=20 --teacher-steps=3,1 --cfg=1.5 --warmup=0 --repeats=1");
+        assertThat(file.baselines()).extracting(BaselinesFile.Entry::samples, BaselinesFile.Entry::steps)
+                .containsExactly(tuple(20, 3), tuple(20, 1), tuple(130, 3), tuple(130, 1));
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("| teacher@3+CFG1.5 n=130 |", "wrote " + written)
+                .as("the file holds only what was printed").contains(Files.readString(written));
+        // the numbers are the teacher's on the evaluation set, recomputed here in one call
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
+                    Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors")), manager);
+            try (SampleScorer scorer = new SampleScorer(TinyModels.classifierDir(), autoencoder, 130);
+                 Teacher teacher = Teacher.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")),
+                         CheckpointManifests.read(teacherDir.resolve("teacher.json")))) {
+                SampleScorer.Score expected = scorer.score(teacher.sample(scorer.prompts(), scorer.seeds(), 1, 1.5, 1.0));
+                BaselinesFile.Entry atOne = file.baselines().get(3);
+                assertThat(atOne.fid()).isCloseTo(expected.fid(), within(1e-6 * Math.max(1, expected.fid())));
+                assertThat(atOne.precision()).isEqualTo(expected.precision());
+                assertThat(atOne.adherence()).isEqualTo(expected.adherence());
+            }
+        }
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("teacher@1+CFG1.5 over 130 samples: FID", "ETA");
+    }
+
     private static String[] cells(String row) {
         return java.util.Arrays.stream(row.substring(1, row.length() - 1).split("\\|")).map(String::trim)
                 .toArray(String[]::new);
@@ -147,5 +196,12 @@ class EvalCommandLineTest {
                 .isEqualTo(2);
         assertThat(EvalCommandLine.run(new String[]{"report", "--teacher=" + tmp, "--student=" + tmp}))
                 .as("no model files there").isEqualTo(1);
+        assertThat(EvalCommandLine.run(new String[]{"baselines", "--teacher=" + tmp, "--samples=500", "--quick-samples=500"}))
+                .as("the quick set must be smaller").isEqualTo(2);
+        assertThat(EvalCommandLine.run(new String[]{"baselines", "--teacher=" + tmp, "--teacher-steps=50,x"})).isEqualTo(2);
+        assertThat(EvalCommandLine.run(new String[]{"baselines", "--teacher=" + tmp, "--cfg=30"})).isEqualTo(2);
+        assertThat(EvalCommandLine.run(new String[]{"baselines", "--teacher=" + tmp, "--out=/tmp/elsewhere/baselines.json"}))
+                .as("the file names the files beside it").isEqualTo(2);
+        assertThat(EvalCommandLine.run(new String[]{"baselines", "--teacher=" + tmp})).as("no teacher there").isEqualTo(1);
     }
 }

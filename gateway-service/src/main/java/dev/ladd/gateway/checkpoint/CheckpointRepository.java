@@ -5,6 +5,7 @@ import dev.ladd.events.v1.BlobRef;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.CheckpointScored;
 import dev.ladd.events.v1.Score;
+import dev.ladd.events.v1.ScoringPass;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -20,7 +21,8 @@ import java.util.Optional;
 @Repository
 public class CheckpointRepository {
 
-    private static final RowMapper<ScoreRow> SCORE = (rs, i) -> new ScoreRow(rs.getString("sampler"), rs.getInt("steps"),
+    private static final RowMapper<ScoreRow> SCORE = (rs, i) -> new ScoreRow(rs.getString("pass"), rs.getString("sampler"),
+            rs.getInt("steps"),
             rs.getFloat("cfg_scale"), rs.getDouble("fid"), rs.getDouble("precision"), rs.getDouble("recall"),
             rs.getDouble("prompt_adherence"), rs.getDouble("ms_per_image_batch1"), rs.getDouble("ms_per_image_batch64"),
             rs.getDouble("images_per_second"), rs.getInt("num_samples"));
@@ -28,7 +30,7 @@ public class CheckpointRepository {
     private final RowMapper<CheckpointRecord> checkpoint = (rs, i) -> new CheckpointRecord(rs.getString("checkpoint_id"),
             rs.getString("run_id"), (Integer) rs.getObject("step"), rs.getString("teacher_id"), blob(rs, "weights"),
             blob(rs, "manifest"), blob(rs, "autoencoder_weights"), blob(rs, "autoencoder_manifest"),
-            instant(rs, "published_at"), rs.getString("score_state"), rs.getString("refusal_reason"),
+            instant(rs, "published_at"), rs.getString("score_state"), rs.getString("score_pass"), rs.getString("refusal_reason"),
             instant(rs, "scored_at"), List.of());
 
     private final JdbcTemplate jdbc;
@@ -52,26 +54,53 @@ public class CheckpointRepository {
                 p.hasAutoencoderManifest() ? p.getAutoencoderManifest().toByteArray() : null);
     }
 
+    /**
+     * Applies a CheckpointScored: a refusal marks the checkpoint refused (scores received before are kept); a
+     * pass's scores replace that pass's earlier ones, and a full pass supersedes a quick one for display — a quick
+     * pass arriving after the full one is stored without changing what is shown.
+     */
     public void saveScored(CheckpointScored s) {
+        if (s.getRefused()) {
+            jdbc.update("""
+                    INSERT INTO checkpoint (checkpoint_id, run_id, step, teacher_id, score_state, refusal_reason, scored_at)
+                    VALUES (?, ?, ?, ?, 'refused', ?, now())
+                    ON CONFLICT (checkpoint_id) DO UPDATE SET score_state = 'refused',
+                        refusal_reason = excluded.refusal_reason, scored_at = excluded.scored_at,
+                        step = coalesce(checkpoint.step, excluded.step),
+                        teacher_id = coalesce(checkpoint.teacher_id, excluded.teacher_id)""",
+                    s.getCheckpointId(), s.getRunId(), s.getStep(), emptyToNull(s.getTeacherId()), s.getRefusalReason());
+            return;
+        }
+        String pass = pass(s.getPass());
         jdbc.update("""
-                INSERT INTO checkpoint (checkpoint_id, run_id, step, teacher_id, score_state, refusal_reason, scored_at)
-                VALUES (?, ?, ?, ?, ?, ?, now())
-                ON CONFLICT (checkpoint_id) DO UPDATE SET score_state = excluded.score_state,
-                    refusal_reason = excluded.refusal_reason, scored_at = excluded.scored_at,
+                INSERT INTO checkpoint (checkpoint_id, run_id, step, teacher_id, score_state, score_pass, scored_at)
+                VALUES (?, ?, ?, ?, 'scored', ?, now())
+                ON CONFLICT (checkpoint_id) DO UPDATE SET score_state = 'scored', refusal_reason = NULL,
+                    score_pass = CASE WHEN checkpoint.score_pass = 'full' THEN 'full' ELSE excluded.score_pass END,
+                    scored_at = excluded.scored_at,
                     step = coalesce(checkpoint.step, excluded.step),
                     teacher_id = coalesce(checkpoint.teacher_id, excluded.teacher_id)""",
-                s.getCheckpointId(), s.getRunId(), s.getStep(), emptyToNull(s.getTeacherId()),
-                s.getRefused() ? "refused" : "scored", s.getRefused() ? s.getRefusalReason() : null);
-        jdbc.update("DELETE FROM checkpoint_score WHERE checkpoint_id = ?", s.getCheckpointId());
+                s.getCheckpointId(), s.getRunId(), s.getStep(), emptyToNull(s.getTeacherId()), pass);
+        jdbc.update("DELETE FROM checkpoint_score WHERE checkpoint_id = ? AND pass = ?", s.getCheckpointId(), pass);
         for (Score score : s.getScoresList()) {
             jdbc.update("""
-                    INSERT INTO checkpoint_score (checkpoint_id, sampler, steps, cfg_scale, fid, precision, recall,
+                    INSERT INTO checkpoint_score (checkpoint_id, pass, sampler, steps, cfg_scale, fid, precision, recall,
                         prompt_adherence, ms_per_image_batch1, ms_per_image_batch64, images_per_second, num_samples)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-                    s.getCheckpointId(), score.getSampler(), score.getSteps(), score.getCfgScale(), score.getFid(),
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                    s.getCheckpointId(), pass, score.getSampler(), score.getSteps(), score.getCfgScale(), score.getFid(),
                     score.getPrecision(), score.getRecall(), score.getPromptAdherence(), score.getMsPerImageBatch1(),
                     score.getMsPerImageBatch64(), score.getImagesPerSecond(), score.getNumSamples());
         }
+    }
+
+    /** The pass's name; an event from an eval-service older than the passes scored in full. */
+    static String pass(ScoringPass pass) {
+        return switch (pass) {
+            case SCORING_PASS_QUICK -> ScoreRow.QUICK;
+            case SCORING_PASS_FULL, SCORING_PASS_UNSPECIFIED -> ScoreRow.FULL;
+            case UNRECOGNIZED -> throw new IllegalArgumentException("CheckpointScored names a scoring pass this gateway "
+                    + "does not know (a newer eval-service?)");
+        };
     }
 
     public Optional<CheckpointRecord> find(String checkpointId) {
@@ -88,7 +117,7 @@ public class CheckpointRepository {
     }
 
     private List<ScoreRow> scores(String checkpointId) {
-        return jdbc.query("SELECT * FROM checkpoint_score WHERE checkpoint_id = ? ORDER BY sampler, steps, cfg_scale",
+        return jdbc.query("SELECT * FROM checkpoint_score WHERE checkpoint_id = ? ORDER BY pass, sampler, steps, cfg_scale",
                 SCORE, checkpointId);
     }
 

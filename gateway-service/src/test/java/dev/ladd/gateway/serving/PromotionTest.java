@@ -2,7 +2,9 @@ package dev.ladd.gateway.serving;
 
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.EventEnvelope;
+import dev.ladd.events.v1.ScoringPass;
 import dev.ladd.gateway.checkpoint.CheckpointRepository;
+import dev.ladd.gateway.checkpoint.ScoreRow;
 import dev.ladd.gateway.support.GatewayTestBase;
 import dev.ladd.platform.test.ConsumerChecks;
 import dev.ladd.platform.test.ServiceIntegrationTest;
@@ -136,6 +138,67 @@ class PromotionTest extends GatewayTestBase {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM serving_audit WHERE alias = ?", Integer.class, alias)).isZero();
     }
 
+    void awaitApplied(EventEnvelope event) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM processed_event WHERE event_id = ?", Integer.class, event.getEventId()) == 1);
+    }
+
+    /**
+     * Both passes' scores are kept, each row naming its pass; the full pass supersedes the quick one for display,
+     * also when a quick one arrives after it; a quick score is enough to promote by hand; a pass this gateway does
+     * not know is dead-lettered and changes nothing.
+     */
+    @Test
+    void bothScoringPassesAreKeptTheFullOneShownAndAnUnknownPassIsDeadLettered() throws Exception {
+        String run = "run-" + UUID.randomUUID();
+        String id = run + "/step-250";
+        String path = "/api/v1/checkpoints/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
+        kafka.send(Topics.CHECKPOINTS, run, published(run, id, 250));
+        kafka.send(Topics.CHECKPOINT_SCORES, run, scored(run, id, 250, ScoringPass.SCORING_PASS_QUICK, 500, 40, 100));
+        await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints.find(id).map(c -> "quick".equals(c.scorePass())
+                && c.published()).orElse(false));
+
+        HttpResponse<String> quick = call("GET", path, ADMIN_KEY, null);
+        assertThat(quick.statusCode()).isEqualTo(200);
+        assertThat(quick.body()).contains("\"scoreState\":\"scored\"", "\"scorePass\":\"quick\"", "\"pass\":\"quick\"")
+                .doesNotContain("\"pass\":\"full\"");
+        String alias = "passes-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(promote(alias, id, ADMIN_KEY).statusCode()).as("a quick score is enough to promote by hand")
+                .isEqualTo(200);
+
+        EventEnvelope full = scored(run, id, 250, ScoringPass.SCORING_PASS_FULL, 5000, 30, 100);
+        kafka.send(Topics.CHECKPOINT_SCORES, run, full);
+        awaitApplied(full);
+        EventEnvelope lateQuick = scored(run, id, 250, ScoringPass.SCORING_PASS_QUICK, 500, 50, 100);
+        kafka.send(Topics.CHECKPOINT_SCORES, run, lateQuick);
+        awaitApplied(lateQuick);
+
+        assertThat(checkpoints.find(id)).get().satisfies(c -> {
+            assertThat(c.scorePass()).isEqualTo(ScoreRow.FULL);
+            assertThat(c.scores()).extracting(ScoreRow::pass).containsOnly(ScoreRow.FULL);
+            assertThat(c.scores()).extracting(ScoreRow::numSamples).containsOnly(5000);
+            assertThat(c.student(ScoreRow.FULL, 4)).get().extracting(ScoreRow::fid).isEqualTo(30.0);
+            assertThat(c.student(ScoreRow.QUICK, 4)).as("the quick pass kept beside it").get().extracting(ScoreRow::fid)
+                    .isEqualTo(50.0);
+        });
+        assertThat(call("GET", path, ADMIN_KEY, null).body()).contains("\"scorePass\":\"full\"", "\"fid\":30.0")
+                .doesNotContain("\"pass\":\"quick\"");
+
+        EventEnvelope unknownPass = scored(run, id, 250, ScoringPass.SCORING_PASS_FULL, 5000, 1, 1).toBuilder()
+                .setCheckpointScored(scored(run, id, 250, ScoringPass.SCORING_PASS_FULL, 5000, 1, 1).getCheckpointScored()
+                        .toBuilder().setPassValue(7)).build();
+        kafka.send(Topics.CHECKPOINT_SCORES, run, unknownPass);
+        String marker = run + "/step-500";
+        kafka.send(Topics.CHECKPOINT_SCORES, run, scored(run, marker, 500, ScoringPass.SCORING_PASS_QUICK, 500, 40, 100));
+        await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints.find(marker).isPresent());
+        String deadLetters = Topics.deadLetter(Topics.CHECKPOINT_SCORES, "gateway-service");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(kafka.read(deadLetters, Integer.MAX_VALUE,
+                Duration.ofSeconds(3))).anySatisfy(r -> assertThat(EventEnvelope.parseFrom(r.value()).getEventId())
+                .isEqualTo(unknownPass.getEventId())));
+        assertThat(checkpoints.find(id).orElseThrow().student(ScoreRow.FULL, 4)).get().extracting(ScoreRow::fid)
+                .isEqualTo(30.0);
+    }
+
     @Test
     void aScoreDeliveredTwiceIsAppliedOnceAndAMalformedOneIsDeadLettered() {
         String run = "run-" + UUID.randomUUID();
@@ -146,7 +209,7 @@ class PromotionTest extends GatewayTestBase {
                 scored(run, marker, 200, 30, 100), () -> checkpoints.find(marker).isPresent(), () -> {
                     assertThat(checkpoints.find(id)).get().satisfies(c -> {
                         assertThat(c.scoreState()).isEqualTo("scored");
-                        assertThat(c.student(4)).get().extracting(s -> s.fid()).isEqualTo(30.0);
+                        assertThat(c.student(ScoreRow.FULL, 4)).get().extracting(s -> s.fid()).isEqualTo(30.0);
                     });
                     assertThat(jdbc.queryForObject("SELECT count(*) FROM processed_event WHERE event_id = ?",
                             Integer.class, score.getEventId())).isEqualTo(1);

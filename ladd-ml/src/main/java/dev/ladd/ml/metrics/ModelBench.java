@@ -37,7 +37,15 @@ public final class ModelBench {
 
     /** Scores the model's samples for the evaluation set, then times it. */
     public Result measure(LatentSampler model) {
-        SampleScorer.Score score = scorer.score(model.sample(scorer.prompts(), scorer.seeds()));
+        return measure(model, model.sample(scorer.prompts(), scorer.seeds()));
+    }
+
+    /**
+     * Scores {@code latents}, the model's samples for the evaluation set made beforehand (e.g. in parts, as
+     * eval-service does so that long work can be interrupted), then times the model.
+     */
+    public Result measure(LatentSampler model, float[] latents) {
+        SampleScorer.Score score = scorer.score(latents);
         SpeedMeter.Speed speed = meter.measure((prompts, seeds) -> autoencoder.decodeLatents(model.sample(prompts, seeds)),
                 timingPrompts, timingSeeds);
         return new Result(score, speed);

@@ -1,0 +1,114 @@
+package dev.ladd.eval.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.ladd.eval.scoring.Measurement;
+import dev.ladd.eval.scoring.ModelScore;
+import dev.ladd.eval.scoring.ModelStore;
+import dev.ladd.eval.scoring.ScoringProgress;
+import dev.ladd.eval.scoring.UnusableModelException;
+import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.metrics.ModelBench;
+import dev.ladd.ml.metrics.SampleScorer;
+import dev.ladd.ml.metrics.SpeedMeter;
+import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.train.AutoencoderTraining;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The commands' way of measuring: a teacher folder ({@code models/default}: teacher and autoencoder) loaded once,
+ * and targets measured with the service's own {@link Measurement} (units kept in memory), one after the other in
+ * this process, with progress and ETA on {@code progress}.
+ */
+final class OfflineBench implements AutoCloseable {
+
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(15);
+
+    private final NDManager manager = NDManager.newBaseManager();
+    private final Teacher teacher;
+    private final Autoencoder autoencoder;
+    private final Path classifierDir;
+    private final SpeedMeter meter;
+    private final int speedCalls;
+
+    /**
+     * @param warmup  untimed calls before the timed ones ({@link SpeedMeter})
+     * @param repeats timed calls, whose median is kept
+     */
+    OfflineBench(Path teacherDir, Path classifierDir, int warmup, int repeats) throws IOException {
+        this.classifierDir = classifierDir;
+        this.meter = new SpeedMeter(warmup, repeats);
+        this.speedCalls = warmup + repeats;
+        try {
+            this.teacher = Teacher.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")),
+                    CheckpointManifests.read(teacherDir.resolve("teacher.json")));
+            this.autoencoder = AutoencoderTraining.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
+                    Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors")), manager);
+            autoencoder.freezeParameters(true);
+            requireDecodes("the teacher", teacher.model());
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Refuses a model whose latents this folder's autoencoder cannot decode. */
+    void requireDecodes(String what, FlowTransformer model) {
+        try {
+            ModelStore.checkLatentSpace(what, model, autoencoder);
+        } catch (UnusableModelException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** The folder's teacher as its baselines are measured. */
+    ModelBench.LatentSampler teacherSampler(Measurement.Target target) {
+        return Measurement.sampler(teacher, target);
+    }
+
+    /** Measures the targets in order (one evaluation set per sample count); progress lines go to {@code progress}. */
+    List<ModelScore> measure(String subject, List<Measurement.Target> targets,
+                             Function<Measurement.Target, ModelBench.LatentSampler> samplers, PrintStream progress)
+            throws IOException {
+        ScoringProgress tracker = new ScoringProgress(subject, null, targets, speedCalls, PROGRESS_INTERVAL,
+                progress::println);
+        List<ModelScore> scores = new ArrayList<>();
+        SampleScorer scorer = null;
+        try {
+            for (Measurement.Target target : targets) {
+                if (scorer == null || scorer.prompts().size() != target.samples()) {
+                    if (scorer != null) {
+                        scorer.close();
+                    }
+                    scorer = new SampleScorer(classifierDir, autoencoder, target.samples());
+                }
+                progress.printf("measuring %s over %d samples …%n", target.label(), target.samples());
+                scores.add(new Measurement(scorer, meter, autoencoder)
+                        .measure(target, samplers.apply(target), Measurement.inMemory(), tracker, () -> true)
+                        .orElseThrow());
+            }
+        } finally {
+            if (scorer != null) {
+                scorer.close();
+            }
+        }
+        return scores;
+    }
+
+    @Override
+    public void close() {
+        if (teacher != null) {
+            teacher.close();
+        }
+        manager.close();
+    }
+}
