@@ -16,7 +16,6 @@ import dev.ladd.ml.checkpoint.SafetensorsTensor;
 import dev.ladd.ml.diffusion.RectifiedFlow;
 import dev.ladd.ml.djl.NumericalBackendCheck;
 import dev.ladd.ml.djl.Scalars;
-import dev.ladd.ml.train.NonFiniteTrainingException;
 import dev.ladd.ml.nn.DenoiserConfig;
 import dev.ladd.ml.nn.Discriminator;
 import dev.ladd.ml.nn.DiscriminatorConfig;
@@ -26,6 +25,7 @@ import dev.ladd.ml.text.PromptArrays;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AdamW;
 import dev.ladd.ml.train.ExponentialMovingAverage;
+import dev.ladd.ml.train.NonFiniteTrainingException;
 import dev.ladd.ml.train.StateTensors;
 
 import java.util.ArrayList;
