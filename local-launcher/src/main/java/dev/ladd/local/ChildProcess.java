@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,6 +58,12 @@ final class ChildProcess implements AutoCloseable {
      * @param pidFile where to record the pid, or null for a short-lived helper
      */
     static ChildProcess start(String name, List<String> command, Path workingDir, Path logFile, Path pidFile) {
+        return start(name, command, Map.of(), workingDir, logFile, pidFile);
+    }
+
+    /** As above, with {@code environment} added to this JVM's (where this JVM's environment has no such variable). */
+    static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path workingDir,
+                              Path logFile, Path pidFile) {
         try {
             Files.createDirectories(logFile.getParent());
             long logOffset = Files.isRegularFile(logFile) ? Files.size(logFile) : 0;
@@ -73,6 +80,7 @@ final class ChildProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+            environment.forEach(builder.environment()::putIfAbsent);
             Process process = builder.start();
             if (pidFile != null) {
                 StaleProcesses.record(pidFile, process.toHandle());
@@ -120,6 +128,11 @@ final class ChildProcess implements AutoCloseable {
     /** The last lines this process wrote (not those of earlier runs in the same log file). */
     String logTail(int lines) {
         return LogTail.describe(logFile, lines, logOffset);
+    }
+
+    /** The lines this process wrote (not those of earlier runs in the same log file) that contain {@code text}. */
+    List<String> logLinesContaining(String text) {
+        return LogTail.lastLines(logFile, 10_000, logOffset).stream().filter(line -> line.contains(text)).toList();
     }
 
     /** Asks the process to stop (SIGTERM) without waiting. */

@@ -10,9 +10,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** One platform service: its Spring Boot jar running in a child JVM, wired to the local PostgreSQL and Kafka. */
 final class ServiceProcess implements AutoCloseable {
+
+    /**
+     * Every service JVM's environment (unless the launcher's own sets these): libtorch 2.7.1's oneDNN computes wrong
+     * convolution gradients with its AVX2/AVX-512 kernels on some CPUs, so it is capped at AVX (issue 13).
+     */
+    static final Map<String, String> ENVIRONMENT = Map.of("ONEDNN_MAX_CPU_ISA", "AVX");
 
     private final ServiceSpec spec;
     private final ChildProcess process;
@@ -27,15 +34,17 @@ final class ServiceProcess implements AutoCloseable {
     static ServiceProcess start(ServiceSpec spec, Path java, LocalPlatformOptions options) {
         Path logFile = options.logDir().resolve(spec.name() + ".log");
         Instant startedAt = Instant.now();
-        ChildProcess process = ChildProcess.start(spec.name(), command(spec, java, options), options.repoDir(), logFile,
-                options.workDir().resolve("run").resolve(spec.name() + ".pid"));
+        ChildProcess process = ChildProcess.start(spec.name(), command(spec, java, options), ENVIRONMENT,
+                options.repoDir(), logFile, options.workDir().resolve("run").resolve(spec.name() + ".pid"));
         return new ServiceProcess(spec, process, startedAt);
     }
 
     static List<String> command(ServiceSpec spec, Path java, LocalPlatformOptions options) {
         List<String> command = new ArrayList<>(List.of(
                 java.toString(),
-                "-Xmx" + spec.heap(),
+                "-Xmx" + spec.heap()));
+        command.addAll(options.serviceJvmOptions());
+        command.addAll(List.of(
                 "-Dai.djl.offline=true",
                 // teacher, trainer, eval and inference may all compute at once: libtorch threads that outnumber
                 // the cores spin against each other (measured: a LADD iteration ≈ 0.35 s alone, ≈ 4 s beside a
@@ -51,6 +60,11 @@ final class ServiceProcess implements AutoCloseable {
         if (spec.name().equals("teacher-service")) {
             // the committed default teacher is registered on the first start (see models/README.md)
             command.add("--ladd.teacher.default-model-dir=" + options.repoDir().resolve("models").resolve("default"));
+        }
+        if (spec.name().equals("trainer-service")) {
+            // the committed default student, imported once and served on alias 'default' (docs/adr/014)
+            command.add("--ladd.trainer.default-student.dir=" + DefaultAlias.studentDir(options));
+            command.add("--ladd.trainer.default-student.teacher-dir=" + options.repoDir().resolve("models").resolve("default"));
         }
         if (spec.name().equals("gateway-service")) {
             // the admin key the launcher made (and prints): the demo run and the person use it
