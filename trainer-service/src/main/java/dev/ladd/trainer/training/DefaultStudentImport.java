@@ -71,6 +71,7 @@ class DefaultStudentImport implements ApplicationRunner {
         if (dir == null) {
             return Outcome.NOT_CONFIGURED;
         }
+        long start = System.nanoTime();
         String runId;
         DefaultStudentFolder folder;
         try {
@@ -86,7 +87,7 @@ class DefaultStudentImport implements ApplicationRunner {
             return Outcome.REFUSED;
         }
         try {
-            return store(runId, dir, folder);
+            return store(runId, dir, folder, start);
         } catch (IOException | RuntimeException e) {
             log.error("the default student at {} could not be imported ({}); the next start tries again", dir,
                     e.getMessage() == null ? e.toString() : e.getMessage(), e);
@@ -94,7 +95,7 @@ class DefaultStudentImport implements ApplicationRunner {
         }
     }
 
-    private Outcome store(String runId, Path dir, DefaultStudentFolder folder) throws IOException {
+    private Outcome store(String runId, Path dir, DefaultStudentFolder folder, long start) throws IOException {
         BlobId[] student = put(folder.student());
         BlobId[] teacher = put(folder.teacher());
         BlobId[] autoencoder = put(folder.autoencoder());
@@ -115,8 +116,8 @@ class DefaultStudentImport implements ApplicationRunner {
             log.info("the default student from {} was imported by another trainer as run {}", dir, runId);
             return Outcome.ALREADY_IMPORTED;
         }
-        log.info("imported the default student from {} as run {}: checkpoint {} published (weights {})", dir, runId,
-                checkpointId, student[0].sha256());
+        log.info("imported the default student from {} as run {} in {} ms: checkpoint {} published (weights {})", dir,
+                runId, (System.nanoTime() - start) / 1_000_000, checkpointId, student[0].sha256());
         return Outcome.IMPORTED;
     }
 
