@@ -69,6 +69,30 @@ class ImageConfigTest {
         assertThat(ROOT.resolve("deploy/base-image/build.sh")).isExecutable();
     }
 
+    /**
+     * The models the images carry (the repository's models/ as /app/models) are named alike by the image's own
+     * environment, docker-compose.yml and the chart's ConfigMap, and each names a folder that models/ has: the default
+     * teacher, the metrics classifier and the default student with its teacher (docs/adr/014).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"LADD_TEACHER_DEFAULTMODELDIR", "LADD_EVAL_CLASSIFIERDIR", "LADD_TRAINER_DEFAULTSTUDENT_DIR",
+            "LADD_TRAINER_DEFAULTSTUDENT_TEACHERDIR"})
+    void everyPlaceNamesTheSameCommittedModelFolder(String variable) throws Exception {
+        Element environment = (Element) ((Element) jibPlugin().getElementsByTagName("container").item(0))
+                .getElementsByTagName("environment").item(0);
+        String image = text(environment, variable);
+        assertThat(image).as("the image's %s", variable).startsWith("/app/models/");
+        assertThat(ROOT.resolve("models").resolve(image.substring("/app/models/".length()))).as(image).isDirectory();
+
+        Map<String, Object> compose = new Yaml(new LoaderOptions()).load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        for (String service : List.of("gateway", "teacher", "trainer", "eval", "inference")) {
+            assertThat(String.valueOf((Object) at(compose, "services." + service + ".environment." + variable)))
+                    .as("compose %s's %s", service, variable).isEqualTo(image);
+        }
+        Map<String, Object> configMap = HelmChartTest.render(false).named("ConfigMap", "ladd-platform");
+        assertThat((String) at(configMap, "data." + variable)).as("the chart's %s", variable).isEqualTo(image);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"gateway", "teacher", "trainer", "eval", "inference"})
     void everyPlaceNamesTheSamePort(String service) throws Exception {

@@ -122,6 +122,11 @@ final class ChildProcess implements AutoCloseable {
         return LogTail.describe(logFile, lines, logOffset);
     }
 
+    /** The lines this process wrote (not those of earlier runs in the same log file) that contain {@code text}. */
+    List<String> logLinesContaining(String text) {
+        return LogTail.lastLines(logFile, 10_000, logOffset).stream().filter(line -> line.contains(text)).toList();
+    }
+
     /** Asks the process to stop (SIGTERM) without waiting. */
     void signalStop() {
         if (process.isAlive()) {

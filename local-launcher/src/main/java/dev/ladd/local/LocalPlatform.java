@@ -47,6 +47,7 @@ public final class LocalPlatform implements AutoCloseable {
     private Duration totalTime = Duration.ZERO;
     private Map<String, Duration> serviceTimes = Map.of();
     private String demoRun;
+    private String defaultAlias;
 
     public LocalPlatform(LocalPlatformOptions options) {
         this(options, System.out);
@@ -161,6 +162,12 @@ public final class LocalPlatform implements AutoCloseable {
             }
             serviceTimes = new HealthWaiter(options.healthTimeout(), this::isClosing, out).awaitReady(startedServices);
             servicesTime = Duration.between(t, Instant.now());
+            DefaultAlias alias = new DefaultAlias(options, startedServices, this::isClosing, out);
+            defaultAlias = alias.notWaitedFor().orElse(null);
+            if (defaultAlias == null) {
+                Duration took = alias.awaitImage();
+                defaultAlias = "serves images (ready " + HealthWaiter.seconds(took) + " after the services)";
+            }
         }
         totalTime = Duration.between(begin, Instant.now());
         if (options.demoRun()) {
@@ -387,6 +394,11 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    /** Whether alias 'default' serves images (how long it took after the services), or why it was not waited for. */
+    public String defaultAlias() {
+        return defaultAlias;
+    }
+
     /** What became of the demo run: its id and address, why it was not started, or null if not asked for. */
     public String demoRun() {
         return demoRun;
@@ -413,8 +425,14 @@ public final class LocalPlatform implements AutoCloseable {
                 HealthWaiter.seconds(totalTime), HealthWaiter.seconds(postgresTime), HealthWaiter.seconds(kafkaTime),
                 HealthWaiter.seconds(servicesTime)));
         text.append('\n');
+        if (defaultAlias != null) {
+            text.append(line("Alias 'default'", defaultAlias));
+        }
         for (ServiceSpec service : options.services()) {
             if (service.name().equals("gateway-service")) {
+                text.append(line("First image", "curl -s " + service.baseUrl() + "/v1/images/generations -H \"Authorization:"
+                        + " Bearer $(cat " + GatewayAdminKey.file(options) + ")\" -H 'Content-Type: application/json' -d '"
+                        + DefaultAlias.REQUEST + "'"));
                 text.append(line("Gateway", service.baseUrl() + "/"));
                 text.append(line("API docs", service.baseUrl() + "/swagger-ui.html"));
                 text.append(line("Admin API key", GatewayAdminKey.get(options) + "   (also in "

@@ -24,6 +24,11 @@ import java.util.regex.Pattern;
  * @param kafkaHeap           the broker JVM's {@code -Xmx}
  * @param services            the services to start, in start order (empty: only PostgreSQL and Kafka)
  * @param healthTimeout       how long Kafka, and then the services, may take to become ready
+ * @param serveTimeout        how long alias {@code default} may then take to serve an image (the committed default
+ *                            student, docs/adr/014)
+ * @param serviceJvmOptions   options every service JVM gets before {@code -jar} (default {@value #DEFAULT_SERVICE_JVM_OPTIONS}:
+ *                            the client compiler only and the serial collector, with which the five services start on
+ *                            two cores with less than half the CPU time, docs/adr/014)
  * @param demoRun             start the demo LADD run once everything is up, unless a run exists already
  */
 public record LocalPlatformOptions(
@@ -35,6 +40,8 @@ public record LocalPlatformOptions(
         String kafkaHeap,
         List<ServiceSpec> services,
         Duration healthTimeout,
+        Duration serveTimeout,
+        List<String> serviceJvmOptions,
         boolean demoRun) {
 
     public static final int DEFAULT_POSTGRES_PORT = 15432;
@@ -42,6 +49,8 @@ public record LocalPlatformOptions(
     public static final String DEFAULT_KAFKA_HEAP = "512m";
     public static final String DEFAULT_SERVICE_HEAP = "512m";
     public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(180);
+    public static final Duration DEFAULT_SERVE_TIMEOUT = Duration.ofSeconds(120);
+    public static final String DEFAULT_SERVICE_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
     private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m)?");
@@ -50,6 +59,7 @@ public record LocalPlatformOptions(
         repoDir = repoDir.toAbsolutePath().normalize();
         workDir = workDir.toAbsolutePath().normalize();
         services = List.copyOf(services);
+        serviceJvmOptions = List.copyOf(serviceJvmOptions);
     }
 
     public Path logDir() {
@@ -72,7 +82,7 @@ public record LocalPlatformOptions(
     /** A copy that starts the given services (none: only PostgreSQL and Kafka). */
     public LocalPlatformOptions withServices(List<ServiceSpec> newServices) {
         return new LocalPlatformOptions(repoDir, workDir, postgresPort, kafkaPort, kafkaControllerPort, kafkaHeap,
-                newServices, healthTimeout, demoRun);
+                newServices, healthTimeout, serveTimeout, serviceJvmOptions, demoRun);
     }
 
     public static boolean isHelp(String... args) {
@@ -111,6 +121,7 @@ public record LocalPlatformOptions(
         String serviceHeap = heap(values, "heap", DEFAULT_SERVICE_HEAP);
         int basePort = port(values, "base-port", ServiceSpec.DEFAULT_BASE_PORT);
         Duration healthTimeout = duration(values, "health-timeout", DEFAULT_HEALTH_TIMEOUT);
+        Duration serveTimeout = duration(values, "serve-timeout", DEFAULT_SERVE_TIMEOUT);
 
         Set<String> selected = selectServices(values.getOrDefault("services", "all"));
         List<ServiceSpec> services = new ArrayList<>();
@@ -136,12 +147,14 @@ public record LocalPlatformOptions(
             throw new OptionsException("--demo-run=" + demo + " must be true or false");
         }
         return new LocalPlatformOptions(repoDir, workDir, pgPort, kafkaPort, controllerPort, kafkaHeap, services,
-                healthTimeout, demo.equals("true"));
+                healthTimeout, serveTimeout, jvmOptions(values.getOrDefault("service-jvm-options", DEFAULT_SERVICE_JVM_OPTIONS)),
+                demo.equals("true"));
     }
 
     private static Set<String> knownKeys() {
         Set<String> keys = new LinkedHashSet<>(List.of("repo-dir", "work-dir", "pg-port", "kafka-port",
-                "kafka-controller-port", "kafka-heap", "services", "base-port", "heap", "health-timeout", "demo-run"));
+                "kafka-controller-port", "kafka-heap", "services", "base-port", "heap", "health-timeout", "serve-timeout",
+                "service-jvm-options", "demo-run"));
         for (String name : ServiceSpec.ALL) {
             keys.add(ServiceSpec.shortName(name) + "-port");
             keys.add(ServiceSpec.shortName(name) + "-heap");
@@ -174,6 +187,22 @@ public record LocalPlatformOptions(
             throw new OptionsException("--services is empty; use all, none or a comma list such as gateway,teacher");
         }
         return selected;
+    }
+
+    /** JVM options separated by spaces; each must start with '-' (a stray word would become the main class). */
+    private static List<String> jvmOptions(String value) throws OptionsException {
+        List<String> options = new ArrayList<>();
+        for (String option : value.trim().split("\\s+")) {
+            if (option.isEmpty()) {
+                continue;
+            }
+            if (!option.startsWith("-")) {
+                throw new OptionsException("--service-jvm-options: '" + option + "' is not a JVM option (they start with"
+                        + " '-', e.g. --service-jvm-options=\"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC\")");
+            }
+            options.add(option);
+        }
+        return options;
     }
 
     private static void claim(Map<Integer, String> ports, int port, String owner) throws OptionsException {
@@ -271,6 +300,14 @@ public record LocalPlatformOptions(
                   --<service>-heap=SIZE      one service's -Xmx, e.g. --teacher-heap=1g
                   --health-timeout=TIME      how long Kafka and the services may take to become ready:
                                              seconds, or 180s, 3m              (default: 180s)
+                  --serve-timeout=TIME       how long alias 'default' may then take to serve an
+                                             image (the committed default student in
+                                             models/default-student)           (default: 120s)
+                  --service-jvm-options=OPTS JVM options of every service, separated by spaces; empty:
+                                             the JVM's defaults   (default: "-XX:TieredStopAtLevel=1
+                                             -XX:+UseSerialGC", the client compiler only and the serial
+                                             collector: the services start with less than half the CPU
+                                             time, docs/adr/014)
                   --demo-run=true|false      start the demo LADD run when the platform is up and has
                                              no run yet (needs gateway, teacher, trainer)  (default: true)
                   --help                     this text

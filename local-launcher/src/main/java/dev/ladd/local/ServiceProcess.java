@@ -41,7 +41,9 @@ final class ServiceProcess implements AutoCloseable {
     static List<String> command(ServiceSpec spec, Path java, LocalPlatformOptions options) {
         List<String> command = new ArrayList<>(List.of(
                 java.toString(),
-                "-Xmx" + spec.heap(),
+                "-Xmx" + spec.heap()));
+        command.addAll(options.serviceJvmOptions());
+        command.addAll(List.of(
                 "-Dai.djl.offline=true",
                 // teacher, trainer, eval and inference may all compute at once: libtorch threads that outnumber
                 // the cores spin against each other (measured: a LADD iteration ≈ 0.35 s alone, ≈ 4 s beside a
@@ -62,6 +64,11 @@ final class ServiceProcess implements AutoCloseable {
             // the default teacher's baselines, measured once and committed: imported instead of computed (models/README.md)
             command.add("--ladd.eval.baseline-files="
                     + options.repoDir().resolve("models").resolve("default").resolve("baselines.json"));
+        }
+        if (spec.name().equals("trainer-service")) {
+            // the committed default student, imported once and served on alias 'default' (docs/adr/014)
+            command.add("--ladd.trainer.default-student.dir=" + DefaultAlias.studentDir(options));
+            command.add("--ladd.trainer.default-student.teacher-dir=" + options.repoDir().resolve("models").resolve("default"));
         }
         if (spec.name().equals("gateway-service")) {
             // the admin key the launcher made (and prints): the demo run and the person use it

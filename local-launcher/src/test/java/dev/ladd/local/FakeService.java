@@ -17,14 +17,14 @@ final class FakeService {
     static final class Ready {
         public static void main(String[] args) throws IOException {
             System.out.println("fake service args: " + String.join(" ", args));
-            serve(args, 200, "{\"status\":\"UP\"}");
+            serve(args, 200);
         }
     }
 
     /** Answers 503 forever. */
     static final class NeverReady {
         public static void main(String[] args) throws IOException {
-            serve(args, 503, "{\"status\":\"OUT_OF_SERVICE\"}");
+            serve(args, 503);
         }
     }
 
@@ -45,7 +45,47 @@ final class FakeService {
         }
     }
 
-    private static void serve(String[] args, int status, String readiness) throws IOException {
+    /**
+     * For the default alias's checks (all three services at once): ready, but no image (503), no promotion on any alias
+     * ({@code []}), nothing loaded, and no trainer run: it logs the trainer's refusal of the default student.
+     */
+    static final class DefaultStudentRefused {
+        public static void main(String[] args) throws IOException {
+            System.out.println("ERROR d.l.t.training.DefaultStudentImport : the default student at /repo/models/default-student"
+                    + " (ladd.trainer.default-student.dir) was refused and is not imported: student.safetensors is missing");
+            serveAlias(args, 404);
+        }
+    }
+
+    /** As {@link DefaultStudentRefused}, but the trainer has the run: the gateway has just not served it (yet). */
+    static final class DefaultStudentNeverServed {
+        public static void main(String[] args) throws IOException {
+            serveAlias(args, 200);
+        }
+    }
+
+    private static void serveAlias(String[] args, int runStatus) throws IOException {
+        HttpServer server = serve(args, 200);
+        answer(server, "/v1/images/generations", 503, "{\"title\":\"no model\"}");
+        answer(server, "/api/v1/runs/", runStatus, "{}");
+        answer(server, "/api/v1/serving/", 200, "[]");
+    }
+
+    private static void answer(HttpServer server, String path, int status, String json) {
+        server.createContext(path, exchange -> {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+    }
+
+    private static HttpServer serve(String[] args, int status) throws IOException {
+        return serve(args, status, status == 200 ? "{\"status\":\"UP\"}" : "{\"status\":\"OUT_OF_SERVICE\"}");
+    }
+
+    private static HttpServer serve(String[] args, int status, String readiness) throws IOException {
         int port = 0;
         for (String arg : args) {
             if (arg.startsWith("--server.port=")) {
@@ -61,5 +101,6 @@ final class FakeService {
             }
         });
         server.start();
+        return server;
     }
 }

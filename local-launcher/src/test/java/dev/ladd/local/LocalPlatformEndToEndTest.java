@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,7 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>The run names a teacher that does not exist, so the path is: gateway publishes RunRequested →
  * trainer creates the run and publishes SyntheticDataRequested → teacher rejects it
  * (SyntheticDataRejected) → trainer fails the run and publishes RunFinished → gateway shows the run as
- * failed with teacher-service's reason. Before that, the demo LADD run has started by itself.
+ * failed with teacher-service's reason. Before that: as soon as the platform is up, alias {@code default} answers the
+ * README's first image request with the committed default student, promoted by {@code system:default-student} in the
+ * audit trail, and the demo LADD run has started by itself.
  */
 class LocalPlatformEndToEndTest {
 
@@ -45,6 +51,18 @@ class LocalPlatformEndToEndTest {
             String trainer = service(options, "trainer-service").baseUrl();
             adminKey = GatewayAdminKey.get(options);
             assertThat(platform.summary()).contains(adminKey);
+
+            // up means alias 'default' serves (the committed default student): the README's first request, at once
+            assertThat(platform.defaultAlias()).startsWith("serves images");
+            assertThat(platform.summary()).contains("Alias 'default'", "/v1/images/generations");
+            HttpResponse<String> image = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/images/generations"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + adminKey)
+                    .POST(HttpRequest.BodyPublishers.ofString(DefaultAlias.REQUEST)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(image.statusCode()).as(image.body()).isEqualTo(200);
+            BufferedImage png = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(field(image.body(), "b64_json"))));
+            assertThat(png.getWidth()).isEqualTo(32);
+            assertThat(awaitBody(gateway + "/api/v1/serving/default/history", body -> body.contains("\"actor\""))).contains(
+                    "\"actor\":\"system:default-student\"", "\"toCheckpointId\":\"default-student-");
 
             // the demo run started by itself through the gateway, for the default teacher committed under models/
             assertThat(platform.demoRun()).startsWith("run-");

@@ -65,6 +65,16 @@ class LocalPlatformOptionsTest {
         assertThat(LocalPlatformOptions.parse("--health-timeout=90").healthTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(LocalPlatformOptions.parse("--health-timeout=90s").healthTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(LocalPlatformOptions.parse("--health-timeout=1500ms").healthTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(LocalPlatformOptions.parse().serveTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(LocalPlatformOptions.parse("--serve-timeout=3m").serveTimeout()).isEqualTo(Duration.ofMinutes(3));
+    }
+
+    @Test
+    void serviceJvmOptionsDefaultToTheQuickStartingOnesAndMayBeEmpty() throws Exception {
+        assertThat(LocalPlatformOptions.parse().serviceJvmOptions()).containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        assertThat(LocalPlatformOptions.parse("--service-jvm-options= -Xss512k  -XX:+UseG1GC ").serviceJvmOptions())
+                .containsExactly("-Xss512k", "-XX:+UseG1GC");
+        assertThat(LocalPlatformOptions.parse("--service-jvm-options=").serviceJvmOptions()).isEmpty();
     }
 
     @Test
@@ -80,6 +90,8 @@ class LocalPlatformOptionsTest {
         assertBad("--services is empty", "--services=");
         assertBad("--health-timeout=soon is not a duration", "--health-timeout=soon");
         assertBad("--health-timeout must be more than zero", "--health-timeout=0");
+        assertBad("--serve-timeout must be more than zero", "--serve-timeout=0");
+        assertBad("--service-jvm-options: 'UseSerialGC' is not a JVM option", "--service-jvm-options=-Xss1m UseSerialGC");
         assertBad("port 8080 is given to both PostgreSQL (--pg-port) and gateway-service", "--pg-port=8080");
         assertBad("port 19093 is given to both the Kafka controller", "--gateway-port=19093");
     }

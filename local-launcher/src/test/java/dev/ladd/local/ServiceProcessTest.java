@@ -102,6 +102,80 @@ class ServiceProcessTest {
                 .hasMessageNotContaining("not ready within");
     }
 
+    @Test
+    void aDefaultStudentTheTrainerRefusedFailsTheStartQuotingTheTrainersLog() throws Exception {
+        LocalPlatformOptions options = withDefaultStudent(optionsWithFakeJars(Map.of(
+                "gateway-service", FakeService.DefaultStudentRefused.class,
+                "trainer-service", FakeService.DefaultStudentRefused.class,
+                "inference-service", FakeService.DefaultStudentRefused.class), "--services=gateway,trainer,inference"));
+        startAndWait(options, Duration.ofSeconds(30));
+        DefaultAlias alias = new DefaultAlias(options, started, () -> false, out);
+        assertThat(alias.notWaitedFor()).isEmpty();
+
+        assertThatThrownBy(alias::awaitImage).isInstanceOf(StartupException.class)
+                .hasMessageContaining("alias 'default' does not serve an image: trainer-service did not import the default"
+                        + " student from " + DefaultAlias.studentDir(options) + " (no run default-student-0123456789ab)")
+                .hasMessageContaining("was refused and is not imported: student.safetensors is missing")
+                .hasMessageNotContaining("within");
+    }
+
+    @Test
+    void aDefaultStudentNeverServedTimesOutNamingTheStepItWaitsFor() throws Exception {
+        LocalPlatformOptions options = withDefaultStudent(optionsWithFakeJars(Map.of(
+                "gateway-service", FakeService.DefaultStudentNeverServed.class,
+                "trainer-service", FakeService.DefaultStudentNeverServed.class,
+                "inference-service", FakeService.DefaultStudentNeverServed.class), "--services=gateway,trainer,inference",
+                "--serve-timeout=2"));
+        startAndWait(options, Duration.ofSeconds(30));
+
+        assertThatThrownBy(new DefaultAlias(options, started, () -> false, out)::awaitImage)
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("alias 'default' does not serve an image within 2 s (raise --serve-timeout")
+                .hasMessageContaining("gateway-service has not served run default-student-0123456789ab's checkpoint on"
+                        + " alias 'default' yet");
+    }
+
+    @Test
+    void withoutTheServicesItTakesOrACommittedStudentTheDefaultAliasIsNotWaitedFor() throws Exception {
+        LocalPlatformOptions options = optionsWithFakeJars(Map.of("gateway-service", FakeService.Ready.class,
+                "trainer-service", FakeService.Ready.class), "--services=gateway,trainer");
+        assertThat(new DefaultAlias(options, List.of(), () -> false, out).notWaitedFor())
+                .hasValue("not waited for: gateway-service, trainer-service, inference-service not started");
+
+        LocalPlatformOptions noStudent = optionsWithFakeJars(Map.of("gateway-service", FakeService.Ready.class,
+                "trainer-service", FakeService.Ready.class, "inference-service", FakeService.Ready.class),
+                "--services=gateway,trainer,inference");
+        startAndWait(noStudent, Duration.ofSeconds(30));
+        assertThat(new DefaultAlias(noStudent, started, () -> false, out).notWaitedFor())
+                .hasValue("not waited for: no default student in " + DefaultAlias.studentDir(noStudent)
+                        + "; alias 'default' serves once a checkpoint is promoted");
+    }
+
+    @Test
+    void theTrainerImportsTheCommittedStudentAndEveryServiceGetsTheJvmOptions() throws Exception {
+        LocalPlatformOptions options = LocalPlatformTestSupport.options(tmp.resolve("work"));
+        for (ServiceSpec spec : options.services()) {
+            List<String> command = ServiceProcess.command(spec, Path.of("java"), options);
+            assertThat(command).as(spec.name()).containsSubsequence("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar");
+            if (spec.name().equals("trainer-service")) {
+                assertThat(command).contains(
+                        "--ladd.trainer.default-student.dir=" + options.repoDir().resolve("models/default-student"),
+                        "--ladd.trainer.default-student.teacher-dir=" + options.repoDir().resolve("models/default"));
+            }
+        }
+        LocalPlatformOptions jvmDefaults = LocalPlatformTestSupport.options(tmp.resolve("work"), "--service-jvm-options=");
+        assertThat(ServiceProcess.command(jvmDefaults.services().get(0), Path.of("java"), jvmDefaults))
+                .noneMatch(arg -> arg.startsWith("-XX:"));
+    }
+
+    /** A committed default student in the options' repository: only its manifest's weightsSha256 is read. */
+    private static LocalPlatformOptions withDefaultStudent(LocalPlatformOptions options) throws IOException {
+        Path dir = Files.createDirectories(DefaultAlias.studentDir(options));
+        Files.writeString(dir.resolve("student.json"), "{\"kind\":\"student\",\"weightsSha256\":\"0123456789ab"
+                + "0".repeat(52) + "\"}");
+        return options;
+    }
+
     private Map<String, Duration> startAndWait(LocalPlatformOptions options, Duration timeout) {
         try {
             for (ServiceSpec spec : options.services()) {

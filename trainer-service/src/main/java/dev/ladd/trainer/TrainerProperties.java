@@ -1,13 +1,16 @@
 package dev.ladd.trainer;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -15,10 +18,12 @@ import java.time.Duration;
  *
  * @param syntheticData how the trainer asks teacher-service for synthetic latents
  * @param execution     the training worker
+ * @param defaultStudent the committed default student, imported on start (docs/adr/014)
  */
 @Validated
 @ConfigurationProperties("ladd.trainer")
-public record TrainerProperties(@NotNull @Valid SyntheticData syntheticData, @NotNull @Valid Execution execution) {
+public record TrainerProperties(@NotNull @Valid SyntheticData syntheticData, @NotNull @Valid Execution execution,
+                                @NotNull @Valid DefaultStudent defaultStudent) {
 
     /**
      * A run's synthetic dataset is {@code requestsPerRun} requests of {@code samplesPerRequest} latents; the
@@ -42,5 +47,26 @@ public record TrainerProperties(@NotNull @Valid SyntheticData syntheticData, @No
      * @param pollInterval how often an idle worker looks for a run with data
      */
     public record Execution(boolean enabled, @NotNull Duration pollInterval) {
+    }
+
+    /**
+     * A committed student model folder that the trainer imports on start as a completed run with one checkpoint and
+     * publishes like any checkpoint (once, whatever the restarts and replicas); the gateway serves it on its default
+     * alias while nobody has promoted anything (docs/adr/014).
+     *
+     * @param dir        the folder (student.json + student.safetensors, e.g. models/default-student; env
+     *                   {@code LADD_TRAINER_DEFAULTSTUDENT_DIR}); unset: nothing is imported
+     * @param teacherDir the folder of the teacher it was distilled from (teacher.json/.safetensors,
+     *                   autoencoder.json/.safetensors, e.g. models/default; env
+     *                   {@code LADD_TRAINER_DEFAULTSTUDENT_TEACHERDIR}): the student's manifest must name this teacher's
+     *                   weights as its parent, and their blobs travel with the checkpoint as with every checkpoint
+     * @param teacherId  the id teacher-service registers that teacher under
+     */
+    public record DefaultStudent(Path dir, Path teacherDir, @NotBlank String teacherId) {
+
+        @AssertTrue(message = "ladd.trainer.default-student.teacher-dir must be set when ladd.trainer.default-student.dir is")
+        public boolean isTeacherDirGivenWithDir() {
+            return dir == null || teacherDir != null;
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.ladd.gateway.checkpoint;
 
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.gateway.serving.AutoPromotionPolicy;
+import dev.ladd.gateway.serving.DefaultStudentBootstrap;
 import dev.ladd.platform.web.NotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +10,10 @@ import org.springframework.stereotype.Service;
 
 import java.util.List;
 
-/** Learns checkpoints (claim checks) and their scores from the trainer's and eval-service's events. */
+/**
+ * Learns checkpoints (claim checks) and their scores from the trainer's and eval-service's events; the committed default
+ * student goes on to {@link DefaultStudentBootstrap}, every complete checkpoint to the optional auto-policy.
+ */
 @Service
 public class CheckpointCatalog {
 
@@ -17,10 +21,13 @@ public class CheckpointCatalog {
 
     private final CheckpointRepository checkpoints;
     private final AutoPromotionPolicy policy;
+    private final DefaultStudentBootstrap defaultStudent;
 
-    public CheckpointCatalog(CheckpointRepository checkpoints, AutoPromotionPolicy policy) {
+    public CheckpointCatalog(CheckpointRepository checkpoints, AutoPromotionPolicy policy,
+                             DefaultStudentBootstrap defaultStudent) {
         this.checkpoints = checkpoints;
         this.policy = policy;
+        this.defaultStudent = defaultStudent;
     }
 
     /** Applies CheckpointPublished or CheckpointScored (in the consumer's transaction). */
@@ -30,6 +37,9 @@ public class CheckpointCatalog {
                 var published = event.getCheckpointPublished();
                 require(published.getCheckpointId(), published.getRunId());
                 checkpoints.savePublished(published);
+                if (!published.getDefaultStudentFolder().isEmpty()) {
+                    defaultStudent.serveIfNothingWasPromoted(published);
+                }
                 policy.consider(published.getCheckpointId());
             }
             case CHECKPOINT_SCORED -> {

@@ -61,6 +61,39 @@ public class PromotionService {
         if (current.isPresent() && current.get().checkpointId().equals(checkpointId)) {
             throw Problems.conflict("alias '" + alias + "' serves checkpoint '" + checkpointId + "' already");
         }
+        return push(alias, checkpoint, current, reason, actor);
+    }
+
+    /**
+     * Serves the committed default student (docs/adr/014) on {@code alias} if that alias has never been promoted (no
+     * audit row): a fresh platform's first model. Unlike a promotion by a person or the policy it needs no score
+     * (eval-service scores it like any checkpoint); like them it is one audited change with its events. Called with
+     * the CheckpointPublished that names the student, in the consumer's transaction.
+     *
+     * @return the change, or empty when the alias was promoted before (by anyone, at any time) or the checkpoint lacks
+     *         a claim check
+     */
+    @Transactional
+    public Optional<ServingChange> promoteDefaultStudent(String alias, String checkpointId, String reason, String actor) {
+        serving.lock(alias);
+        if (!serving.history(alias, 1).isEmpty()) {
+            log.info("alias {} was promoted before; the default student {} is not served on it (promote it as any "
+                    + "checkpoint once it is scored)", alias, checkpointId);
+            return Optional.empty();
+        }
+        CheckpointRecord checkpoint = checkpoints.find(checkpointId).orElse(null);
+        if (checkpoint == null || !checkpoint.published() || checkpoint.autoencoderWeights() == null
+                || checkpoint.autoencoderManifest() == null) {
+            log.warn("the default student {} lacks the claim checks of its weights, manifest or autoencoder; not served",
+                    checkpointId);
+            return Optional.empty();
+        }
+        return Optional.of(push(alias, checkpoint, Optional.empty(), reason, actor));
+    }
+
+    private ServingChange push(String alias, CheckpointRecord checkpoint, Optional<ServingRepository.Desired> current,
+                               String reason, String actor) {
+        String checkpointId = checkpoint.checkpointId();
         String from = current.map(ServingRepository.Desired::checkpointId).orElse(null);
         long revision = current.map(d -> d.revision() + 1).orElse(1L);
         serving.push(alias, checkpointId);

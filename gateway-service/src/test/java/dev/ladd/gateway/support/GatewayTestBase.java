@@ -26,19 +26,22 @@ import static org.awaitility.Awaitility.await;
 /**
  * What every gateway integration test shares (one Spring context for all of them): an admin key given as the
  * {@code ladd.gateway.admin-key} secret, the auto-promotion policy switched on for alias {@code auto-test} only,
- * and {@link FakeInference} standing in for inference-service and the proxied services.
+ * the committed default student served on alias {@code default-student-test} only, and {@link FakeInference} standing
+ * in for inference-service and the proxied services.
  */
 @TestPropertySource(properties = {
         "ladd.gateway.admin-key=" + GatewayTestBase.ADMIN_KEY,
         "ladd.gateway.auto-promotion.enabled=true",
         "ladd.gateway.auto-promotion.alias=" + GatewayTestBase.AUTO_ALIAS,
         "ladd.gateway.auto-promotion.fid-margin=1.0",
-        "ladd.gateway.auto-promotion.max-ms-per-image=50"
+        "ladd.gateway.auto-promotion.max-ms-per-image=50",
+        "ladd.gateway.default-student.alias=" + GatewayTestBase.DEFAULT_STUDENT_ALIAS
 })
 public abstract class GatewayTestBase extends EventContract {
 
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghijklmnop";
     public static final String AUTO_ALIAS = "auto-test";
+    public static final String DEFAULT_STUDENT_ALIAS = "default-student-test";
     private static final Pattern KEY = Pattern.compile("\"key\":\"([^\"]+)\"");
     protected static final JsonMapper JSON = JsonMapper.builder().build();
 

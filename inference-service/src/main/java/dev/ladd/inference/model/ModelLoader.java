@@ -1,5 +1,6 @@
 package dev.ladd.inference.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.ladd.inference.serving.DesiredModel;
 import dev.ladd.ml.blob.BlobId;
@@ -8,12 +9,19 @@ import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.nn.Autoencoder;
+import dev.ladd.ml.nn.AutoencoderConfig;
+import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.nn.FlowTransformerConfig;
+import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AutoencoderTraining;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes a desired model ready to serve, or says why it cannot: fetch the four blobs (the store re-hashes every
@@ -77,6 +85,35 @@ public class ModelLoader {
             throw e instanceof ModelLoadException m ? m : new ModelLoadException("smoke generation failed: " + e.getMessage(), e);
         }
         return model;
+    }
+
+    /**
+     * Pays the one-time costs of a JVM's first model — loading libtorch, DJL's and this code's first model
+     * construction, load and forward passes, about 4–5 s of a first swap's 5–8 s on 2 cores — with a tiny random
+     * student and autoencoder taken through {@link #load} like a real model, so that the first real swap (on a fresh
+     * platform: the committed default student, docs/adr/014) takes only its own time. Nothing is kept.
+     */
+    public static void warmUp(Clock clock) throws ModelLoadException {
+        WordTokenizer tokenizer = WordTokenizer.build(List.of("a photo of a sneaker"), 8);
+        byte[][] student;
+        byte[][] autoencoder;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            FlowTransformer model = new FlowTransformer(FlowTransformerConfig.tiny(tokenizer.vocabularySize(), 8));
+            model.initialize(manager);
+            Map<String, NDArray> weights = new LinkedHashMap<>();
+            model.getParameters().forEach(p -> weights.put(p.getKey(), p.getValue().getArray()));
+            CheckpointManifest teacher = Teacher.checkpoint(model, tokenizer, 1.0, 0.0, null, 0, Map.of()).manifest();
+            Student.Checkpoint checkpoint = Student.checkpoint(weights, teacher, teacher.weightsSha256(), "warm-up", 1,
+                    Map.of(), 0.0);
+            student = new byte[][]{checkpoint.weights(), checkpoint.manifestJson()};
+            Autoencoder ae = new Autoencoder(AutoencoderConfig.tiny());
+            ae.initialize(manager, 1);
+            AutoencoderTraining.Checkpoint aeCheckpoint = AutoencoderTraining.saveCheckpoint(ae, 0, Map.of());
+            autoencoder = new byte[][]{aeCheckpoint.safetensors(), CheckpointManifests.toJson(aeCheckpoint.manifest())};
+        } catch (RuntimeException e) {
+            throw new ModelLoadException("the warm-up model could not be made: " + e.getMessage(), e);
+        }
+        load("warm-up", "warm-up", 0, student[0], student[1], autoencoder[0], autoencoder[1], clock).retire();
     }
 
     /**

@@ -51,6 +51,7 @@ public class ModelSwapper extends BackgroundWorker {
     private final Clock clock;
     private final Map<String, SwapFailure> failures = new ConcurrentHashMap<>();
     private final MultiGauge servedRevision;
+    private boolean warmedUp;   // only the worker thread reads and writes it
 
     ModelSwapper(DesiredModelRepository desired, ModelLoader loader, ServingModels models, Outbox outbox,
                  TransactionTemplate tx, InferenceProperties properties, MeterRegistry meters, Clock clock) {
@@ -90,8 +91,30 @@ public class ModelSwapper extends BackgroundWorker {
     /** Compares once, then waits for a wake-up ({@link #wakeUp()}: a consumed change was committed) or a poll interval. */
     @Override
     protected boolean workOnce() {
+        if (!warmedUp) {
+            warmUpUnlessAModelIsDesired();
+            warmedUp = true;
+        }
         reconcile();
         return false;
+    }
+
+    /**
+     * On start, while the service still starts around it: a replica with nothing to serve yet (a fresh platform, whose
+     * first model arrives a few seconds later) pays libtorch's one-time costs now ({@link ModelLoader#warmUp}); one
+     * with a desired model pays them loading it.
+     */
+    private void warmUpUnlessAModelIsDesired() {
+        if (!desired.list().isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            ModelLoader.warmUp(clock);
+            log.info("libtorch warmed up with a tiny model in {} ms", (System.nanoTime() - start) / 1_000_000);
+        } catch (ModelLoadException | RuntimeException e) {
+            log.warn("warming libtorch up failed ({}); the first swap pays its set-up instead", e.getMessage());
+        }
     }
 
     /** Swaps every alias whose desired revision is newer than the one served and not already failed. */

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -54,10 +55,15 @@ public class OutboxRelay implements AutoCloseable {
     /** Asks for a relay pass soon, on the relay's own thread; passes requested meanwhile are merged. */
     public void wakeUp() {
         if (scheduled.compareAndSet(false, true)) {
-            worker.execute(() -> {
-                scheduled.set(false);
-                relayPending();
-            });
+            try {
+                worker.execute(() -> {
+                    scheduled.set(false);
+                    relayPending();
+                });
+            } catch (RejectedExecutionException e) {
+                // closed: the service is stopping (its timer may still fire once); the next start relays the rest
+                log.debug("outbox relay closed; not relaying");
+            }
         }
     }
 

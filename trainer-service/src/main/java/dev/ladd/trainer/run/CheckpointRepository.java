@@ -13,7 +13,10 @@ import java.util.Optional;
 @Repository
 public class CheckpointRepository {
 
-    /** A published checkpoint: the student {weights, manifest} and the state a resumed run continues from. */
+    /**
+     * A published checkpoint: the student {weights, manifest} and the state a resumed run continues from (null for an
+     * imported checkpoint, which no run resumes from).
+     */
     public record Checkpoint(String runId, int step, String checkpointId, BlobId weights, BlobId manifest, BlobId state,
                              boolean isFinal, Instant createdAt) {
     }
@@ -21,7 +24,8 @@ public class CheckpointRepository {
     private static final RowMapper<Checkpoint> ROW = (rs, i) -> new Checkpoint(rs.getString("run_id"), rs.getInt("step"),
             rs.getString("checkpoint_id"), new BlobId(rs.getString("weights_sha256"), rs.getLong("weights_size")),
             new BlobId(rs.getString("manifest_sha256"), rs.getLong("manifest_size")),
-            new BlobId(rs.getString("state_sha256"), rs.getLong("state_size")), rs.getBoolean("final"),
+            rs.getString("state_sha256") == null ? null : new BlobId(rs.getString("state_sha256"), rs.getLong("state_size")),
+            rs.getBoolean("final"),
             rs.getTimestamp("created_at").toInstant());
 
     private final JdbcTemplate jdbc;
@@ -37,7 +41,8 @@ public class CheckpointRepository {
                                         manifest_size, state_sha256, state_size, final)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                 c.runId(), c.step(), c.checkpointId(), c.weights().sha256(), c.weights().sizeBytes(), c.manifest().sha256(),
-                c.manifest().sizeBytes(), c.state().sha256(), c.state().sizeBytes(), c.isFinal()) == 1;
+                c.manifest().sizeBytes(), c.state() == null ? null : c.state().sha256(),
+                c.state() == null ? null : c.state().sizeBytes(), c.isFinal()) == 1;
     }
 
     public Optional<Checkpoint> latest(String runId) {

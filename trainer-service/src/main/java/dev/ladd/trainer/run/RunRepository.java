@@ -16,7 +16,7 @@ public class RunRepository {
 
     private static final String SELECT_RUN = """
             SELECT r.run_id, r.teacher_id, r.state, r.requested_by, r.failure_reason, r.created_at, r.updated_at,
-                   r.iterations, r.iteration, r.checkpoint_interval, r.cancel_requested,
+                   r.iterations, r.iteration, r.checkpoint_interval, r.cancel_requested, r.imported_from,
                    (SELECT count(*) FROM synthetic_shard s WHERE s.run_id = r.run_id) AS shards
             FROM run r""";
 
@@ -25,7 +25,8 @@ public class RunRepository {
             rs.getString("requested_by"), rs.getString("failure_reason"), rs.getInt("shards"),
             rs.getInt("iterations"), rs.getInt("iteration"), rs.getInt("checkpoint_interval"),
             rs.getBoolean("cancel_requested"),
-            rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+            rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
+            rs.getString("imported_from"));
 
     /** A recorded shard, in the order the run reads them. */
     public record Shard(int requestIndex, int shardIndex, int shardCount, BlobId blob, int count) {
@@ -45,6 +46,26 @@ public class RunRepository {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING""",
                 runId, teacherId, RunState.REQUESTED.label(), config.toByteArray(), requestedBy, laddConfig, iterations,
                 checkpointInterval) == 1;
+    }
+
+    /**
+     * Inserts a run that was not trained here but imported, complete, from a model folder (the committed default
+     * student): {@code iterations} done, its teacher and autoencoder known. False if a run with that id exists.
+     */
+    public boolean insertImported(String runId, String teacherId, String requestedBy, String folder, int iterations,
+                                  BlobId[] teacher, BlobId[] autoencoder) {
+        return jdbc.update("""
+                INSERT INTO run (run_id, teacher_id, state, config, requested_by, imported_from, iterations,
+                                 checkpoint_interval, iteration, teacher_weights_sha256, teacher_weights_size,
+                                 teacher_manifest_sha256, teacher_manifest_size, autoencoder_weights_sha256,
+                                 autoencoder_weights_size, autoencoder_manifest_sha256, autoencoder_manifest_size)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING""",
+                runId, teacherId, RunState.COMPLETED.label(),
+                DistillationConfig.newBuilder().setIterations(iterations).setCheckpointInterval(iterations).build()
+                        .toByteArray(), requestedBy, folder, iterations, iterations, iterations,
+                teacher[0].sha256(), teacher[0].sizeBytes(), teacher[1].sha256(), teacher[1].sizeBytes(),
+                autoencoder[0].sha256(), autoencoder[0].sizeBytes(), autoencoder[1].sha256(), autoencoder[1].sizeBytes())
+                == 1;
     }
 
     public void updateState(String runId, RunState state, String failureReason) {

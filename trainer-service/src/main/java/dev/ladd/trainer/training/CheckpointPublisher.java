@@ -65,22 +65,32 @@ class CheckpointPublisher {
         tx.executeWithoutResult(status -> {
             if (checkpoints.insert(new CheckpointRepository.Checkpoint(runId, step, checkpointId, weights, manifest, state,
                     last, null))) {
-                // the teacher and its autoencoder travel with the student: eval-service decodes and compares with them
-                CheckpointPublished.Builder published = CheckpointPublished.newBuilder().setRunId(runId)
-                        .setCheckpointId(checkpointId).setStep(step)
-                        .setWeights(ref(weights, "application/safetensors"))
-                        .setManifest(ref(manifest, "application/json"))
-                        .setTeacherId(teacherId).setFinal(last)
-                        .setTeacherWeights(ref(teacher[0], "application/safetensors"))
-                        .setTeacherManifest(ref(teacher[1], "application/json"));
-                autoencoder.ifPresent(ae -> published.setAutoencoderWeights(ref(ae[0], "application/safetensors"))
-                        .setAutoencoderManifest(ref(ae[1], "application/json")));
-                outbox.publish(Topics.CHECKPOINTS, runId, runId, EventEnvelope.newBuilder().setCheckpointPublished(published));
+                outbox.publish(Topics.CHECKPOINTS, runId, runId, EventEnvelope.newBuilder().setCheckpointPublished(
+                        event(runId, checkpointId, step, weights, manifest, teacherId, last, teacher, autoencoder)));
             }
             if (last) {
                 runService.finish(runId, RunState.COMPLETED, RunOutcome.RUN_OUTCOME_COMPLETED, null);
             }
         });
+    }
+
+    /**
+     * The event of a checkpoint: the student's claim checks, and those of the teacher and its autoencoder, which travel
+     * with it (eval-service decodes and compares with them, inference-service decodes with the autoencoder).
+     */
+    static CheckpointPublished.Builder event(String runId, String checkpointId, int step, BlobId weights, BlobId manifest,
+                                             String teacherId, boolean last, BlobId[] teacher,
+                                             Optional<BlobId[]> autoencoder) {
+        CheckpointPublished.Builder published = CheckpointPublished.newBuilder().setRunId(runId)
+                .setCheckpointId(checkpointId).setStep(step)
+                .setWeights(ref(weights, "application/safetensors"))
+                .setManifest(ref(manifest, "application/json"))
+                .setTeacherId(teacherId).setFinal(last)
+                .setTeacherWeights(ref(teacher[0], "application/safetensors"))
+                .setTeacherManifest(ref(teacher[1], "application/json"));
+        autoencoder.ifPresent(ae -> published.setAutoencoderWeights(ref(ae[0], "application/safetensors"))
+                .setAutoencoderManifest(ref(ae[1], "application/json")));
+        return published;
     }
 
     private static BlobRef ref(BlobId id, String mediaType) {
