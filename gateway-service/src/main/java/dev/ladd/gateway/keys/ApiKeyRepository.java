@@ -48,9 +48,12 @@ public class ApiKeyRepository {
         return jdbc.query("SELECT * FROM api_key ORDER BY created_at, name", KEY);
     }
 
-    public boolean activeAdminExists() {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM api_key WHERE role = 'admin' AND NOT revoked)", Boolean.class));
+    /** Revokes every active key created by one of {@code creators} except the one with {@code keepSha256}; their names. */
+    public List<String> revokeCreatedByExcept(List<String> creators, String keepSha256) {
+        return jdbc.queryForList("""
+                UPDATE api_key SET revoked = true, revoked_at = now()
+                WHERE created_by = ANY (?) AND key_sha256 <> ? AND NOT revoked RETURNING name""", String.class,
+                creators.toArray(String[]::new), keepSha256);
     }
 
     public int revoke(String name) {
