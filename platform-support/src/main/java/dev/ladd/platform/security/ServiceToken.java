@@ -13,6 +13,10 @@ public final class ServiceToken {
     public static final String HEADER = "X-Ladd-Service-Token";
     public static final String PROPERTY = "ladd.service-auth.token";
     public static final String ENVIRONMENT_VARIABLE = "LADD_SERVICE_TOKEN";
+    /** The gateway's caller (the API key's name) on a request it forwards; trustworthy only with the token. */
+    public static final String CALLER_HEADER = "X-Ladd-Caller";
+    /** The caller's role ({@code viewer}, {@code ml-staff}, {@code admin}) on a request the gateway forwards. */
+    public static final String CALLER_ROLE_HEADER = "X-Ladd-Caller-Role";
 
     private final String token;
 
