@@ -32,10 +32,11 @@ public class ApiKeyService implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     public static final String BOOTSTRAP_NAME = "admin";
-    /** {@code created_by} of a key registered from {@code ladd.gateway.admin-key}. */
-    static final String FROM_SECRET = "ladd.gateway.admin-key";
-    /** {@code created_by} of a key an earlier version made on a first start without the secret, and logged. */
-    static final String FIRST_START = "first-start";
+    /**
+     * {@code created_by} of a key registered from {@code ladd.gateway.admin-key}: with a ':', which no key name has, so
+     * that no key made through the API can pass for one.
+     */
+    static final String FROM_SECRET = "config:ladd.gateway.admin-key";
 
     private final ApiKeyRepository keys;
     private final GatewayProperties properties;
@@ -47,6 +48,7 @@ public class ApiKeyService implements ApplicationRunner {
         this.adminKey = InsecureSettingException.require("ladd.gateway.admin-key", "LADD_GATEWAY_ADMIN_KEY",
                 properties.adminKey());
     }
+
     public static String newSecret() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
@@ -115,7 +117,7 @@ public class ApiKeyService implements ApplicationRunner {
             keys.insert(name, hash, Role.ADMIN, properties.keys().adminRateLimitPerMinute(), FROM_SECRET);
             log.info("registered the admin key given as ladd.gateway.admin-key as key '{}'", name);
         }
-        List<String> revoked = keys.revokeCreatedByExcept(List.of(FROM_SECRET, FIRST_START), hash);
+        List<String> revoked = keys.revokeBootstrapKeysExcept(FROM_SECRET, hash);
         if (!revoked.isEmpty()) {
             log.warn("ladd.gateway.admin-key has a new value: revoked the key(s) registered from earlier values: {}",
                     revoked);

@@ -156,9 +156,5 @@ class Renders {
                 bytes -= old.answer().getBody().length;
             }
         }
-
-        synchronized long bytes() {
-            return bytes;
-        }
     }
 }

@@ -62,7 +62,7 @@ class ServiceProxyController {
         URI target = URI.create(bases.get(service).toString().replaceAll("/+$", "") + "/api/v1" + rest
                 + (query == null ? "" : "?" + query));
         if (Renders.isRender(request.getMethod(), rest)) {
-            return renders.answer(service + " " + request.getMethod() + " " + rest + "?" + query,
+            return renders.answer(service + " " + request.getMethod() + " " + rest + (query == null ? "" : "?" + query),
                     () -> send(service, target, request, new byte[0]));
         }
         return send(service, target, request, request.getInputStream().readAllBytes());

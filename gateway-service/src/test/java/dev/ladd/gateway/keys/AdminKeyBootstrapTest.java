@@ -67,9 +67,11 @@ class AdminKeyBootstrapTest {
         String first = TestServiceToken.newToken();
         ApiKeyService service = start(first);
         service.create(new CreateKeyRequest("product-api", "viewer", null), "admin");
-        // a key an earlier version made on a first start without the secret (and logged)
-        keys.insert("admin-logged", ApiKeyService.sha256(TestServiceToken.newToken()), Role.ADMIN, 600,
-                ApiKeyService.FIRST_START);
+        // a key an earlier version made on a first start without the secret (and logged), and a key made through the
+        // API by a key whose name is what older versions wrote as the creator of a bootstrap key
+        keys.insert("admin-logged", ApiKeyService.sha256(TestServiceToken.newToken()), Role.ADMIN, 600, "first-start");
+        service.create(new CreateKeyRequest("ladd.gateway.admin-key", "admin", null), "admin");
+        service.create(new CreateKeyRequest("made-by-a-key", "viewer", null), "ladd.gateway.admin-key");
 
         String second = TestServiceToken.newToken();
         service = start(second);
@@ -78,6 +80,7 @@ class AdminKeyBootstrapTest {
         assertThat(keys.find("admin").orElseThrow().revoked()).isTrue();
         assertThat(keys.find("admin-logged").orElseThrow().revoked()).isTrue();
         assertThat(keys.find("product-api").orElseThrow().revoked()).as("made through the API").isFalse();
+        assertThat(keys.find("made-by-a-key").orElseThrow().revoked()).as("made through the API").isFalse();
         String secondName = "admin-" + ApiKeyService.sha256(second).substring(0, 8);
         assertThat(keys.find(secondName).orElseThrow().revoked()).isFalse();
 
@@ -87,12 +90,13 @@ class AdminKeyBootstrapTest {
         assertThat(works(service, second)).isTrue();
 
         // one bootstrap key is active at any time
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM api_key WHERE NOT revoked AND role = 'admin'", Integer.class))
-                .isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM api_key WHERE NOT revoked AND created_by = ?", Integer.class,
+                ApiKeyService.FROM_SECRET)).isEqualTo(1);
         String third = TestServiceToken.newToken();
         start(third);
         assertThat(keys.list().stream().filter(k -> !k.revoked()).map(ApiKey::name).toList())
-                .containsExactlyInAnyOrder("product-api", "admin-" + ApiKeyService.sha256(third).substring(0, 8));
+                .containsExactlyInAnyOrder("product-api", "made-by-a-key", "ladd.gateway.admin-key",
+                        "admin-" + ApiKeyService.sha256(third).substring(0, 8));
     }
 
     @Test
