@@ -130,10 +130,13 @@ class LocalPlatformEndToEndTest {
      */
     private void assertOnlyTheGatewayAnswersOtherMachinesAndTheOthersOnlyTheGateway(LocalPlatformOptions options,
                                                                                      String serviceToken) throws Exception {
+        for (String[] api : new String[][]{{"teacher-service", "/api/v1/teachers"}, {"trainer-service", "/api/v1/runs"},
+                {"eval-service", "/api/v1/scoring"}, {"inference-service", "/api/v1/serving"}}) {
+            HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(service(options, api[0]).baseUrl()
+                    + api[1])).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(noToken.statusCode()).as(api[0] + ": " + noToken.body()).isEqualTo(401);
+        }
         ServiceSpec trainer = service(options, "trainer-service");
-        HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(trainer.baseUrl() + "/api/v1/runs"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(noToken.statusCode()).as(noToken.body()).isEqualTo(401);
         assertThat(http.send(HttpRequest.newBuilder(URI.create(trainer.baseUrl() + "/api/v1/runs"))
                 .header(ServiceTokenFile.HEADER, serviceToken).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode()).isEqualTo(200);
