@@ -53,6 +53,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default (printf "%s-gateway" (include "ladd.fullname" .)) .Values.gateway.existingSecret -}}
 {{- end -}}
 
+{{- define "ladd.serviceTokenSecretName" -}}
+{{- default (printf "%s-service-token" (include "ladd.fullname" .)) .Values.serviceAuth.existingSecret -}}
+{{- end -}}
+
 {{- define "ladd.blobClaimName" -}}
 {{- default (printf "%s-blobs" (include "ladd.fullname" .)) .Values.blobStore.persistence.existingClaim -}}
 {{- end -}}

@@ -20,7 +20,12 @@ async function signIn(key) {
   const page = await context.newPage();
   current = page;
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') console.log(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    console.log(`console: ${m.text()}`);
+    // the gateway's Content-Security-Policy: anything the dashboard needs and the policy blocks fails the check
+    if (/Content Security Policy/i.test(m.text())) problems.push(`blocked by the Content-Security-Policy: ${m.text()}`);
+  });
   await page.goto(`${gateway}/dashboard/index.html`);
   await page.fill('#api-key', key);
   await page.click('#sign-in button[type=submit]');

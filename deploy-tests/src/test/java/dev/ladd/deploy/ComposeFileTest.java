@@ -29,13 +29,73 @@ class ComposeFileTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path COMPOSE_FILE = ROOT.resolve("docker-compose.yml");
     static final Path ENV_EXAMPLE = ROOT.resolve(".env.example");
+    static final Path MAKE_ENV = ROOT.resolve("deploy/make-env.sh");
     static final List<String> SERVICES = List.of("gateway", "teacher", "trainer", "eval", "inference");
+    /** Every secret docker-compose.yml requires; .env.example leaves each empty and deploy/make-env.sh fills it. */
+    static final List<String> SECRETS = List.of("POSTGRES_PASSWORD", "LADD_DB_PASSWORD_GATEWAY", "LADD_DB_PASSWORD_TEACHER",
+            "LADD_DB_PASSWORD_TRAINER", "LADD_DB_PASSWORD_EVAL", "LADD_DB_PASSWORD_INFERENCE", "LADD_GATEWAY_ADMIN_KEY",
+            "LADD_SERVICE_TOKEN");
 
     static Path dockerCompose;
+    @TempDir
+    static Path envDir;
+    /** What deploy/make-env.sh writes: .env.example with fresh random secrets. */
+    static Path madeEnv;
 
     @BeforeAll
-    static void findDockerCompose() {
+    static void findDockerComposeAndMakeAnEnvFile() throws Exception {
         dockerCompose = onPath("docker-compose").orElse(null);
+        madeEnv = envDir.resolve("made.env");
+        Process make = new ProcessBuilder("bash", MAKE_ENV.toString(), madeEnv.toString()).redirectErrorStream(true).start();
+        String output = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(make.waitFor()).as(output).isZero();
+    }
+
+    /** deploy/make-env.sh: every secret filled with a fresh random value, the file owner-only, never overwritten. */
+    @Test
+    void makeEnvFillsEverySecretOfTheExampleWithAFreshRandomValueOwnerOnly() throws Exception {
+        Map<String, String> example = envFile(ENV_EXAMPLE);
+        Map<String, String> made = envFile(madeEnv);
+        assertThat(example.keySet()).containsAll(SECRETS);
+        for (String secret : SECRETS) {
+            assertThat(example.get(secret)).as(".env.example holds no sample value for " + secret).isEmpty();
+            assertThat(made.get(secret)).as(secret).matches("[A-Za-z0-9_-]{43}");
+        }
+        assertThat(made.values().stream().filter(v -> v.length() == 43).distinct().count()).isEqualTo(SECRETS.size());
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(madeEnv)))
+                .isEqualTo("rw-------");
+        Process again = new ProcessBuilder("bash", MAKE_ENV.toString(), madeEnv.toString()).redirectErrorStream(true).start();
+        assertThat(new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("not overwriting");
+        assertThat(again.waitFor()).isEqualTo(1);
+        assertThat(envFile(madeEnv)).isEqualTo(made);
+
+        // --rotate: one secret gets a fresh value, everything else stays, still owner-only
+        Path copy = envDir.resolve("rotated.env");
+        Files.copy(madeEnv, copy);
+        Process rotate = new ProcessBuilder("bash", MAKE_ENV.toString(), "--rotate", "LADD_GATEWAY_ADMIN_KEY", copy.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(rotate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(rotate.waitFor()).as(said).isZero();
+        Map<String, String> rotated = envFile(copy);
+        assertThat(rotated.get("LADD_GATEWAY_ADMIN_KEY")).matches("[A-Za-z0-9_-]{43}")
+                .isNotEqualTo(made.get("LADD_GATEWAY_ADMIN_KEY"));
+        rotated.remove("LADD_GATEWAY_ADMIN_KEY");
+        Map<String, String> others = new java.util.LinkedHashMap<>(made);
+        others.remove("LADD_GATEWAY_ADMIN_KEY");
+        assertThat(rotated).isEqualTo(others);
+        assertThat(said).doesNotContain(made.get("LADD_GATEWAY_ADMIN_KEY"));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)))
+                .isEqualTo("rw-------");
+    }
+
+    static Map<String, String> envFile(Path file) throws IOException {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank() && !line.startsWith("#") && line.contains("=")) {
+                values.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        return values;
     }
 
     record Result(int exitCode, String output) {
@@ -50,7 +110,6 @@ class ComposeFileTest {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("POSTGRES_") || k.startsWith("LADD_") || k.startsWith("COMPOSE_"));
-        builder.environment().put("LADD_ENV_FILE", envFile.toString());
         Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("docker-compose finished").isTrue();
@@ -59,13 +118,13 @@ class ComposeFileTest {
 
     @Test
     void configIsValid() throws Exception {
-        Result result = compose(ENV_EXAMPLE, "config", "-q");
+        Result result = compose(madeEnv, "config", "-q");
         assertThat(result.exitCode()).as("docker-compose config -q: %s", result.output()).isZero();
     }
 
     @Test
     void servicesStartInOrderOfHealthRunAsNonRootAndShareTheBlobStore() throws Exception {
-        Result result = compose(ENV_EXAMPLE, "config");
+        Result result = compose(madeEnv, "config");
         assertThat(result.exitCode()).as(result.output()).isZero();
         Map<String, Object> config = Manifests.parse(result.output()).objects().get(0);
         Map<String, Object> services = at(config, "services");
@@ -77,7 +136,8 @@ class ComposeFileTest {
         for (String name : SERVICES) {
             Map<String, Object> service = at(services, name);
             assertThat(service).as(name).isNotNull();
-            assertThat(String.valueOf((Object) at(service, "healthcheck.test"))).as(name).contains("/actuator/health/readiness");
+            assertThat(String.valueOf((Object) at(service, "healthcheck.test"))).as(name).contains("GET /readyz")
+                    .contains("200");
             assertThat((String) at(service, "depends_on.kafka.condition")).as(name).isEqualTo("service_healthy");
             assertThat((String) at(service, "depends_on.postgres.condition")).as(name).isEqualTo("service_healthy");
             assertThat((String) service.get("user")).as(name).startsWith("65532");
@@ -85,7 +145,15 @@ class ComposeFileTest {
             Map<String, Object> env = at(service, "environment");
             assertThat(env).as(name).containsEntry("SPRING_CLOUD_STREAM_KAFKA_BINDER_BROKERS", "kafka:9092")
                     .containsEntry("LADD_BLOBSTORE_ROOT", "/var/lib/ladd/blobs")
-                    .containsKey("SPRING_DATASOURCE_PASSWORD");
+                    .containsKeys("MANAGEMENT_SERVER_PORT", "LADD_SERVICE_TOKEN")
+                    // its own database role, with its own password; never PostgreSQL's superuser
+                    .containsEntry("SPRING_DATASOURCE_USERNAME", "ladd_" + name)
+                    .containsEntry("SPRING_DATASOURCE_PASSWORD", envFile(madeEnv).get("LADD_DB_PASSWORD_" + name.toUpperCase()))
+                    .doesNotContainKey("POSTGRES_PASSWORD");
+            assertThat(env.toString()).as(name).doesNotContain(envFile(madeEnv).get("POSTGRES_PASSWORD"));
+            assertThat((String) at(service, "depends_on.db-users.condition")).as(name)
+                    .isEqualTo("service_completed_successfully");
+            assertThat(service).as(name + ": no env_file, which would hand it every secret of .env").doesNotContainKey("env_file");
         }
         for (String name : SERVICES) {
             if (!name.equals("gateway")) {
@@ -93,8 +161,13 @@ class ComposeFileTest {
                         .isEqualTo("service_healthy");
             }
         }
-        // the gateway's admin key comes from the env file
+        // the gateway alone gets the admin key; db-users alone PostgreSQL's superuser, and runs the chart's script
         assertThat((Map<String, Object>) at(services, "gateway.environment")).containsKey("LADD_GATEWAY_ADMIN_KEY");
+        assertThat((Map<String, Object>) at(services, "db-users.environment")).containsKeys("PGPASSWORD",
+                "LADD_DB_PASSWORD_GATEWAY", "LADD_DB_PASSWORD_INFERENCE", "LADD_DB_USER_EVAL");
+        assertThat(String.valueOf((Object) at(services, "db-users.volumes"))).contains("helm/ladd/files");
+        assertThat(String.valueOf((Object) at(services, "db-users.entrypoint"))).contains("/ladd-db/db-users.psql");
+        assertThat(String.valueOf((Object) at(services, "teacher.environment.LADD_TEACHER_IMPORTS_ROOT"))).isEqualTo("/app/models");
         for (String name : SERVICES) {
             if (!name.equals("gateway")) {
                 assertThat((Map<String, Object>) at(services, name + ".environment")).as(name)
@@ -105,12 +178,20 @@ class ComposeFileTest {
         }
     }
 
+    /** No secret has a default: each one left empty stops docker-compose, naming it (.env.example as it is, too). */
     @Test
-    void aMissingDatabasePasswordIsRefusedNamingIt(@TempDir Path dir) throws Exception {
-        Path env = Files.writeString(dir.resolve("empty.env"), "# nothing set\n");
-        Result result = compose(env, "config", "-q");
-        assertThat(result.exitCode()).as(result.output()).isNotZero();
-        assertThat(result.output()).contains("POSTGRES_PASSWORD");
+    void everyMissingSecretIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+        for (String secret : SECRETS) {
+            Map<String, String> values = envFile(madeEnv);
+            values.put(secret, "");
+            StringBuilder text = new StringBuilder();
+            values.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+            Path env = Files.writeString(dir.resolve(secret + ".env"), text);
+            Result result = compose(env, "config", "-q");
+            assertThat(result.exitCode()).as(secret + ": " + result.output()).isNotZero();
+            assertThat(result.output()).as(secret).contains(secret);
+        }
+        assertThat(compose(ENV_EXAMPLE, "config", "-q").exitCode()).as("the example has no secret").isNotZero();
     }
 
     static Optional<Path> onPath(String program) {

@@ -41,8 +41,34 @@ class HelmChartTest {
     static final Set<String> SERVICES = Set.of("gateway", "teacher", "trainer", "eval", "inference");
     static final String GPU = "nvidia.com/gpu";
 
+    /** The chart with every required secret given as a value (fresh random ones): what an install must pass. */
     static TemplateCommand template() {
+        TemplateCommand command = templateWithoutSecrets();
+        for (Map.Entry<String, String> secret : secretValues().entrySet()) {
+            command = command.set(secret.getKey(), secret.getValue());
+        }
+        return command;
+    }
+
+    static TemplateCommand templateWithoutSecrets() {
         return new Helm(CHART).template().withName("ladd").withNamespace("ladd");
+    }
+
+    /** Every value the chart requires unless an existing Secret is named: random, as they must be. */
+    static Map<String, String> secretValues() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("gateway.adminKey", randomSecret());
+        values.put("serviceAuth.token", randomSecret());
+        for (String service : List.of("gateway", "teacher", "trainer", "eval", "inference")) {
+            values.put("postgresql.passwords." + service, randomSecret());
+        }
+        return values;
+    }
+
+    static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     static Manifests render(boolean gpu) {
@@ -81,6 +107,7 @@ class HelmChartTest {
 
     @Test
     void lintPassesWithTheDefaultValues() {
+        // lint reports a missing required value (a secret here) without failing; template fails: everySecretIsRequired
         LintResult result = new Helm(CHART).lint().strict().call();
         assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
     }
@@ -107,8 +134,11 @@ class HelmChartTest {
         for (Map<String, Object> deployment : deployments) {
             String what = name(deployment);
             Map<String, Object> c = container(deployment);
-            assertThat((String) at(c, "readinessProbe.httpGet.path")).as(what).isEqualTo("/actuator/health/readiness");
-            assertThat((String) at(c, "livenessProbe.httpGet.path")).as(what).isEqualTo("/actuator/health/liveness");
+            // the probes on the API port; the actuator itself is on the management port
+            assertThat((String) at(c, "readinessProbe.httpGet.path")).as(what).isEqualTo("/readyz");
+            assertThat((String) at(c, "livenessProbe.httpGet.path")).as(what).isEqualTo("/livez");
+            assertThat((String) at(c, "startupProbe.httpGet.path")).as(what).isEqualTo("/livez");
+            assertThat((String) at(c, "readinessProbe.httpGet.port")).as(what).isEqualTo("http");
             assertThat((Object) at(c, "resources.requests.cpu")).as(what + " cpu request").isNotNull();
             assertThat((Object) at(c, "resources.requests.memory")).as(what + " memory request").isNotNull();
             assertThat((Object) at(c, "resources.limits.memory")).as(what + " memory limit").isNotNull();
@@ -176,7 +206,7 @@ class HelmChartTest {
 
     @ParameterizedTest(name = "gpu values: {0}")
     @ValueSource(booleans = {false, true})
-    void networkPoliciesAdmitOutsideTrafficOnlyToTheGateway(boolean gpu) {
+    void networkPoliciesAdmitOutsideTrafficOnlyToTheGatewayAndOnlyTheGatewayToTheOthers(boolean gpu) {
         Manifests manifests = render(gpu);
         List<Map<String, Object>> policies = manifests.ofKind("NetworkPolicy");
         assertThat(policies).extracting(Manifests::component).containsExactlyInAnyOrderElementsOf(SERVICES);
@@ -184,17 +214,64 @@ class HelmChartTest {
             String selected = (String) ((Map<String, Object>) at(policy, "spec.podSelector.matchLabels"))
                     .get("app.kubernetes.io/component");
             assertThat((List<String>) at(policy, "spec.policyTypes")).contains("Ingress", "Egress");
-            for (Map<String, Object> rule : list(policy, "spec.ingress")) {
-                boolean fromOutside = !rule.containsKey("from") || list(rule, "from").stream()
-                        .anyMatch(peer -> peer.containsKey("ipBlock") || peer.containsKey("namespaceSelector"));
-                if (fromOutside) {
-                    assertThat(selected).as("%s admits traffic from outside the release", name(policy)).isEqualTo("gateway");
-                } else {
-                    assertThat(list(rule, "from")).allSatisfy(peer -> assertThat((Map<String, Object>) at(peer, "podSelector.matchLabels"))
-                            .containsEntry("app.kubernetes.io/instance", "ladd"));
-                }
+            List<Map<String, Object>> ingress = list(policy, "spec.ingress");
+            assertThat(ingress).as("%s: no metrics scraper named, no rule for the management port", name(policy))
+                    .hasSize(1);
+            assertThat(list(ingress.get(0), "ports")).singleElement().satisfies(p -> assertThat(p).containsEntry("port", "http"));
+            if (selected.equals("gateway")) {
+                assertThat(ingress.get(0)).as("the gateway admits any source").doesNotContainKey("from");
+            } else {
+                assertThat(list(ingress.get(0), "from")).as(name(policy)).singleElement().satisfies(peer ->
+                        assertThat((Map<String, Object>) at(peer, "podSelector.matchLabels"))
+                                .containsEntry("app.kubernetes.io/instance", "ladd")
+                                .containsEntry("app.kubernetes.io/component", "gateway"));
+            }
+            // only the gateway may open connections to the other services
+            List<Map<String, Object>> toPods = list(policy, "spec.egress").stream().filter(rule -> list(rule, "to").stream()
+                    .anyMatch(peer -> peer.containsKey("podSelector"))).toList();
+            if (selected.equals("gateway")) {
+                assertThat(toPods).extracting(rule -> (String) at(list(rule, "to").get(0), "podSelector.matchLabels")
+                        .toString()).hasSize(4);
+            } else {
+                assertThat(toPods).as(name(policy)).isEmpty();
             }
         }
+    }
+
+    @Test
+    void thePrometheusScraperReachesOnlyTheManagementPortAndFindsItByTheAnnotationsOrAServiceMonitor() {
+        Manifests manifests = Manifests.parse(template()
+                .set("networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.name", "monitoring")
+                .set("metrics.serviceMonitor.enabled", "true").call());
+        for (Map<String, Object> deployment : manifests.ofKind("Deployment")) {
+            Map<String, Object> c = container(deployment);
+            Map<String, Object> annotations = at(deployment, "spec.template.metadata.annotations");
+            String managementPort = String.valueOf(list(c, "ports").stream().filter(p -> "management".equals(p.get("name")))
+                    .findFirst().orElseThrow().get("containerPort"));
+            assertThat(annotations).as(name(deployment)).containsEntry("prometheus.io/scrape", "true")
+                    .containsEntry("prometheus.io/port", managementPort)
+                    .containsEntry("prometheus.io/path", "/actuator/prometheus");
+            assertThat(list(c, "env")).anySatisfy(e -> assertThat(e).containsEntry("name", "MANAGEMENT_SERVER_PORT")
+                    .containsEntry("value", managementPort));
+        }
+        for (Map<String, Object> policy : manifests.ofKind("NetworkPolicy")) {
+            List<Map<String, Object>> scraper = list(policy, "spec.ingress").stream()
+                    .filter(rule -> list(rule, "from").stream().anyMatch(peer -> peer.containsKey("namespaceSelector")))
+                    .toList();
+            assertThat(scraper).as(name(policy)).singleElement().satisfies(rule -> assertThat(list(rule, "ports"))
+                    .singleElement().satisfies(p -> assertThat(p).containsEntry("port", "management")));
+        }
+        Map<String, Object> monitor = manifests.named("ServiceMonitor", "ladd");
+        assertThat(list(monitor, "spec.endpoints")).singleElement().satisfies(e -> assertThat(e)
+                .containsEntry("port", "management").containsEntry("path", "/actuator/prometheus"));
+        Map<String, Object> metrics = manifests.named("Service", "ladd-metrics");
+        assertThat((String) at(metrics, "spec.clusterIP")).isEqualTo("None");
+        assertThat(list(metrics, "spec.ports")).singleElement().satisfies(p -> assertThat(p)
+                .containsEntry("targetPort", "management"));
+        // the public Service never carries the management port
+        Manifests exposed = Manifests.parse(template().set("gatewayService.type", "LoadBalancer").call());
+        assertThat(list(exposed.named("Service", "ladd-gateway"), "spec.ports")).extracting(p -> p.get("targetPort"))
+                .containsExactly("http");
     }
 
     @Test
@@ -218,25 +295,113 @@ class HelmChartTest {
     }
 
     @Test
-    void credentialsComeFromSecretsAndAnExistingSecretIsUsedAsIs() {
+    void credentialsComeFromSecretsEachServiceHasItsOwnDatabaseRoleAndAnExistingSecretIsUsedAsIs() {
         Manifests own = render(false);
-        assertThat(own.names("Secret")).containsExactlyInAnyOrder("ladd-postgresql", "ladd-gateway");
+        assertThat(own.names("Secret")).containsExactlyInAnyOrder("ladd-postgresql", "ladd-gateway", "ladd-service-token");
+        assertThat((Map<String, Object>) at(own.named("Secret", "ladd-postgresql"), "data")).containsOnlyKeys(
+                "gateway-password", "teacher-password", "trainer-password", "eval-password", "inference-password");
         Map<String, Object> gateway = container(own.named("Deployment", "ladd-gateway"));
         assertThat(list(gateway, "env")).anySatisfy(e -> {
             assertThat(e).containsEntry("name", "LADD_GATEWAY_ADMIN_KEY");
             assertThat((String) at(e, "valueFrom.secretKeyRef.name")).isEqualTo("ladd-gateway");
         });
-        assertThat(own.ofKind("ConfigMap").toString()).doesNotContainIgnoringCase("password");
+        assertThat(own.ofKind("ConfigMap").toString()).doesNotContainIgnoringCase("password")
+                .doesNotContain("SPRING_DATASOURCE_USERNAME");
+        for (Map<String, Object> deployment : own.ofKind("Deployment")) {
+            String service = component(deployment);
+            List<Map<String, Object>> env = list(container(deployment), "env");
+            assertThat(env).as(service).anySatisfy(e -> assertThat(e).containsEntry("name", "SPRING_DATASOURCE_USERNAME")
+                    .containsEntry("value", "ladd_" + service));
+            assertThat(env).as(service).anySatisfy(e -> {
+                assertThat(e).containsEntry("name", "SPRING_DATASOURCE_PASSWORD");
+                assertThat((String) at(e, "valueFrom.secretKeyRef.key")).isEqualTo(service + "-password");
+            });
+            assertThat(env).as(service).anySatisfy(e -> {
+                assertThat(e).containsEntry("name", "LADD_SERVICE_TOKEN");
+                assertThat((String) at(e, "valueFrom.secretKeyRef.name")).isEqualTo("ladd-service-token");
+            });
+            if (!service.equals("gateway")) {
+                assertThat(env).as(service).noneSatisfy(e -> assertThat(e).containsEntry("name", "LADD_GATEWAY_ADMIN_KEY"));
+            }
+        }
 
-        Manifests external = Manifests.parse(template().set("postgresql.existingSecret", "pg-credentials")
-                .set("gateway.existingSecret", "gateway-keys").call());
+        Manifests external = Manifests.parse(templateWithoutSecrets().set("postgresql.existingSecret", "pg-credentials")
+                .set("gateway.existingSecret", "gateway-keys").set("serviceAuth.existingSecret", "ladd-token").call());
         assertThat(external.names("Secret")).isEmpty();
         for (Map<String, Object> deployment : external.ofKind("Deployment")) {
             assertThat(list(container(deployment), "env")).anySatisfy(e -> {
                 assertThat(e).containsEntry("name", "SPRING_DATASOURCE_PASSWORD");
                 assertThat((String) at(e, "valueFrom.secretKeyRef.name")).isEqualTo("pg-credentials");
+            }).anySatisfy(e -> {
+                assertThat(e).containsEntry("name", "LADD_SERVICE_TOKEN");
+                assertThat((String) at(e, "valueFrom.secretKeyRef.name")).isEqualTo("ladd-token");
             });
         }
+    }
+
+    /** No secret has a default: each one left out fails the install, naming it. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gateway.adminKey", "serviceAuth.token", "postgresql.passwords.gateway",
+            "postgresql.passwords.teacher", "postgresql.passwords.trainer", "postgresql.passwords.eval",
+            "postgresql.passwords.inference"})
+    void everySecretIsRequired(String left) {
+        TemplateCommand command = templateWithoutSecrets();
+        for (Map.Entry<String, String> secret : secretValues().entrySet()) {
+            if (!secret.getKey().equals(left)) {
+                command = command.set(secret.getKey(), secret.getValue());
+            }
+        }
+        TemplateCommand withoutIt = command;
+        assertThatThrownBy(withoutIt::call).hasMessageContaining(left + " is required");
+    }
+
+    /**
+     * The optional Job that makes the database roles runs the same script as docker-compose's db-users service, as a
+     * pre-install and pre-upgrade hook. helm-java returns a release's manifest without its hooks: the Job is checked
+     * on a copy of the chart without the hook annotations, which are checked in the template itself.
+     */
+    @Test
+    void theDatabaseRolesJobRunsTheSameScriptBeforeInstallAndUpgrade(@TempDir Path dir) throws IOException {
+        assertThatThrownBy(() -> template().set("postgresql.createUsers.enabled", "true")
+                .set("postgresql.createUsers.adminExistingSecret", "pg-admin").call())
+                .hasMessageContaining("postgresql.createUsers needs postgresql.existingSecret");
+        assertThatThrownBy(() -> template().set("postgresql.createUsers.enabled", "true")
+                .set("postgresql.existingSecret", "pg-credentials").call())
+                .hasMessageContaining("postgresql.createUsers.adminExistingSecret is required");
+        Path template = CHART.resolve("templates/db-users-job.yaml");
+        assertThat(Files.readAllLines(template)).filteredOn(l -> l.contains("helm.sh/hook: ")).hasSize(2)
+                .allSatisfy(l -> assertThat(l).endsWith("helm.sh/hook: pre-install,pre-upgrade"));
+        Path copy = copyChart(dir);
+        Files.write(copy.resolve("templates/db-users-job.yaml"), Files.readAllLines(template).stream()
+                .filter(l -> !l.contains("helm.sh/hook")).toList());
+        Manifests manifests = Manifests.parse(new Helm(copy).template().withName("ladd").withNamespace("ladd")
+                .set("postgresql.createUsers.enabled", "true").set("postgresql.existingSecret", "pg-credentials")
+                .set("gateway.adminKey", randomSecret()).set("serviceAuth.token", randomSecret())
+                .set("postgresql.createUsers.adminExistingSecret", "pg-admin").call());
+        Map<String, Object> job = manifests.named("Job", "ladd-db-users");
+        Map<String, Object> c = list(job, "spec.template.spec.containers").get(0);
+        List<Map<String, Object>> env = list(c, "env");
+        assertThat(env).anySatisfy(e -> assertThat(e).containsEntry("name", "PGHOST")
+                .containsEntry("value", "postgresql.postgresql.svc.cluster.local"));
+        assertThat(env).anySatisfy(e -> assertThat(e).containsEntry("name", "PGDATABASE").containsEntry("value", "ladd"));
+        assertThat(env).anySatisfy(e -> {
+            assertThat(e).containsEntry("name", "PGPASSWORD");
+            assertThat((String) at(e, "valueFrom.secretKeyRef.name")).isEqualTo("pg-admin");
+        });
+        for (String service : SERVICES) {
+            assertThat(env).anySatisfy(e -> assertThat(e).containsEntry("name", "LADD_DB_USER_" + service.toUpperCase())
+                    .containsEntry("value", "ladd_" + service));
+            assertThat(env).anySatisfy(e -> {
+                assertThat(e).containsEntry("name", "LADD_DB_PASSWORD_" + service.toUpperCase());
+                assertThat((String) at(e, "valueFrom.secretKeyRef.key")).isEqualTo(service + "-password");
+            });
+        }
+        assertThat((Boolean) at(c, "securityContext.allowPrivilegeEscalation")).isFalse();
+        Map<String, Object> scripts = manifests.named("ConfigMap", "ladd-db-users");
+        Map<String, Object> files = at(scripts, "data");
+        assertThat(files.get("db-users.sql")).isEqualTo(Files.readString(CHART.resolve("files/db-users.sql")));
+        assertThat(files.get("db-users.psql")).isEqualTo(Files.readString(CHART.resolve("files/db-users.psql")));
+        assertThat(render(false).ofKind("Job")).as("off by default").isEmpty();
     }
 
     @ParameterizedTest(name = "{0}={1} is refused")
@@ -249,6 +414,9 @@ class HelmChartTest {
             "services.trainer.gpus       | 1       | services.trainer: Additional property gpus is not allowed",
             "kafka.bootstrapServers      | kafka   | kafka.bootstrapServers: Does not match pattern",
             "gateway.adminKey            | short   | gateway.adminKey: Does not match pattern",
+            "serviceAuth.token           | short   | serviceAuth.token: Does not match pattern",
+            "postgresql.users.gateway    | Gateway | postgresql.users.gateway: Does not match pattern",
+            "services.eval.managementPort| 0       | services.eval.managementPort: Must be greater than or equal to 1",
     })
     void theSchemaRefusesBadValuesNamingTheField(String key, String value, String expected) {
         assertThatThrownBy(() -> template().set(key, value).call())

@@ -111,5 +111,10 @@ class ImageConfigTest {
         Map<String, Object> compose = new Yaml(new LoaderOptions()).load(Files.readString(ROOT.resolve("docker-compose.yml")));
         assertThat(String.valueOf((Object) at(compose, "services." + service + ".environment.SERVER_PORT")))
                 .as("%s compose port", service).isEqualTo(String.valueOf(port));
+        // the actuator's own port (metrics, health details): the same in compose and the chart, never the API's
+        Object management = at(values, "services." + service + ".managementPort");
+        assertThat(management).as("%s chart management port", service).isNotEqualTo(port);
+        assertThat(String.valueOf((Object) at(compose, "services." + service + ".environment.MANAGEMENT_SERVER_PORT")))
+                .as("%s compose management port", service).isEqualTo(String.valueOf(management));
     }
 }

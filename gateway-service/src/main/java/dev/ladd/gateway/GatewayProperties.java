@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import java.net.URI;
@@ -19,25 +20,33 @@ import java.time.Duration;
  * gateway-service settings ({@code ladd.gateway.*}).
  *
  * @param runDefaults   what a new run gets for every field its request leaves out
- * @param adminKey      an admin API key given as a secret (e.g. env {@code LADD_GATEWAY_ADMIN_KEY}); registered on
- *                      start as key {@code admin}. Without it, the first start with no admin key creates one and
- *                      logs it once
+ * @param adminKey      the bootstrap admin API key, a secret (env {@code LADD_GATEWAY_ADMIN_KEY}); required, and
+ *                      refused at start when it is a sample value or weak ({@code ApiKeyService}: checked in code, so
+ *                      that no validation message prints it); registered on start, and a new value revokes the keys
+ *                      registered from earlier ones
  * @param keys          rate limits of new keys
  * @param inference     inference-service's internal API, where image requests go
  * @param routes        the services whose REST APIs the gateway proxies under {@code /api/v1/<service>/**}
  * @param autoPromotion the optional policy that promotes a better scored checkpoint by itself (off by default)
  * @param openai        the OpenAI-compatible API under {@code /v1/}
+ * @param maxBodyBytes  the largest request body any other endpoint takes, the proxied services' included (a larger
+ *                      one is a 413 before it is read); GET, HEAD and DELETE take none
  */
 @Validated
 @ConfigurationProperties("ladd.gateway")
 public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
-                                @Pattern(regexp = "|[A-Za-z0-9._~+/=-]{24,200}",
-                                        message = "must be empty or 24-200 URL-safe characters") String adminKey,
+                                String adminKey,
                                 @NotNull @Valid Keys keys,
                                 @NotNull @Valid Inference inference,
                                 @NotNull @Valid Routes routes,
                                 @NotNull @Valid AutoPromotion autoPromotion,
-                                @NotNull @Valid OpenAi openai) {
+                                @NotNull @Valid OpenAi openai,
+                                @Min(1024) @Max(64 * 1024 * 1024) int maxBodyBytes) {
+
+    @Override
+    public String toString() {   // the record's own would print the admin key
+        return "GatewayProperties[adminKey=****, routes=" + routes + ", inference=" + inference + "]";
+    }
 
     /** The defaults of a distillation run started through the API. */
     public record RunDefaults(@Min(1) int iterations,
@@ -64,9 +73,29 @@ public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
                             @NotNull @DurationMin(millis = 1) Duration requestTimeout) {
     }
 
-    /** Base URLs of the proxied services; a route's requests time out after {@code timeout}. */
+    /**
+     * Base URLs of the proxied services; a route's requests time out after {@code timeout}.
+     *
+     * @param renders how the gateway shields the services from image renders that any viewer may ask for
+     */
     public record Routes(@NotNull URI trainer, @NotNull URI eval, @NotNull URI teacher, @NotNull URI inference,
-                         @NotNull @DurationMin(millis = 1) Duration timeout) {
+                         @NotNull @DurationMin(millis = 1) Duration timeout, @NotNull @Valid Renders renders) {
+    }
+
+    /**
+     * A proxied {@code GET} of a PNG (teacher-service's {@code samples.png}: up to 200 steps × 16 images; eval-service's
+     * grids: a model loaded and sampled for 80 images) is a render, which any viewer may ask for. At most
+     * {@code maxConcurrent} run at once per gateway instance; up to {@code maxWaiting} more wait, each at most
+     * {@code maxWait}, for their turn (the dashboard asks for five grids at once); beyond that, or after waiting, a 503
+     * with {@code Retry-After: retryAfter}. A 200 answer is kept for {@code cacheTtl} in a cache of at most
+     * {@code cacheBytes}, keyed by service, path and query: the same grid asked again is not rendered again.
+     */
+    public record Renders(@Min(1) @Max(64) int maxConcurrent,
+                          @Min(0) @Max(1024) int maxWaiting,
+                          @NotNull @DurationMin(millis = 0) Duration maxWait,
+                          @NotNull @DurationMin(seconds = 1) Duration retryAfter,
+                          @NotNull DataSize cacheBytes,
+                          @NotNull @DurationMin(seconds = 0) Duration cacheTtl) {
     }
 
     /**

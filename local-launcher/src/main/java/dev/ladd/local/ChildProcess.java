@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,12 +52,19 @@ final class ChildProcess implements AutoCloseable {
         this.logOffset = logOffset;
     }
 
+    static ChildProcess start(String name, List<String> command, Path workingDir, Path logFile, Path pidFile) {
+        return start(name, command, Map.of(), workingDir, logFile, pidFile);
+    }
+
     /**
-     * Starts {@code command} in {@code workingDir}, stdout and stderr appended to {@code logFile}.
+     * Starts {@code command} in {@code workingDir} with this process's environment plus {@code environment} (the way
+     * to hand a child a secret: a command line is visible to every user, a process's environment only to its owner),
+     * stdout and stderr appended to {@code logFile}, which also gets the command line (never the environment).
      *
      * @param pidFile where to record the pid, or null for a short-lived helper
      */
-    static ChildProcess start(String name, List<String> command, Path workingDir, Path logFile, Path pidFile) {
+    static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path workingDir,
+                              Path logFile, Path pidFile) {
         try {
             Files.createDirectories(logFile.getParent());
             long logOffset = Files.isRegularFile(logFile) ? Files.size(logFile) : 0;
@@ -73,6 +81,7 @@ final class ChildProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+            builder.environment().putAll(environment);
             Process process = builder.start();
             if (pidFile != null) {
                 StaleProcesses.record(pidFile, process.toHandle());

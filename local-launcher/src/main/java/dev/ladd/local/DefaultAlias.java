@@ -106,7 +106,7 @@ final class DefaultAlias {
     }
 
     private boolean answersImage() {
-        return send(HttpRequest.newBuilder(URI.create(base("gateway-service") + "/v1/images/generations"))
+        return send(gateway("/v1/images/generations")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(REQUEST)))
                 .map(r -> r.statusCode() == 200 && r.body().contains("\"b64_json\"")).orElse(false);
     }
@@ -117,8 +117,8 @@ final class DefaultAlias {
 
     Stage stage() {
         String runId = runId();
-        Optional<HttpResponse<String>> run = send(HttpRequest.newBuilder(URI.create(base("trainer-service") + "/api/v1/runs/"
-                + runId)).GET());
+        Optional<HttpResponse<String>> run = send(ServiceTokenFile.addTo(HttpRequest.newBuilder(URI.create(
+                base("trainer-service") + "/api/v1/runs/" + runId)), options).GET());
         if (run.isPresent() && run.get().statusCode() == 404) {
             ServiceProcess trainer = service("trainer-service").orElseThrow();
             List<String> lines = trainer.process().logLinesContaining("default student");
@@ -126,15 +126,14 @@ final class DefaultAlias {
                     + " (no run " + runId + "); its log says:" + (lines.isEmpty() ? " nothing about it, see "
                     + trainer.process().logFile() : "\n  | " + String.join("\n  | ", lines)), true);
         }
-        Optional<HttpResponse<String>> history = send(HttpRequest.newBuilder(URI.create(base("gateway-service")
-                + "/api/v1/serving/" + ALIAS + "/history")).GET());
+        Optional<HttpResponse<String>> history = send(gateway("/api/v1/serving/" + ALIAS + "/history").GET());
         if (history.isEmpty() || history.get().statusCode() != 200 || history.get().body().strip().equals("[]")) {
             return new Stage("gateway-service has not served run " + runId + "'s checkpoint on alias '" + ALIAS
                     + "' yet (it does when it consumes the trainer's CheckpointPublished; see "
                     + service("gateway-service").orElseThrow().process().logFile() + ")", false);
         }
-        Optional<HttpResponse<String>> serving = send(HttpRequest.newBuilder(URI.create(base("inference-service")
-                + "/api/v1/serving/" + ALIAS)).GET());
+        Optional<HttpResponse<String>> serving = send(ServiceTokenFile.addTo(HttpRequest.newBuilder(URI.create(
+                base("inference-service") + "/api/v1/serving/" + ALIAS)), options).GET());
         String body = serving.map(HttpResponse::body).orElse("");
         Matcher desired = DESIRED_REVISION.matcher(body);
         Matcher failed = FAILED_REVISION.matcher(body);
@@ -157,10 +156,15 @@ final class DefaultAlias {
         }
     }
 
+    /** A request to the gateway with the launcher's admin key (the internal services get the service token instead). */
+    private HttpRequest.Builder gateway(String path) {
+        return HttpRequest.newBuilder(URI.create(base("gateway-service") + path))
+                .header("Authorization", "Bearer " + GatewayAdminKey.get(options));
+    }
+
     private Optional<HttpResponse<String>> send(HttpRequest.Builder request) {
         try {
-            return Optional.of(http.send(request.timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + GatewayAdminKey.get(options)).build(),
+            return Optional.of(http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             return Optional.empty();

@@ -435,16 +435,21 @@ public final class LocalPlatform implements AutoCloseable {
                         + DefaultAlias.REQUEST + "'"));
                 text.append(line("Gateway", service.baseUrl() + "/"));
                 text.append(line("API docs", service.baseUrl() + "/swagger-ui.html"));
-                text.append(line("Admin API key", GatewayAdminKey.get(options) + "   (also in "
-                        + GatewayAdminKey.file(options) + "; send 'Authorization: Bearer <key>')"));
+                // the key itself is never printed: terminals and CI logs keep what they show
+                text.append(line("Admin API key", "in " + GatewayAdminKey.file(options)
+                        + " (owner-only); send 'Authorization: Bearer <key>'"));
             }
         }
         for (ServiceSpec service : options.services()) {
             Duration took = serviceTimes.get(service.name());
-            text.append(line(service.name(), service.baseUrl() + "/actuator/health"
+            boolean gateway = service.name().equals("gateway-service");
+            text.append(line(service.name(), service.baseUrl() + (gateway ? "/readyz" : "/actuator/health")
                     + (took == null ? "" : "   (ready after " + HealthWaiter.seconds(took) + ")")));
-            text.append(line("", service.baseUrl() + "/actuator/prometheus"));
+            text.append(line("", service.baseUrl() + "/actuator/prometheus" + (gateway ? "   (with the admin key)"
+                    : "   (this machine only; its API wants the service token)")));
         }
+        text.append(line("Service token", "in " + ServiceTokenFile.file(options) + " (owner-only), for calling teacher,"
+                + " trainer, eval or inference directly: header " + ServiceTokenFile.HEADER));
         text.append(line("Kafka", kafkaBootstrapServers()));
         text.append(line("PostgreSQL", jdbcUrl() + "   (user postgres, no password)"));
         if (demoRun != null) {

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,9 +35,22 @@ final class ServiceProcess implements AutoCloseable {
     static ServiceProcess start(ServiceSpec spec, Path java, LocalPlatformOptions options) {
         Path logFile = options.logDir().resolve(spec.name() + ".log");
         Instant startedAt = Instant.now();
-        ChildProcess process = ChildProcess.start(spec.name(), command(spec, java, options), options.repoDir(), logFile,
-                options.workDir().resolve("run").resolve(spec.name() + ".pid"));
+        ChildProcess process = ChildProcess.start(spec.name(), command(spec, java, options), environment(spec, options),
+                options.repoDir(), logFile, options.workDir().resolve("run").resolve(spec.name() + ".pid"));
         return new ServiceProcess(spec, process, startedAt);
+    }
+
+    /**
+     * The secrets a service gets, in its environment: the service token (all of them), the admin key (the gateway).
+     * Never on the command line: {@code ps} shows that to every user, and the launcher writes it into the log.
+     */
+    static Map<String, String> environment(ServiceSpec spec, LocalPlatformOptions options) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put(ServiceTokenFile.ENVIRONMENT_VARIABLE, ServiceTokenFile.get(options));
+        if (spec.name().equals("gateway-service")) {
+            environment.put(GatewayAdminKey.ENVIRONMENT_VARIABLE, GatewayAdminKey.get(options));
+        }
+        return environment;
     }
 
     static List<String> command(ServiceSpec spec, Path java, LocalPlatformOptions options) {
@@ -56,9 +71,16 @@ final class ServiceProcess implements AutoCloseable {
                 "--spring.datasource.username=" + PostgresServer.USER,
                 "--spring.cloud.stream.kafka.binder.brokers=localhost:" + options.kafkaPort(),
                 "--ladd.blob-store.root=" + options.blobDir()));
+        if (!spec.name().equals("gateway-service")) {
+            // only the gateway is reachable from other machines; the others answer this machine alone (and only
+            // requests with the service token)
+            command.add("--server.address=127.0.0.1");
+        }
         if (spec.name().equals("teacher-service")) {
             // the committed default teacher is registered on the first start (see models/README.md)
             command.add("--ladd.teacher.default-model-dir=" + options.repoDir().resolve("models").resolve("default"));
+            // POST /api/v1/teachers/import (admins, through the gateway) reads model folders under models/ only
+            command.add("--ladd.teacher.imports.root=" + options.repoDir().resolve("models"));
         }
         if (spec.name().equals("eval-service")) {
             // the default teacher's baselines, measured once and committed: imported instead of computed (models/README.md)
@@ -71,8 +93,6 @@ final class ServiceProcess implements AutoCloseable {
             command.add("--ladd.trainer.default-student.teacher-dir=" + options.repoDir().resolve("models").resolve("default"));
         }
         if (spec.name().equals("gateway-service")) {
-            // the admin key the launcher made (and prints): the demo run and the person use it
-            command.add("--ladd.gateway.admin-key=" + GatewayAdminKey.get(options));
             // the other services where this launch put them (their ports may not be the defaults)
             for (ServiceSpec other : options.services()) {
                 String base = "http://localhost:" + other.port();

@@ -17,6 +17,11 @@ final class FakeService {
     static final class Ready {
         public static void main(String[] args) throws IOException {
             System.out.println("fake service args: " + String.join(" ", args));
+            // what a real service would read from its environment, by name and length only
+            for (String variable : new String[]{"LADD_SERVICE_TOKEN", "LADD_GATEWAY_ADMIN_KEY"}) {
+                String value = System.getenv(variable);
+                System.out.println("fake service env " + variable + ": " + (value == null ? "unset" : value.length() + " characters"));
+            }
             serve(args, 200);
         }
     }

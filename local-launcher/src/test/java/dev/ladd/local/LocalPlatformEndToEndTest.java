@@ -8,11 +8,19 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Optional;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -48,9 +56,11 @@ class LocalPlatformEndToEndTest {
             pids = platform.pids();
             assertThat(pids).hasSize(7);   // PostgreSQL, Kafka, five services
             String gateway = service(options, "gateway-service").baseUrl();
-            String trainer = service(options, "trainer-service").baseUrl();
             adminKey = GatewayAdminKey.get(options);
-            assertThat(platform.summary()).contains(adminKey);
+            String serviceToken = ServiceTokenFile.get(options);
+            assertThat(platform.summary()).doesNotContain(adminKey).contains(GatewayAdminKey.file(options).toString());
+            assertNoSecretOnACommandLineOrInALog(options, pids, adminKey, serviceToken);
+            assertOnlyTheGatewayAnswersOtherMachinesAndTheOthersOnlyTheGateway(options, serviceToken);
 
             // up means alias 'default' serves (the committed default student): the README's first request, at once
             assertThat(platform.defaultAlias()).startsWith("serves images");
@@ -69,7 +79,7 @@ class LocalPlatformEndToEndTest {
             String demoRunId = platform.demoRun().split(" ")[0];
             assertThat(awaitBody(gateway + "/api/v1/runs/" + demoRunId, body -> body.contains("\"teacherId\":\"default\"")))
                     .contains(demoRunId);
-            assertThat(awaitBody(trainer + "/api/v1/runs/" + demoRunId, body -> body.contains("waiting-for-data")
+            assertThat(awaitBody(gateway + "/api/v1/trainer/runs/" + demoRunId, body -> body.contains("waiting-for-data")
                     || body.contains("\"training\""))).contains(demoRunId);
 
             assertThat(http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/runs")).build(),
@@ -83,7 +93,7 @@ class LocalPlatformEndToEndTest {
 
             String run = awaitBody(gateway + "/api/v1/runs/" + runId, body -> body.contains("\"state\":\"failed\""));
             assertThat(run).contains("unknown teacher 'no-such-teacher'");
-            assertThat(awaitBody(trainer + "/api/v1/runs/" + runId, body -> body.contains("\"state\":\"failed\"")))
+            assertThat(awaitBody(gateway + "/api/v1/trainer/runs/" + runId, body -> body.contains("\"state\":\"failed\"")))
                     .contains(runId);
         }
 
@@ -97,6 +107,59 @@ class LocalPlatformEndToEndTest {
         assertThat(Ports.isFree(options.kafkaPort())).isTrue();
         for (ServiceSpec service : options.services()) {
             assertThat(Ports.isFree(service.port())).as(service.name() + " port").isTrue();
+        }
+    }
+
+    /** {@code ps} shows every user each process's command line; the logs are kept: neither may hold a secret. */
+    private static void assertNoSecretOnACommandLineOrInALog(LocalPlatformOptions options, List<Long> pids,
+                                                             String adminKey, String serviceToken) throws Exception {
+        for (long pid : pids) {
+            String commandLine = ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
+            assertThat(commandLine).as("command line of " + pid).doesNotContain(adminKey).doesNotContain(serviceToken);
+        }
+        try (var logs = Files.list(options.logDir())) {
+            for (Path log : logs.toList()) {
+                assertThat(Files.readString(log)).as(log.toString()).doesNotContain(adminKey).doesNotContain(serviceToken);
+            }
+        }
+    }
+
+    /**
+     * The internal services listen on loopback only and, even there, answer only requests with the service token;
+     * the gateway listens on every interface.
+     */
+    private void assertOnlyTheGatewayAnswersOtherMachinesAndTheOthersOnlyTheGateway(LocalPlatformOptions options,
+                                                                                     String serviceToken) throws Exception {
+        for (String[] api : new String[][]{{"teacher-service", "/api/v1/teachers"}, {"trainer-service", "/api/v1/runs"},
+                {"eval-service", "/api/v1/scoring"}, {"inference-service", "/api/v1/serving"}}) {
+            HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(service(options, api[0]).baseUrl()
+                    + api[1])).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(noToken.statusCode()).as(api[0] + ": " + noToken.body()).isEqualTo(401);
+        }
+        ServiceSpec trainer = service(options, "trainer-service");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(trainer.baseUrl() + "/api/v1/runs"))
+                .header(ServiceTokenFile.HEADER, serviceToken).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
+
+        Optional<InetAddress> external = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(i -> { try { return i.isUp() && !i.isLoopback(); } catch (Exception e) { return false; } })
+                .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst();
+        if (external.isEmpty()) {
+            System.out.println("not checked which addresses the services listen on: this machine has no non-loopback"
+                    + " IPv4 address to connect from");
+            return;
+        }
+        for (ServiceSpec service : options.services()) {
+            boolean accepts;
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(external.get(), service.port()), 2000);
+                accepts = true;
+            } catch (java.io.IOException e) {
+                accepts = false;
+            }
+            assertThat(accepts).as(service.name() + " on " + external.get().getHostAddress())
+                    .isEqualTo(service.name().equals("gateway-service"));
         }
     }
 

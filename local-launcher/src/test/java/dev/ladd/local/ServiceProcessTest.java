@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,23 @@ class ServiceProcessTest {
                 "--spring.datasource.username=postgres",
                 "--spring.cloud.stream.kafka.binder.brokers=localhost:" + options.kafkaPort(),
                 "--ladd.blob-store.root=" + options.workDir().resolve("blobs"));
+
+        // the secrets reach the services in their environment, never on a command line (ps) or in a log
+        String adminKey = GatewayAdminKey.get(options);
+        String serviceToken = ServiceTokenFile.get(options);
+        assertThat(log).contains("fake service env LADD_GATEWAY_ADMIN_KEY: " + adminKey.length() + " characters",
+                "fake service env LADD_SERVICE_TOKEN: " + serviceToken.length() + " characters");
+        String evalLog = Files.readString(options.logDir().resolve("eval-service.log"));
+        assertThat(evalLog).contains("fake service env LADD_GATEWAY_ADMIN_KEY: unset",
+                "fake service env LADD_SERVICE_TOKEN: " + serviceToken.length() + " characters");
+        for (ServiceProcess service : started) {
+            String commandLine = service.process().handle().info().commandLine().orElse("");
+            assertThat(commandLine).as("ps shows " + service.name()).isNotEmpty().doesNotContain(adminKey)
+                    .doesNotContain(serviceToken);
+        }
+        assertThat(log + evalLog).doesNotContain(adminKey).doesNotContain(serviceToken);
+        assertThat(evalLog).contains("--server.address=127.0.0.1");
+        assertThat(log).doesNotContain("--server.address=");
 
         List<Long> pids = started.stream().map(s -> s.process().pid()).toList();
         started.forEach(s -> assertThat(s.process().stop(Duration.ofSeconds(10))).as("stops on SIGTERM").isTrue());
@@ -232,6 +250,38 @@ class ServiceProcessTest {
         } finally {
             System.clearProperty("ladd.local.args.eval");
         }
+    }
+
+    @Test
+    void theSecretFilesAreOwnerOnlyFromTheStartAndALooseOneIsTightened() throws Exception {
+        LocalPlatformOptions options = LocalPlatformTestSupport.options(tmp.resolve("work"));
+        String adminKey = GatewayAdminKey.get(options);
+        String serviceToken = ServiceTokenFile.get(options);
+        assertThat(adminKey).startsWith("ladd_").hasSize(48);
+        assertThat(serviceToken).hasSize(43).isNotEqualTo(adminKey.substring(5));
+        for (Path file : List.of(GatewayAdminKey.file(options), ServiceTokenFile.file(options))) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+                    .isEqualTo("rw-------");
+        }
+        assertThat(Files.list(options.workDir()).map(p -> p.getFileName().toString()))
+                .as("no temporary file left").containsExactlyInAnyOrder("gateway-admin-key", "service-token");
+        assertThat(GatewayAdminKey.get(options)).as("made once").isEqualTo(adminKey);
+
+        // a key file others can read (an older launcher, a copy, a umask) is made owner-only, saying so
+        Files.setPosixFilePermissions(GatewayAdminKey.file(options), PosixFilePermissions.fromString("rw-r--r--"));
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        assertThat(SecretFile.readOrCreate(GatewayAdminKey.file(options), "ladd_",
+                new PrintStream(warnings, true, StandardCharsets.UTF_8))).isEqualTo(adminKey);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(GatewayAdminKey.file(options))))
+                .isEqualTo("rw-------");
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).contains("could be read by other users (rw-r--r--)")
+                .doesNotContain(adminKey);
+
+        // a link where the file should be is refused (it could point anywhere)
+        Path link = tmp.resolve("work/link-key");
+        Files.createSymbolicLink(link, GatewayAdminKey.file(options));
+        assertThatThrownBy(() -> SecretFile.readOrCreate(link, "ladd_", System.err))
+                .hasMessageContaining("is a symbolic link");
     }
 
     private LocalPlatformOptions optionsWithFakeJars(Map<String, Class<?>> mains, String... args) throws IOException {

@@ -10,6 +10,7 @@ import dev.ladd.platform.events.Inbox;
 import dev.ladd.platform.events.Outbox;
 import dev.ladd.platform.events.OutboxRelay;
 import dev.ladd.platform.health.NumericalBackendHealthIndicator;
+import dev.ladd.platform.security.ServiceToken;
 import dev.ladd.platform.web.ProblemDetailsAdvice;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
@@ -56,6 +57,12 @@ public class PlatformSupportAutoConfiguration {
             throw new UncheckedIOException("cannot open the blob store at ladd.blob-store.root="
                     + properties.blobStore().root() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The service token every service needs (the gateway to send it, the others to check it); refused at start if weak. */
+    @Bean
+    ServiceToken serviceToken(PlatformProperties properties) {
+        return new ServiceToken(properties.serviceAuth().token());
     }
 
     @Bean

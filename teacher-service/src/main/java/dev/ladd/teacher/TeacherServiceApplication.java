@@ -1,12 +1,14 @@
 package dev.ladd.teacher;
 
 import dev.ladd.teacher.cli.TeacherCommandLine;
+import dev.ladd.platform.security.EnableServiceTokenCheck;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@EnableServiceTokenCheck   // its API answers only the gateway (platform-support's ServiceTokenFilter)
 public class TeacherServiceApplication {
     /** Starts the service, or runs one offline job when the first argument names one (see {@link TeacherCommandLine}). */
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package dev.ladd.trainer;
 
 import dev.ladd.platform.test.TestPostgres;
+import dev.ladd.platform.test.TestServiceToken;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
@@ -25,6 +26,7 @@ class MigrationFailureTest {
                 "--spring.flyway.locations=classpath:db/platform,classpath:db/broken",
                 "--spring.cloud.stream.kafka.binder.brokers=localhost:1",
                 "--ladd.blob-store.root=" + Files.createTempDirectory("blobs"),
+                "--ladd.service-auth.token=" + TestServiceToken.VALUE,
                 "--server.port=0"))
                 .hasRootCauseInstanceOf(org.postgresql.util.PSQLException.class);
 

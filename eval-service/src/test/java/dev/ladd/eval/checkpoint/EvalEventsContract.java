@@ -1,5 +1,6 @@
 package dev.ladd.eval.checkpoint;
 
+import dev.ladd.platform.test.TestServiceToken;
 import dev.ladd.eval.TinyModels;
 import dev.ladd.eval.teacher.BaselineImport;
 import dev.ladd.eval.teacher.BaselinesFile;
@@ -438,7 +439,7 @@ abstract class EvalEventsContract extends EventContract {
     }
 
     HttpResponse<byte[]> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        return HttpClient.newHttpClient().send(TestServiceToken.add(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 

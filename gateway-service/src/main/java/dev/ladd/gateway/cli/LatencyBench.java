@@ -1,6 +1,7 @@
 package dev.ladd.gateway.cli;
 
 import dev.ladd.platform.cli.CommandLineOptions;
+import dev.ladd.platform.security.ServiceToken;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,8 +19,11 @@ import java.util.Set;
  * inference-service directly ({@code POST /api/v1/images}) and through the gateway
  * ({@code POST /v1/images/generations}), one at a time, and prints p50 / p99 of both and their difference.
  *
- * <pre>java -jar gateway-service.jar bench-latency --inference=http://localhost:8084 --gateway=http://localhost:8080
- *     --key=KEY [--requests=500] [--warmup=20] [--alias=default] [--steps=4] [--prompt="a photo of a sneaker"]</pre>
+ * <pre>LADD_API_KEY=... LADD_SERVICE_TOKEN=... java -jar gateway-service.jar bench-latency --inference=http://localhost:8084
+ *     --gateway=http://localhost:8080 [--requests=500] [--warmup=20] [--alias=default] [--steps=4] [--prompt="..."]</pre>
+ *
+ * The API key (for the gateway) and the service token (for inference-service directly) come from the environment,
+ * never from the command line, where {@code ps} would show them to every user of the machine.
  */
 public final class LatencyBench {
 
@@ -29,14 +33,21 @@ public final class LatencyBench {
     }
 
     public static int run(String[] args) {
-        return CommandLineOptions.dispatch(args, Map.of("bench-latency", options -> bench(options, System.out)));
+        return CommandLineOptions.dispatch(args, Map.of("bench-latency",
+                options -> bench(options, System.getenv(), System.out)));
     }
 
-    static void bench(CommandLineOptions options, PrintStream out) throws IOException {
+    static void bench(CommandLineOptions options, Map<String, String> environment, PrintStream out) throws IOException {
+        if (options.has("key")) {
+            throw new IllegalArgumentException("--key is gone: a key on the command line is visible to every user (ps);"
+                    + " give it as the environment variable LADD_API_KEY");
+        }
         URI inference = URI.create(options.text("inference", "http://localhost:8084").replaceAll("/+$", "") + "/api/v1/images");
         URI gateway = URI.create(options.text("gateway", "http://localhost:8080").replaceAll("/+$", "")
                 + "/v1/images/generations");
-        String key = options.required("key");
+        String key = fromEnvironment(environment, "LADD_API_KEY", "an API key for the gateway");
+        String serviceToken = fromEnvironment(environment, ServiceToken.ENVIRONMENT_VARIABLE,
+                "the platform's service token, without which inference-service answers 401 (./ladd-local: .work/service-token)");
         int requests = (int) options.number("requests", 500);
         int warmup = (int) options.number("warmup", 20);
         int steps = (int) options.number("steps", 4);
@@ -54,7 +65,7 @@ public final class LatencyBench {
                     + ",\"seed\":" + seed + ",\"size\":32}";
             String gatewayBody = "{\"model\":\"" + alias + "\",\"prompt\":\"" + prompt + "\",\"n\":1,\"steps\":" + steps
                     + ",\"seed\":" + seed + ",\"size\":\"32x32\",\"response_format\":\"b64_json\"}";
-            long d = time(http, HttpRequest.newBuilder(inference), directBody);
+            long d = time(http, HttpRequest.newBuilder(inference).header(ServiceToken.HEADER, serviceToken), directBody);
             long g = time(http, HttpRequest.newBuilder(gateway).header("Authorization", "Bearer " + key), gatewayBody);
             if (i >= 0) {
                 direct[i] = d;
@@ -70,6 +81,14 @@ public final class LatencyBench {
         out.printf("%-22s %10.2f %10.2f%n", "through the gateway", ms(via, 0.50), ms(via, 0.99));
         out.printf("%-22s %10.2f %10.2f%n", "added by the gateway", ms(via, 0.50) - ms(direct, 0.50),
                 ms(via, 0.99) - ms(direct, 0.99));
+    }
+
+    private static String fromEnvironment(Map<String, String> environment, String variable, String what) {
+        String value = environment.get(variable);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("set the environment variable " + variable + ": " + what);
+        }
+        return value.strip();
     }
 
     private static long time(HttpClient http, HttpRequest.Builder request, String body) throws IOException {

@@ -2,6 +2,7 @@ package dev.ladd.gateway.images;
 
 import dev.ladd.gateway.GatewayProperties;
 import dev.ladd.gateway.Problems;
+import dev.ladd.platform.security.ServiceToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -34,7 +35,10 @@ public class InferenceClient {
     private final GatewayProperties.Inference settings;
     private final JsonMapper json;
 
-    public InferenceClient(GatewayProperties properties, JsonMapper json) {
+    private final ServiceToken token;
+
+    public InferenceClient(GatewayProperties properties, JsonMapper json, ServiceToken token) {
+        this.token = token;
         this.settings = properties.inference();
         this.endpoint = settings.baseUrl().resolve("/api/v1/images");
         this.json = json;
@@ -44,7 +48,7 @@ public class InferenceClient {
     public InferenceResult generate(String alias, String prompt, int n, int steps, long seed, int size) {
         ObjectNode body = json.createObjectNode().put("alias", alias).put("prompt", prompt).put("n", n)
                 .put("steps", steps).put("seed", seed).put("size", size);
-        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(settings.requestTimeout())
+        HttpRequest request = token.addTo(HttpRequest.newBuilder(endpoint)).timeout(settings.requestTimeout())
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
         HttpResponse<String> response;
@@ -88,6 +92,11 @@ public class InferenceClient {
                 e.getHeaders().set("Retry-After", Long.toString(seconds(retryAfter)));
             }
             return e;
+        }
+        if (status == 401) {
+            log.error("inference-service refused the gateway's service token: LADD_SERVICE_TOKEN differs between them");
+            return Problems.of(HttpStatus.BAD_GATEWAY, "inference-service refused the gateway (a configuration error on"
+                    + " the server)");
         }
         if (status >= 400 && status < 500) {
             return Problems.of(HttpStatus.valueOf(status == 404 || status == 409 ? status : 400),

@@ -48,9 +48,19 @@ public class ApiKeyRepository {
         return jdbc.query("SELECT * FROM api_key ORDER BY created_at, name", KEY);
     }
 
-    public boolean activeAdminExists() {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM api_key WHERE role = 'admin' AND NOT revoked)", Boolean.class));
+    /**
+     * Revokes every active bootstrap key but the one with {@code keepSha256}; returns their names. Bootstrap keys are
+     * those created by {@code bootstrapCreator}, and those older versions made — from the secret
+     * ({@code ladd.gateway.admin-key}) or on a first start without it ({@code first-start}, logged) — unless a key of
+     * that name exists, i.e. unless an API key of that name made them.
+     */
+    public List<String> revokeBootstrapKeysExcept(String bootstrapCreator, String keepSha256) {
+        return jdbc.queryForList("""
+                UPDATE api_key k SET revoked = true, revoked_at = now()
+                WHERE NOT k.revoked AND k.key_sha256 <> ?
+                  AND (k.created_by = ? OR (k.created_by IN ('ladd.gateway.admin-key', 'first-start')
+                       AND NOT EXISTS (SELECT 1 FROM api_key creator WHERE creator.name = k.created_by)))
+                RETURNING k.name""", String.class, keepSha256, bootstrapCreator);
     }
 
     public int revoke(String name) {

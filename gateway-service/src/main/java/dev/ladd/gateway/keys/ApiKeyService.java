@@ -2,6 +2,7 @@ package dev.ladd.gateway.keys;
 
 import dev.ladd.gateway.GatewayProperties;
 import dev.ladd.gateway.Problems;
+import dev.ladd.platform.security.InsecureSettingException;
 import dev.ladd.platform.web.NotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +21,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * API keys: 32 random bytes (URL-safe base64, prefixed {@code ladd_}), stored only as their SHA-256. On start it
- * makes sure an admin can get in: the key given as {@code ladd.gateway.admin-key} is registered as key
- * {@code admin}; without one, when no active admin key exists, one is created and logged once.
+ * API keys: 32 random bytes (URL-safe base64, prefixed {@code ladd_}), stored only as their SHA-256. The bootstrap
+ * admin key is given as the secret {@code ladd.gateway.admin-key} (required; refused at start when it is a sample
+ * value or weak, and never logged): registered on start as key {@code admin}, and when the secret changes, the new
+ * value is registered and every key registered from an earlier value is revoked (a rotation).
  */
 @Service
 public class ApiKeyService implements ApplicationRunner {
@@ -30,13 +32,21 @@ public class ApiKeyService implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     public static final String BOOTSTRAP_NAME = "admin";
+    /**
+     * {@code created_by} of a key registered from {@code ladd.gateway.admin-key}: with a ':', which no key name has, so
+     * that no key made through the API can pass for one.
+     */
+    static final String FROM_SECRET = "config:ladd.gateway.admin-key";
 
     private final ApiKeyRepository keys;
     private final GatewayProperties properties;
+    private final String adminKey;
 
     public ApiKeyService(ApiKeyRepository keys, GatewayProperties properties) {
         this.keys = keys;
         this.properties = properties;
+        this.adminKey = InsecureSettingException.require("ladd.gateway.admin-key", "LADD_GATEWAY_ADMIN_KEY",
+                properties.adminKey());
     }
 
     public static String newSecret() {
@@ -85,38 +95,32 @@ public class ApiKeyService implements ApplicationRunner {
         return keys.find(name).orElseThrow();
     }
 
+    /**
+     * Registers the given admin key unless it is known; while it is active, revokes every other key registered from
+     * the secret (an earlier value: a rotation) or made on a first start and logged. A given key that was revoked
+     * through the API stays revoked and revokes nothing: a replica restarting with the old value during a rotation
+     * must not undo it.
+     */
     @Override
     @Transactional
     public void run(ApplicationArguments args) {
         keys.lockBootstrap();
-        String given = properties.adminKey();
-        if (given != null && !given.isBlank()) {
-            String hash = sha256(given);
-            Optional<ApiKey> existing = keys.findByHash(hash);
-            if (existing.isPresent()) {
-                if (existing.get().revoked()) {
-                    log.warn("the admin key given as ladd.gateway.admin-key was revoked; it stays revoked");
-                }
-                return;
-            }
+        String hash = sha256(adminKey);
+        Optional<ApiKey> existing = keys.findByHash(hash);
+        if (existing.isPresent() && existing.get().revoked()) {
+            log.warn("the admin key given as ladd.gateway.admin-key (key '{}') was revoked; it stays revoked. Set a new "
+                    + "value to get an admin key", existing.get().name());
+            return;
+        }
+        if (existing.isEmpty()) {
             String name = keys.find(BOOTSTRAP_NAME).isEmpty() ? BOOTSTRAP_NAME : BOOTSTRAP_NAME + "-" + hash.substring(0, 8);
-            keys.insert(name, hash, Role.ADMIN, properties.keys().adminRateLimitPerMinute(), "ladd.gateway.admin-key");
+            keys.insert(name, hash, Role.ADMIN, properties.keys().adminRateLimitPerMinute(), FROM_SECRET);
             log.info("registered the admin key given as ladd.gateway.admin-key as key '{}'", name);
-            return;
         }
-        if (keys.activeAdminExists()) {
-            return;
+        List<String> revoked = keys.revokeBootstrapKeysExcept(FROM_SECRET, hash);
+        if (!revoked.isEmpty()) {
+            log.warn("ladd.gateway.admin-key has a new value: revoked the key(s) registered from earlier values: {}",
+                    revoked);
         }
-        String secret = newSecret();
-        String name = keys.find(BOOTSTRAP_NAME).isEmpty() ? BOOTSTRAP_NAME
-                : BOOTSTRAP_NAME + "-" + sha256(secret).substring(0, 8);
-        keys.insert(name, sha256(secret), Role.ADMIN, properties.keys().adminRateLimitPerMinute(), "first-start");
-        // printed once: only its hash is stored, so it cannot be shown again
-        log.warn("""
-                
-                ==== No admin API key existed: created admin key '{}' (shown only now, store it as a secret) ====
-                {}
-                ==== Send it as 'Authorization: Bearer <key>'; create other keys with POST /api/v1/keys ====""",
-                name, secret);
     }
 }

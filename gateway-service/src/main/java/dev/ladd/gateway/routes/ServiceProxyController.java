@@ -3,6 +3,7 @@ package dev.ladd.gateway.routes;
 import dev.ladd.gateway.GatewayProperties;
 import dev.ladd.gateway.Problems;
 import dev.ladd.gateway.keys.Callers;
+import dev.ladd.platform.security.ServiceToken;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -25,8 +26,10 @@ import java.util.Set;
 
 /**
  * The services' REST APIs under the gateway's origin and keys: {@code /api/v1/<service>/<rest>} goes to
- * {@code <service base URL>/api/v1/<rest>} (query and body as they came). GET needs a viewer key, other methods
- * ml-staff ({@code AccessPolicy}). An unreachable service is a 503 problem, a failing one (5xx but 503) a 502.
+ * {@code <service base URL>/api/v1/<rest>} (query and body as they came, the body within the gateway's cap:
+ * {@code BodyLimit}), with the service token and the caller's name and role. GET needs a viewer key, other methods
+ * ml-staff ({@code AccessPolicy}). Renders (GETs of PNGs) go through {@link Renders}: bounded and cached. An
+ * unreachable service is a 503 problem, a failing one (5xx but 503) a 502.
  */
 @RestController
 class ServiceProxyController {
@@ -38,8 +41,12 @@ class ServiceProxyController {
     private final Map<String, URI> bases;
     private final GatewayProperties.Routes routes;
     private final HttpClient http;
+    private final ServiceToken token;
+    private final Renders renders;
 
-    ServiceProxyController(GatewayProperties properties) {
+    ServiceProxyController(GatewayProperties properties, ServiceToken token, Renders renders) {
+        this.token = token;
+        this.renders = renders;
         this.routes = properties.routes();
         this.bases = Map.of("trainer", routes.trainer(), "eval", routes.eval(), "teacher", routes.teacher(),
                 "inference", routes.inference());
@@ -54,11 +61,19 @@ class ServiceProxyController {
         String query = request.getQueryString();
         URI target = URI.create(bases.get(service).toString().replaceAll("/+$", "") + "/api/v1" + rest
                 + (query == null ? "" : "?" + query));
-        byte[] body = request.getInputStream().readAllBytes();
-        HttpRequest.Builder out = HttpRequest.newBuilder(target).timeout(routes.timeout())
+        if (Renders.isRender(request.getMethod(), rest)) {
+            return renders.answer(service + " " + request.getMethod() + " " + rest + (query == null ? "" : "?" + query),
+                    () -> send(service, target, request, new byte[0]));
+        }
+        return send(service, target, request, request.getInputStream().readAllBytes());
+    }
+
+    private ResponseEntity<byte[]> send(String service, URI target, HttpServletRequest request, byte[] body) {
+        HttpRequest.Builder out = token.addTo(HttpRequest.newBuilder(target)).timeout(routes.timeout())
                 .method(request.getMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("X-Ladd-Caller", Callers.name(request));
+                .header(ServiceToken.CALLER_HEADER, Callers.name(request))
+                .header(ServiceToken.CALLER_ROLE_HEADER, Callers.role(request));
         for (String name : List.of("Content-Type", "Accept")) {
             String value = request.getHeader(name);
             if (value != null) {
@@ -76,6 +91,11 @@ class ServiceProxyController {
             throw Problems.unavailable("interrupted while waiting for " + service + "-service");
         }
         int status = response.statusCode();
+        if (status == 401) {   // the API key was checked here: the service refused the gateway itself
+            log.error("{}-service refused the gateway's service token: LADD_SERVICE_TOKEN differs between them", service);
+            throw Problems.of(HttpStatus.BAD_GATEWAY, service + "-service refused the gateway (a configuration error"
+                    + " on the server: the service token differs); the operators' logs say more");
+        }
         if (status >= 500 && status != 503) {
             throw Problems.of(HttpStatus.BAD_GATEWAY, service + "-service failed (HTTP " + status + ")");
         }

@@ -1,6 +1,8 @@
 package dev.ladd.gateway.images;
 
 import dev.ladd.gateway.GatewayProperties;
+import dev.ladd.platform.security.ServiceToken;
+import dev.ladd.platform.test.TestServiceToken;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
@@ -24,8 +26,9 @@ class InferenceClientTest {
         }
         GatewayProperties properties = new GatewayProperties(null, null, null,
                 new GatewayProperties.Inference(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(1),
-                        Duration.ofSeconds(2)), null, null, null);
-        InferenceClient client = new InferenceClient(properties, JsonMapper.builder().build());
+                        Duration.ofSeconds(2)), null, null, null, 65536);
+        InferenceClient client = new InferenceClient(properties, JsonMapper.builder().build(),
+                new ServiceToken(TestServiceToken.VALUE));
 
         ErrorResponseException e = catchThrowableOfType(ErrorResponseException.class,
                 () -> client.generate("default", "a bag", 1, 4, 0, 32));

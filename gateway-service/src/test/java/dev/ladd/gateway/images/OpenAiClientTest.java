@@ -91,7 +91,7 @@ class OpenAiClientTest extends GatewayTestBase {
     }
 
     private double notFoundImagesRequests() throws Exception {
-        HttpResponse<String> metric = call("GET", NOT_FOUND_IMAGES_REQUESTS, null, null);
+        HttpResponse<String> metric = call("GET", NOT_FOUND_IMAGES_REQUESTS, ADMIN_KEY, null);   // the actuator: admins
         if (metric.statusCode() == 404) {
             return 0;   // no such request yet
         }

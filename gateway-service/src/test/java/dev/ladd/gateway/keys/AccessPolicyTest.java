@@ -31,4 +31,20 @@ class AccessPolicyTest {
         assertThat(Role.ADMIN.includes(Role.ML_STAFF)).isTrue();
         assertThat(Role.VIEWER.includes(Role.ML_STAFF)).isFalse();
     }
+
+    @Test
+    void onlyTheProbesOfTheActuatorAreOpenAndImportingAModelFolderIsAdminOnly() {
+        for (String probe : new String[]{"/livez", "/readyz", "/actuator/health/liveness", "/actuator/health/readiness"}) {
+            assertThat(AccessPolicy.required("GET", probe)).as(probe).isEmpty();
+        }
+        for (String detail : new String[]{"/actuator", "/actuator/", "/actuator/health", "/actuator/prometheus",
+                "/actuator/metrics/jvm.memory.used", "/actuator/info", "/actuator/health/readiness/readinessState",
+                "/actuator/health/db", "/actuator/health/livenessX"}) {
+            assertThat(AccessPolicy.required("GET", detail)).as(detail).contains(Role.ADMIN);
+        }
+        assertThat(AccessPolicy.required("POST", "/api/v1/teacher/teachers/import")).contains(Role.ADMIN);
+        assertThat(AccessPolicy.required("POST", "/api/v1/teacher/teachers/import/")).contains(Role.ADMIN);
+        assertThat(AccessPolicy.required("POST", "/api/v1/teacher/teachers/importx")).contains(Role.ADMIN);
+        assertThat(AccessPolicy.required("POST", "/api/v1/teacher/training-jobs")).contains(Role.ML_STAFF);
+    }
 }

@@ -1,6 +1,8 @@
 package dev.ladd.gateway.support;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.ladd.platform.security.ServiceToken;
+import dev.ladd.platform.test.TestServiceToken;
 import com.sun.net.httpserver.HttpServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,7 +24,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Stands in for inference-service (and the other proxied services) at the HTTP boundary, one per test JVM, on a
  * free loopback port. {@code POST /api/v1/images} answers as inference-service's internal API does: real PNGs of
  * the asked size, or, steered by the prompt, "busy" → 429 + Retry-After 7, "down" → 503, "boom" → 500. Every
- * other path echoes the request as JSON (method, path, query, body, caller); a path containing "missing" → 404.
+ * other path echoes the request as JSON (method, path, query, body, caller, role); a path containing "missing" → 404,
+ * one ending in ".png" a PNG (counted; one containing "slow" waits for {@link #releaseSlowRenders}). Like the real
+ * services it answers 401 to a request without this JVM's service token, and a path containing "wrong-token" acts as a
+ * service with another token.
  */
 public final class FakeInference {
 
@@ -30,6 +35,8 @@ public final class FakeInference {
     private static HttpServer server;
     private static final AtomicReference<String> LAST_IMAGES_REQUEST = new AtomicReference<>();
     private static final AtomicInteger IMAGES_REQUESTS = new AtomicInteger();
+    private static final AtomicInteger RENDERS = new AtomicInteger();
+    private static final java.util.concurrent.Semaphore SLOW_RENDERS = new java.util.concurrent.Semaphore(0);
 
     private FakeInference() {
     }
@@ -41,8 +48,14 @@ public final class FakeInference {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            server.createContext("/", FakeInference::handle);
-            server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            server.createContext("/", exchange -> {
+                try {
+                    handle(exchange);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            server.setExecutor(Executors.newFixedThreadPool(8, r -> {
                 Thread t = new Thread(r, "fake-inference");
                 t.setDaemon(true);
                 return t;
@@ -55,6 +68,16 @@ public final class FakeInference {
     /** How many {@code POST /api/v1/images} it received. */
     public static int imagesRequests() {
         return IMAGES_REQUESTS.get();
+    }
+
+    /** How many PNGs it rendered (paths ending in ".png"). */
+    public static int renders() {
+        return RENDERS.get();
+    }
+
+    /** Lets {@code n} waiting "slow" renders finish. */
+    public static void releaseSlowRenders(int n) {
+        SLOW_RENDERS.release(n);
     }
 
     /** The body of the last {@code POST /api/v1/images} it received. */
@@ -79,10 +102,27 @@ public final class FakeInference {
         return out.toByteArray();
     }
 
-    private static void handle(HttpExchange exchange) throws IOException {
+    private static void handle(HttpExchange exchange) throws IOException, InterruptedException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getRawPath();
+            if (!TestServiceToken.VALUE.equals(exchange.getRequestHeaders().getFirst(ServiceToken.HEADER))
+                    || path.contains("wrong-token")) {
+                send(exchange, 401, "application/problem+json", "{\"status\":401,\"detail\":\"no service token\"}");
+                return;
+            }
+            if (path.endsWith(".png")) {
+                if (path.contains("slow") && !SLOW_RENDERS.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    send(exchange, 500, "text/plain", "never released");
+                    return;
+                }
+                RENDERS.incrementAndGet();
+                byte[] png = png(32, 7);
+                exchange.getResponseHeaders().set("Content-Type", "image/png");
+                exchange.sendResponseHeaders(200, png.length);
+                exchange.getResponseBody().write(png);
+                return;
+            }
             if (path.equals("/api/v1/images") && exchange.getRequestMethod().equals("POST")) {
                 LAST_IMAGES_REQUEST.set(body);
                 IMAGES_REQUESTS.incrementAndGet();
@@ -95,7 +135,8 @@ public final class FakeInference {
             }
             var echo = JSON.createObjectNode().put("method", exchange.getRequestMethod()).put("path", path)
                     .put("query", exchange.getRequestURI().getRawQuery()).put("body", body)
-                    .put("caller", exchange.getRequestHeaders().getFirst("X-Ladd-Caller"));
+                    .put("caller", exchange.getRequestHeaders().getFirst(ServiceToken.CALLER_HEADER))
+                    .put("role", exchange.getRequestHeaders().getFirst(ServiceToken.CALLER_ROLE_HEADER));
             send(exchange, 200, "application/json", JSON.writeValueAsString(echo));
         }
     }

@@ -26,8 +26,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * What every gateway integration test shares (one Spring context for all of them): an admin key given as the
  * {@code ladd.gateway.admin-key} secret, the auto-promotion policy switched on for alias {@code auto-test} only,
- * the committed default student served on alias {@code default-student-test} only, and {@link FakeInference} standing
- * in for inference-service and the proxied services.
+ * the committed default student served on alias {@code default-student-test} only, one render at a time with one
+ * waiting, and {@link FakeInference} standing in for inference-service and the proxied services.
  */
 @TestPropertySource(properties = {
         "ladd.gateway.admin-key=" + GatewayTestBase.ADMIN_KEY,
@@ -35,11 +35,15 @@ import static org.awaitility.Awaitility.await;
         "ladd.gateway.auto-promotion.alias=" + GatewayTestBase.AUTO_ALIAS,
         "ladd.gateway.auto-promotion.fid-margin=1.0",
         "ladd.gateway.auto-promotion.max-ms-per-image=50",
-        "ladd.gateway.default-student.alias=" + GatewayTestBase.DEFAULT_STUDENT_ALIAS
+        "ladd.gateway.default-student.alias=" + GatewayTestBase.DEFAULT_STUDENT_ALIAS,
+        "ladd.gateway.routes.renders.max-concurrent=1",
+        "ladd.gateway.routes.renders.max-waiting=1",
+        "ladd.gateway.routes.renders.retry-after=7s"
 })
 public abstract class GatewayTestBase extends EventContract {
 
-    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghijklmnop";
+    /** Random, as a real one must be (a sample-looking key is refused at start). */
+    public static final String ADMIN_KEY = "ladd_q7Rz2VbN8kLmX4tYc9WfHs1JdP6gA3eUo5iK0nBvQwE";
     public static final String AUTO_ALIAS = "auto-test";
     public static final String DEFAULT_STUDENT_ALIAS = "default-student-test";
     private static final Pattern KEY = Pattern.compile("\"key\":\"([^\"]+)\"");

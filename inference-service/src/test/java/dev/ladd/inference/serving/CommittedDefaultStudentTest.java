@@ -1,5 +1,6 @@
 package dev.ladd.inference.serving;
 
+import dev.ladd.platform.test.TestServiceToken;
 import dev.ladd.events.Topics;
 import dev.ladd.inference.TinyServingModels;
 import dev.ladd.ml.blob.BlobId;
@@ -54,8 +55,8 @@ class CommittedDefaultStudentTest extends EventContract {
         kafka.send(Topics.SERVING_DESIRED, "default", committed.desired("default", 1));
 
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(120)).until(() -> http.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/api/v1/serving/default")).build(),
+        await().atMost(Duration.ofSeconds(120)).until(() -> http.send(TestServiceToken.add(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/api/v1/serving/default"))).build(),
                 HttpResponse.BodyHandlers.ofString()).body().contains("\"serving\":{\"checkpointId\":\"default-student/step-2000\""));
 
         byte[] first = image(http);
@@ -66,7 +67,7 @@ class CommittedDefaultStudentTest extends EventContract {
     }
 
     private byte[] image(HttpClient http) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/images"))
+        HttpResponse<String> response = http.send(TestServiceToken.add(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/images")))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                         "{\"alias\":\"default\",\"prompt\":\"a photo of an ankle boot\",\"n\":1,\"seed\":7}")).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,6 @@
 package dev.ladd.inference.web;
 
+import dev.ladd.platform.test.TestServiceToken;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.inference.TinyServingModels;
@@ -110,7 +111,7 @@ class InferenceApiTest extends EventContract {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     HttpRequest post(String json) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/images"))
+        return TestServiceToken.add(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/images")))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(120))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
@@ -343,8 +344,8 @@ class InferenceApiTest extends EventContract {
         assertThat(failed.getStillServingCheckpointId()).isEqualTo("ckpt-b");
         assertThat(failed.getReason()).contains("student weights").contains(corrupt.weights().sha256());
 
-        HttpResponse<String> serving = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                + "/api/v1/serving/" + alias)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> serving = http.send(TestServiceToken.add(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/v1/serving/" + alias))).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode view = JSON.readTree(serving.body());
         assertThat(view.get("serving").get("checkpointId").asString()).isEqualTo("ckpt-a");
         assertThat(view.get("serving").get("revision").asLong()).isEqualTo(4);

@@ -33,6 +33,7 @@ public final class ContainersPlatform {
         registry.add("spring.datasource.username", POSTGRES::getUsername);
         registry.add("spring.datasource.password", POSTGRES::getPassword);
         registry.add("spring.cloud.stream.kafka.binder.brokers", KAFKA::getBootstrapServers);
+        registry.add("ladd.service-auth.token", () -> TestServiceToken.VALUE);
         try {
             String blobs = Files.createTempDirectory("ladd-blobs-").toString();
             registry.add("ladd.blob-store.root", () -> blobs);

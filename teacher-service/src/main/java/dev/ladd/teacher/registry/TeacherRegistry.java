@@ -16,7 +16,6 @@ import org.springframework.stereotype.Service;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -72,26 +71,35 @@ public class TeacherRegistry implements AutoCloseable {
         log.info("teacher {} registered ({}, weights {})", teacherId, source, manifest.weightsSha256());
     }
 
-    /**
-     * Imports a model folder as written by {@code train-default}: {@code teacher.json} +
-     * {@code teacher.safetensors}, and optionally {@code autoencoder.json} + {@code autoencoder.safetensors}
-     * (needed for image samples).
-     */
+    /** Imports a model folder the service was configured with (see {@link ModelFolder#read}). */
     public void importFolder(String teacherId, String description, Path folder, String source) {
+        ModelFolder files;
         try {
-            register(teacherId, description, Files.readAllBytes(folder.resolve("teacher.json")),
-                    Files.readAllBytes(folder.resolve("teacher.safetensors")), source);
-            Path aeManifest = folder.resolve("autoencoder.json");
-            if (Files.exists(aeManifest)) {
-                byte[] manifestJson = Files.readAllBytes(aeManifest);
-                byte[] weights = Files.readAllBytes(folder.resolve("autoencoder.safetensors"));
-                try (NDManager check = NDManager.newBaseManager()) {
-                    AutoencoderTraining.load(CheckpointManifests.read(manifestJson), weights, check);   // refuses bad files
-                }
-                teachers.attachAutoencoder(teacherId, blobs.put(weights), blobs.put(manifestJson));
-            }
+            files = ModelFolder.read(folder);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot import the model folder " + folder + ": " + e.getMessage(), e);
+        }
+        importModel(teacherId, description, files, source);
+    }
+
+    /**
+     * Registers a model folder's teacher and, when the folder has one, its autoencoder (needed for image samples),
+     * each verified by loading it.
+     */
+    public void importModel(String teacherId, String description, ModelFolder files, String source) {
+        register(teacherId, description, files.teacherManifest(), files.teacherWeights(), source);
+        if (files.autoencoderManifest() == null) {
+            return;
+        }
+        try {
+            try (NDManager check = NDManager.newBaseManager()) {
+                AutoencoderTraining.load(CheckpointManifests.read(files.autoencoderManifest()),
+                        files.autoencoderWeights(), check);   // refuses bad files
+            }
+            teachers.attachAutoencoder(teacherId, blobs.put(files.autoencoderWeights()), blobs.put(files.autoencoderManifest()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot import the autoencoder of teacher " + teacherId + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -3,7 +3,9 @@ package dev.ladd.teacher.web;
 import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.ImageGrid;
 import dev.ladd.ml.teacher.ImagePipeline;
+import dev.ladd.platform.security.ServiceToken;
 import dev.ladd.teacher.registry.AutoencoderRegistry;
+import dev.ladd.teacher.registry.ImportRoot;
 import dev.ladd.teacher.registry.RegisteredAutoencoder;
 import dev.ladd.teacher.registry.RegisteredTeacher;
 import dev.ladd.teacher.registry.TeacherRegistry;
@@ -20,17 +22,19 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -44,13 +48,15 @@ class TeacherController {
     private final TeacherRegistry registry;
     private final AutoencoderRegistry autoencoders;
     private final SyntheticDataService synthetic;
+    private final ImportRoot importRoot;
 
     TeacherController(TeacherRepository teachers, TeacherRegistry registry, AutoencoderRegistry autoencoders,
-                      SyntheticDataService synthetic) {
+                      SyntheticDataService synthetic, ImportRoot importRoot) {
         this.teachers = teachers;
         this.registry = registry;
         this.autoencoders = autoencoders;
         this.synthetic = synthetic;
+        this.importRoot = importRoot;
     }
 
     /** Every registered teacher with its architecture ("config"), manifest metrics and step. */
@@ -65,16 +71,26 @@ class TeacherController {
         return autoencoders.list();
     }
 
-    /** A model folder on the service's filesystem, as written by {@code train-default}. */
+    /** A model folder on the service's filesystem, as written by {@code train-default}: inside the import root. */
     record ImportRequest(@NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}") String teacherId,
                          @Size(max = 500) String description,
-                         @NotBlank String folder) {
+                         @NotBlank @Size(max = 4096) String folder) {
     }
 
+    /**
+     * Admin only: the gateway lets only admin keys through to it and says so in {@link ServiceToken#CALLER_ROLE_HEADER}
+     * (trusted: only the gateway holds the service token); checked here too, so that no difference between how the
+     * gateway and this service read a path can open it to a lesser role.
+     */
     @PostMapping("/teachers/import")
-    ResponseEntity<Void> importTeacher(@Valid @RequestBody ImportRequest request) {
-        registry.importFolder(request.teacherId(), request.description() == null ? "" : request.description(),
-                Path.of(request.folder()), "imported");
+    ResponseEntity<Void> importTeacher(@RequestHeader(name = ServiceToken.CALLER_ROLE_HEADER, required = false) String role,
+                                       @Valid @RequestBody ImportRequest request) {
+        if (!"admin".equals(role)) {
+            throw new ErrorResponseException(HttpStatus.FORBIDDEN, ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN,
+                    "importing a model folder from the server's filesystem needs an admin key"), null);
+        }
+        registry.importModel(request.teacherId(), request.description() == null ? "" : request.description(),
+                importRoot.read(request.folder()), "imported");
         return ResponseEntity.status(HttpStatus.CREATED).build();
     }
 

@@ -12,10 +12,14 @@ import dev.ladd.teacher.registry.TeacherRegistry;
 import dev.ladd.platform.test.ConsumerChecks;
 import dev.ladd.platform.test.EventContract;
 import dev.ladd.platform.test.TestEvents;
+import dev.ladd.platform.test.TestServiceToken;
+import dev.ladd.platform.security.ServiceToken;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,6 +47,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** teacher-service's consumer over a real broker and a real PostgreSQL. */
 abstract class TeacherEventsContract extends EventContract {
+
+    /** The only folder the import API may read from (ladd.teacher.imports.root); model folders for imports go in it. */
+    static final Path IMPORT_ROOT = tempDirectory("teacher-imports-");
+
+    @DynamicPropertySource
+    static void importRoot(DynamicPropertyRegistry properties) {
+        properties.add("ladd.teacher.imports.root", IMPORT_ROOT::toString);
+    }
+
+    static Path tempDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Autowired
     JdbcTemplate jdbc;
@@ -157,18 +177,78 @@ abstract class TeacherEventsContract extends EventContract {
     @LocalServerPort
     int port;
 
+    /** A request as the gateway sends it: with the service token. */
     HttpResponse<byte[]> http(HttpRequest.Builder request) throws Exception {
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HttpClient.newHttpClient().send(TestServiceToken.add(request).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** An import as the gateway forwards an admin's. */
     HttpResponse<byte[]> importFolder(String teacherId, Path folder) throws Exception {
+        return importFolder(teacherId, folder.toString(), "admin");
+    }
+
+    HttpResponse<byte[]> importFolder(String teacherId, String folder, String role) throws Exception {
         return http(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/teachers/import"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header(ServiceToken.CALLER_ROLE_HEADER, role)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"teacherId\":\"" + teacherId + "\",\"folder\":\"" + folder + "\"}")));
     }
 
     @Test
-    void anImportedModelFolderServesSampleGridsAsPng(@TempDir Path dir) throws Exception {
+    void theApiAnswersOnlyRequestsWithTheServiceTokenButTheProbesAreOpen() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        for (String path : List.of("/api/v1/teachers", "/api/v1/teachers/import", "/v3/api-docs")) {
+            HttpResponse<String> none = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(none.statusCode()).as(path).isEqualTo(401);
+            assertThat(none.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("application/problem+json"));
+            assertThat(none.body()).contains(ServiceToken.HEADER + " is missing");
+            HttpResponse<String> wrong = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header(ServiceToken.HEADER, TestServiceToken.newToken())
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(wrong.statusCode()).as(path).isEqualTo(401);
+            assertThat(wrong.body()).contains("does not hold this platform's service token");
+        }
+        for (String path : List.of("/livez", "/readyz", "/actuator/health/liveness")) {
+            assertThat(client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).as(path).isNotEqualTo(401);
+        }
+        assertThat(http(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/teachers"))).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void importsAreForAdminsAndConfinedToTheImportRoot(@TempDir Path outside) throws Exception {
+        Path inside = Files.createTempDirectory(IMPORT_ROOT, "model-");
+        TinyTeacher.folder(inside);
+        TinyTeacher.folder(outside);
+
+        HttpResponse<byte[]> staff = importFolder("by-staff", inside.toString(), "ml-staff");
+        assertThat(staff.statusCode()).isEqualTo(403);
+        assertThat(new String(staff.body())).contains("needs an admin key");
+        assertThat(importFolder("no-role", inside.toString(), "").statusCode()).isEqualTo(403);
+
+        for (String folder : List.of(outside.toString(), inside + "/../../" + outside.getFileName(), "/etc")) {
+            HttpResponse<byte[]> escaped = importFolder("escaped", folder, "admin");
+            assertThat(escaped.statusCode()).as(folder).isEqualTo(400);
+            assertThat(new String(escaped.body())).as(folder).contains("'folder'");
+        }
+        Path link = IMPORT_ROOT.resolve("link-" + UUID.randomUUID());
+        Files.createSymbolicLink(link, outside);
+        HttpResponse<byte[]> viaLink = importFolder("via-link", link.toString(), "admin");
+        assertThat(viaLink.statusCode()).isEqualTo(400);
+        assertThat(new String(viaLink.body())).contains("must be inside the import root");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM teacher WHERE teacher_id IN ('by-staff', 'no-role', "
+                + "'escaped', 'via-link')", Integer.class)).isZero();
+
+        // relative to the root, by an admin: imported
+        assertThat(importFolder("relative-" + UUID.randomUUID().toString().substring(0, 8),
+                inside.getFileName().toString(), "admin").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void anImportedModelFolderServesSampleGridsAsPng() throws Exception {
+        Path dir = Files.createTempDirectory(IMPORT_ROOT, "model-");
         String id = "imported-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(importFolder(id, TinyTeacher.folder(dir)).statusCode()).isEqualTo(201);
 
@@ -183,7 +263,8 @@ abstract class TeacherEventsContract extends EventContract {
     }
 
     @Test
-    void badSampleParametersAndTamperedCheckpointsGetA400Problem(@TempDir Path dir) throws Exception {
+    void badSampleParametersAndTamperedCheckpointsGetA400Problem() throws Exception {
+        Path dir = Files.createTempDirectory(IMPORT_ROOT, "model-");
         HttpResponse<byte[]> bad = http(HttpRequest.newBuilder(URI.create("http://localhost:" + port
                 + "/api/v1/teachers/known/samples.png?prompt=x&steps=0&count=99")));
         assertThat(bad.statusCode()).isEqualTo(400);

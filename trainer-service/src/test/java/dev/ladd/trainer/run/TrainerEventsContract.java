@@ -1,5 +1,6 @@
 package dev.ladd.trainer.run;
 
+import dev.ladd.platform.test.TestServiceToken;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.DistillationConfig;
 import dev.ladd.events.v1.EventEnvelope;
@@ -99,7 +100,7 @@ abstract class TrainerEventsContract extends EventContract {
     @Test
     void anUnknownRunIsA404ProblemNotAStackTrace() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/runs/nope")).build(),
+                TestServiceToken.add(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/runs/nope"))).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(404);

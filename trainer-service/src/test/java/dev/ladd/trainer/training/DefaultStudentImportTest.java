@@ -242,6 +242,7 @@ class DefaultStudentImportTest extends EventContract {
                 "--spring.cloud.stream.kafka.binder.brokers=" + brokers,
                 "--ladd.blob-store.root=" + environment.getProperty("ladd.blob-store.root"),
                 "--ladd.trainer.execution.enabled=false",
+                "--ladd.service-auth.token=" + environment.getProperty("ladd.service-auth.token"),
                 "--ladd.trainer.default-student.dir=" + student,
                 "--ladd.trainer.default-student.teacher-dir=" + TEACHER);
     }

@@ -1,5 +1,6 @@
 package dev.ladd.trainer.training;
 
+import dev.ladd.platform.test.TestServiceToken;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.RunOutcome;
@@ -121,8 +122,8 @@ class ResumeAfterCrashTest extends EventContract {
         assertThat(badValues.statusCode()).isEqualTo(400);
         assertThat(badValues.body()).contains("\"field\":\"teacherId\"").contains("\"field\":\"iterations\"");
 
-        HttpResponse<String> badQuery = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://localhost:" + port + "/api/v1/runs/" + runId + "/metrics?after=-1")).build(),
+        HttpResponse<String> badQuery = HttpClient.newHttpClient().send(TestServiceToken.add(HttpRequest.newBuilder(URI.create(
+                "http://localhost:" + port + "/api/v1/runs/" + runId + "/metrics?after=-1"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(badQuery.statusCode()).isEqualTo(400);
     }
@@ -142,12 +143,12 @@ class ResumeAfterCrashTest extends EventContract {
     }
 
     private HttpResponse<String> post(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        return HttpClient.newHttpClient().send(TestServiceToken.add(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String json) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        return HttpClient.newHttpClient().send(TestServiceToken.add(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

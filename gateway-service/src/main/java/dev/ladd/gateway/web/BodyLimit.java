@@ -21,41 +21,54 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
- * A request body under {@code /v1/} larger than {@code ladd.gateway.openai.max-body-bytes} is a 413 before anything
- * parses it: by its Content-Length, or, sent chunked without one, after reading at most one byte more than the limit
- * (the body read is then handed on). Runs after {@link dev.ladd.gateway.keys.ApiKeyFilter}: no key is a 401 first.
+ * Every request body is capped before anything reads it — under {@code /v1/} at
+ * {@code ladd.gateway.openai.max-body-bytes}, elsewhere (the proxied services included) at
+ * {@code ladd.gateway.max-body-bytes} —: a larger one is a 413, by its Content-Length, or, sent chunked without one,
+ * after reading at most one byte more than the limit (the body read is then handed on). GET, HEAD and DELETE take no
+ * body: one is a 400. Runs after {@link dev.ladd.gateway.keys.ApiKeyFilter}: no key is a 401 first.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
-class OpenAiBodyLimit extends OncePerRequestFilter {
+class BodyLimit extends OncePerRequestFilter {
 
+    private static final Set<String> BODYLESS = Set.of("GET", "HEAD", "DELETE");
+
+    private final int openAiMaxBytes;
     private final int maxBytes;
     private final FilterProblems problems;
 
-    OpenAiBodyLimit(GatewayProperties properties, FilterProblems problems) {
-        this.maxBytes = properties.openai().maxBodyBytes();
+    BodyLimit(GatewayProperties properties, FilterProblems problems) {
+        this.openAiMaxBytes = properties.openai().maxBodyBytes();
+        this.maxBytes = properties.maxBodyBytes();
         this.problems = problems;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !OpenAiErrors.isOpenAiPath(request);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
+        boolean chunked = request.getHeader("Transfer-Encoding") != null;
+        if (BODYLESS.contains(request.getMethod())) {
+            if (declared > 0 || chunked) {
+                problems.send(request, response, Problems.of(HttpStatus.BAD_REQUEST, "a " + request.getMethod()
+                        + " request takes no body; send its parameters in the path or the query"));
+                return;
+            }
+            chain.doFilter(request, response);
+            return;
+        }
+        int maxBytes = OpenAiErrors.isOpenAiPath(request) ? openAiMaxBytes : this.maxBytes;
         if (declared > maxBytes) {
-            refuse(request, response, declared + " bytes");
+            refuse(request, response, declared + " bytes", maxBytes);
             return;
         }
         if (declared < 0) {   // chunked, or no body at all
             byte[] body = request.getInputStream().readNBytes(maxBytes + 1);
             if (body.length > maxBytes) {
-                refuse(request, response, "more than " + maxBytes + " bytes");
+                refuse(request, response, "more than " + maxBytes + " bytes", maxBytes);
                 return;
             }
             request = new ReadBody(request, body);
@@ -63,7 +76,7 @@ class OpenAiBodyLimit extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response, String size) {
+    private void refuse(HttpServletRequest request, HttpServletResponse response, String size, int maxBytes) {
         problems.send(request, response, Problems.of(HttpStatus.CONTENT_TOO_LARGE, "the request body has " + size
                 + "; this API takes at most " + maxBytes + " bytes"));
     }
