@@ -1,6 +1,5 @@
 package dev.ladd.deploy;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,21 +30,16 @@ class ComposeFileTest {
     static final Path ENV_EXAMPLE = ROOT.resolve(".env.example");
     static final List<String> SERVICES = List.of("gateway", "teacher", "trainer", "eval", "inference");
 
-    static Path dockerCompose;
-
-    @BeforeAll
-    static void findDockerCompose() {
-        dockerCompose = onPath("docker-compose").orElse(null);
-    }
+    static final Path DOCKER_COMPOSE = onPath("docker-compose").orElse(null);
 
     record Result(int exitCode, String output) {
     }
 
     static Result compose(Path envFile, String... args) throws IOException, InterruptedException {
-        if (dockerCompose == null) {
+        if (DOCKER_COMPOSE == null) {
             abort("docker-compose is not installed here (Debian: apt-get install docker-compose; .ci/run installs it)");
         }
-        List<String> command = new ArrayList<>(List.of(dockerCompose.toString(), "-f", COMPOSE_FILE.toString(),
+        List<String> command = new ArrayList<>(List.of(DOCKER_COMPOSE.toString(), "-f", COMPOSE_FILE.toString(),
                 "--project-directory", ROOT.toString(), "--env-file", envFile.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -81,6 +75,8 @@ class ComposeFileTest {
             assertThat((String) at(service, "depends_on.kafka.condition")).as(name).isEqualTo("service_healthy");
             assertThat((String) at(service, "depends_on.postgres.condition")).as(name).isEqualTo("service_healthy");
             assertThat((String) service.get("user")).as(name).startsWith("65532");
+            assertThat(service.get("read_only")).as("%s: read-only root, as in the chart", name).isEqualTo(true);
+            assertThat((List<String>) service.get("tmpfs")).as("%s: a writable /tmp", name).containsExactly("/tmp");
             assertThat(String.valueOf(service.get("volumes"))).as(name).contains("blobs:/var/lib/ladd/blobs");
             Map<String, Object> env = at(service, "environment");
             assertThat(env).as(name).containsEntry("SPRING_CLOUD_STREAM_KAFKA_BINDER_BROKERS", "kafka:9092")

@@ -1,0 +1,285 @@
+package dev.ladd.deploy;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The deployments, run: PostgreSQL, Kafka and the five service jars started with exactly the environment that
+ * {@code docker-compose config} resolves for each service, then exactly the one the rendered chart gives each
+ * Deployment (default values, then values-gpu.yaml), as their images would start them ({@link Container}); each
+ * deployment generates an image through the gateway's {@code POST /v1/images/generations} (the committed default
+ * student, docs/adr/014) and reaches every service through the gateway's routes.
+ *
+ * <p>What differs from a real cluster, and why: one machine, so the services' ports are remapped to free ones and
+ * the deployment's host names resolve to 127.0.0.1 ({@link Network}); the services' JVMs get the launcher's fast-start
+ * flags and a 1 GiB memory limit ({@link DeploymentRun#JVM_OPTIONS}); Kafka is an in-process KRaft broker and
+ * PostgreSQL zonky's binaries with password authentication, not the compose file's images; the trainer's GPU image
+ * cannot run here (no CUDA, no GPU), so the GPU case runs the same jar with that Deployment's environment.
+ * Needs the services' jars (the reactor builds them before this module) and, for compose, the docker-compose binary;
+ * skipped, saying which, without them. Wall times are printed, never asserted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeploymentRunTest {
+
+    static final Path RUNS = ServiceImage.STAGE.resolveSibling("deploy-runs");
+    private static final Pattern B64_JSON = Pattern.compile("\"b64_json\"\\s*:\\s*\"([^\"]+)\"");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Infrastructure infrastructure;
+    private final List<String> summary = new ArrayList<>();
+
+    @BeforeAll
+    void startPostgres() throws IOException {
+        List<Path> missing = Deployment.SERVICES.stream().map(ServiceImage::jar).filter(j -> !Files.isRegularFile(j)).toList();
+        assumeTrue(missing.isEmpty(), () -> "the services' jars are not built: " + missing
+                + " (./mvnw -B verify builds them before deploy-tests; alone: ./mvnw -B -pl deploy-tests -am verify)");
+        Instant t = Instant.now();
+        Deployment.SERVICES.parallelStream().forEach(ServiceImage::of);
+        System.out.printf("images staged from the jars in %s; containers: %s%n", DeploymentRun.seconds(
+                Duration.between(t, Instant.now())), Container.ISOLATION.why());
+        ServiceImage.deleteTree(RUNS.resolve("djl-cache")); // the first deployment unpacks libtorch as its images do
+        infrastructure = Infrastructure.startPostgres(RUNS.resolve("postgres"));
+    }
+
+    @AfterAll
+    void stopPostgres() throws IOException {
+        if (infrastructure != null) {
+            infrastructure.close();
+        }
+        summary.forEach(System.out::println);
+    }
+
+    @Test
+    void composeRunsTheServicesAndServesAnImage() throws Exception {
+        Path envFile = secretEnvFile(RUNS.resolve("compose.env"));
+        ComposeFileTest.Result config = ComposeFileTest.compose(envFile, "config");
+        assertThat(config.exitCode()).as(config.output()).isZero();
+        Deployment compose = Deployment.compose("compose", Manifests.parse(config.output()).objects().get(0));
+        assertThat(compose.ofService("gateway-service").dependsOn()).as("the gateway waits for the others")
+                .containsExactlyInAnyOrder("teacher", "trainer", "eval", "inference");
+        run(compose);
+    }
+
+    @Test
+    void theChartRunsTheServicesAndServesAnImage() throws Exception {
+        run(Deployment.helm("helm", render(false), "ladd"));
+    }
+
+    /** values-gpu.yaml: the trainer's Deployment (its -cuda image cannot run here: its jar runs with that environment). */
+    @Test
+    void theChartWithGpuValuesRunsTheServicesAndServesAnImage() throws Exception {
+        Deployment gpu = Deployment.helm("helm-gpu", render(true), "ladd");
+        assertThat(gpu.ofService("trainer-service").environment().get("JAVA_TOOL_OPTIONS"))
+                .as("the GPU values' trainer settings").contains("num_threads=4");
+        run(gpu);
+    }
+
+    private void run(Deployment deployment) throws Exception {
+        Map<Container, Map<String, String>> appBefore = new java.util.LinkedHashMap<>();
+        Instant begin = Instant.now();
+        Duration firstImage;
+        List<Container> containers;
+        Map<String, Duration> ready;
+        try (DeploymentRun run = DeploymentRun.start(deployment, infrastructure, RUNS.resolve(deployment.name()),
+                RUNS.resolve("djl-cache"), System.out)) {
+            containers = run.containers();
+            for (Deployment.DbAccount account : deployment.accounts()) {
+                assertThat(infrastructure.logsIn(account.user(), account.password(), account.database()))
+                        .as("%s logs in to %s with the deployment's password", account.user(), account.database()).isTrue();
+                assertThat(infrastructure.logsIn(account.user(), account.password() + "-wrong", account.database()))
+                        .as("PostgreSQL checks the password").isFalse();
+            }
+            if (!Container.ISOLATION.available()) {
+                containers.forEach(c -> appBefore.put(c, snapshot(ServiceImage.of(c.workload().service()).app())));
+            }
+
+            ready = Map.copyOf(run.readyAfter());
+            firstImage = awaitImage(run);
+
+            assertThat(run.gateway("GET", "/api/v1/teacher/teachers", null))
+                    .satisfies(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(200))
+                    .satisfies(r -> assertThat(r.body()).as("the committed default teacher").contains("\"default\""));
+            assertThat(run.gateway("GET", "/api/v1/trainer/runs", null))
+                    .satisfies(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(200))
+                    .satisfies(r -> assertThat(r.body()).as("the imported default student").contains("default-student-"));
+            assertThat(run.gateway("GET", "/api/v1/eval/scoring", null))
+                    .satisfies(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(200));
+            assertThat(run.gateway("GET", "/api/v1/inference/serving", null))
+                    .satisfies(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(200))
+                    .satisfies(r -> assertThat(r.body()).as("what this replica serves").contains("\"default\""));
+
+            for (Container container : containers) {
+                assertRunsAsItsImage(container);
+            }
+        }
+        for (Container container : containers) {
+            assertWroteOnlyWhereTheImageSays(container, appBefore.get(container));
+            if (container.djlCache() != null) {
+                ServiceImage.deleteTree(container.djlCache()); // ~430 MB each; one copy stays in RUNS/djl-cache
+            }
+        }
+        String line = String.format("%s: first image %s after the start (services ready after %s), whole run %s",
+                deployment.name(), DeploymentRun.seconds(firstImage), readyTimes(ready), DeploymentRun.seconds(
+                        Duration.between(begin, Instant.now())));
+        summary.add(line);
+    }
+
+    /** The first image through the gateway: the default student is imported, promoted and loaded once all are up. */
+    private Duration awaitImage(DeploymentRun run) throws Exception {
+        String request = "{\"prompt\":\"a photo of an ankle boot\",\"n\":1,\"size\":\"32x32\",\"seed\":7}";
+        Instant deadline = Instant.now().plus(DeploymentRun.READY_TIMEOUT);
+        HttpResponse<String> response;
+        while (true) {
+            response = run.gateway("POST", "/v1/images/generations", request);
+            if (response.statusCode() == 200 || Instant.now().isAfter(deadline)) {
+                break;
+            }
+            // 404 model_not_found until the default student is promoted, 503 until inference has loaded it
+            assertThat(response.statusCode()).as(response.body()).isIn(404, 503);
+            Thread.sleep(1000);
+        }
+        assertThat(response.statusCode()).as("the first image, %s", response.body()).isEqualTo(200);
+        Matcher png = B64_JSON.matcher(response.body());
+        assertThat(png.find()).as(response.body()).isTrue();
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(png.group(1))));
+        assertThat(image).as("a PNG").isNotNull();
+        assertThat(image.getWidth()).isEqualTo(32);
+        assertThat(image.getHeight()).isEqualTo(32);
+        return run.elapsed();
+    }
+
+    /**
+     * The kernel's view of the process: it is the JVM itself (the chain that set it up exec'd into it), running the
+     * image's entrypoint with its JVM flags; isolated, as the image's user with no capabilities and no new privileges.
+     */
+    private static void assertRunsAsItsImage(Container container) throws IOException {
+        Deployment.Workload workload = container.workload();
+        ServiceImage image = ServiceImage.of(workload.service());
+        assertThat(container.commandLine()).as("%s's process", workload.name()).isEqualTo(container.entrypoint());
+        if (!Container.ISOLATION.available()) {
+            assertThat(container.entrypoint()).as("%s's JVM flags", workload.name())
+                    .containsSubsequence(image.jvmFlags().stream().filter(f -> !f.contains("=/")).toList());
+            return;
+        }
+        assertThat(container.entrypoint()).as("%s runs Jib's entrypoint", workload.name())
+                .isEqualTo(image.command(DeploymentRun.JVM_OPTIONS))
+                .containsSubsequence(image.jvmFlags())
+                .endsWith("-cp", "@/app/jib-classpath-file", image.mainClass());
+        String id = workload.user().split(":")[0];
+        Map<String, String> status = container.status();
+        assertThat(status.get("Uid")).as("%s's uids", workload.name()).isEqualTo(String.join("\t", id, id, id, id));
+        assertThat(status.get("CapEff")).as("%s's capabilities", workload.name()).isEqualTo("0000000000000000");
+        assertThat(status.get("NoNewPrivs")).isEqualTo("1");
+    }
+
+    /**
+     * Where the service wrote: with a read-only root nothing can be written outside the mounts (a write there fails and
+     * would be in the log); the DJL cache is under the image's DJL_CACHE_DIR; without isolation, /app is unchanged.
+     */
+    private static void assertWroteOnlyWhereTheImageSays(Container container, Map<String, String> appBefore) throws IOException {
+        Deployment.Workload workload = container.workload();
+        assertThat(Files.readString(container.log())).as("%s's log", workload.name())
+                .doesNotContain("Read-only file system").doesNotContain("Permission denied");
+        Path tmp = container.mount("/tmp");
+        if (tmp != null) {
+            try (Stream<Path> files = Files.list(tmp)) {
+                System.out.printf("%s/%s wrote in /tmp: %s%n", container.log().getParent().getParent().getFileName(),
+                        workload.name(), files.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+            String cache = workload.environment().get("DJL_CACHE_DIR");
+            if (cache != null && cache.startsWith("/tmp/") && ServiceImage.of(workload.service()).runsModels()) {
+                assertThat(tmp.resolve(cache.substring("/tmp/".length()))).as("%s's DJL cache (libtorch)", workload.name())
+                        .isNotEmptyDirectory();
+            }
+        }
+        String blobRoot = workload.environment().get("LADD_BLOBSTORE_ROOT");
+        assertThat(container.mount(blobRoot)).as("%s's blob store %s is the deployment's shared volume", workload.name(), blobRoot)
+                .isNotNull();
+        if (workload.service().equals("trainer-service")) {
+            assertThat(container.mount(blobRoot)).as("the default student's blobs, stored by the trainer").isNotEmptyDirectory();
+        }
+        if (appBefore != null) {
+            assertThat(snapshot(ServiceImage.of(workload.service()).app())).as("nothing written under /app by %s", workload.name())
+                    .isEqualTo(appBefore);
+        }
+    }
+
+    private static String readyTimes(Map<String, Duration> ready) {
+        return String.join(", ", new TreeMap<>(ready).entrySet().stream()
+                .map(e -> e.getKey() + " " + DeploymentRun.seconds(e.getValue())).toList());
+    }
+
+    /** Every file under a folder with its size and modification time. */
+    private static Map<String, String> snapshot(Path dir) {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path file : walk.toList()) {
+                files.put(dir.relativize(file).toString(), Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return files;
+    }
+
+    /**
+     * The .env an operator writes from .env.example ({@code cp .env.example .env}, then the secrets): every value that
+     * is a placeholder ({@code change-me…}) or whose name says it is a secret (PASSWORD, KEY, TOKEN, SECRET) gets a fresh
+     * random one; the rest stay as the example has them.
+     */
+    static Path secretEnvFile(Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(ComposeFileTest.ENV_EXAMPLE)) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0) {
+                String key = line.substring(0, eq).trim();
+                String value = line.substring(eq + 1).trim();
+                if (value.startsWith("change-me") || key.matches(".*(PASSWORD|KEY|TOKEN|SECRET).*")) {
+                    line = key + "=" + secret();
+                }
+            }
+            lines.add(line);
+        }
+        Files.createDirectories(file.getParent());
+        return Files.write(file, lines);
+    }
+
+    static String secret() {
+        byte[] bytes = new byte[30];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The chart as an operator installs it (README "Deploy"): the database password and the admin key given. */
+    static Manifests render(boolean gpu) {
+        var command = HelmChartTest.template().set("postgresql.password", secret()).set("gateway.adminKey", secret());
+        if (gpu) {
+            command = command.withValuesFile(HelmChartTest.GPU_VALUES);
+        }
+        return Manifests.parse(command.call());
+    }
+}
