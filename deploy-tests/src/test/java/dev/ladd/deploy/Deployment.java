@@ -99,6 +99,11 @@ record Deployment(String name, List<Workload> workloads, List<Endpoint> endpoint
                     endpoints.add(new Endpoint(advertised.group(1), port, KAFKA, port));
                 }
             } else if (image.startsWith("postgres:")) {
+                if (String.valueOf(service.get("volumes")).contains("/docker-entrypoint-initdb.d")) {
+                    throw new AssertionError(name + ": the postgres service runs init scripts at its first start ("
+                            + service.get("volumes") + "); Infrastructure.provision creates only POSTGRES_USER and "
+                            + "POSTGRES_DB as the image does: teach it what the scripts do");
+                }
                 endpoints.add(new Endpoint(serviceName, 5432, POSTGRES, 5432));
                 String user = env.getOrDefault("POSTGRES_USER", "postgres");
                 accounts.add(new DbAccount(user, env.get("POSTGRES_PASSWORD"), env.getOrDefault("POSTGRES_DB", user), true));
