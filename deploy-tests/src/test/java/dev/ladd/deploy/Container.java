@@ -44,14 +44,16 @@ final class Container implements AutoCloseable {
     private final Path log;
     private final Map<String, Path> mounts;
     private final List<String> entrypoint;
+    private final Path workingDirectory;
 
     private Container(Deployment.Workload workload, Process process, Path log, Map<String, Path> mounts,
-                      List<String> entrypoint) {
+                      List<String> entrypoint, Path workingDirectory) {
         this.workload = workload;
         this.process = process;
         this.log = log;
         this.mounts = mounts;
         this.entrypoint = List.copyOf(entrypoint);
+        this.workingDirectory = workingDirectory;
     }
 
     /**
@@ -101,6 +103,7 @@ final class Container implements AutoCloseable {
         List<String> command;
         List<String> entrypoint;
         Path workingDir;
+        Path inside; // the working directory the process should have, as this machine names it
         if (ISOLATION.available()) {
             env.putAll(environment);
             Path script = Files.writeString(dir.resolve("enter.sh"), enterScript(workload, image, dir.resolve("root"),
@@ -109,6 +112,7 @@ final class Container implements AutoCloseable {
             entrypoint = image.command(jvmOptions);
             command.addAll(entrypoint);
             workingDir = dir;
+            inside = dir.resolve("root").resolve(image.workingDirectory().replaceFirst("^/", ""));
         } else {
             Map<String, Path> paths = new LinkedHashMap<>(mounts);
             paths.put(ServiceImage.APP_ROOT + "/models", ServiceImage.ROOT.resolve("models"));
@@ -123,6 +127,7 @@ final class Container implements AutoCloseable {
             }
             entrypoint = command;
             workingDir = image.app();
+            inside = workingDir;
         }
         Path log = dir.resolve(workload.name() + ".log");
         Files.writeString(log, "# " + String.join(" ", command) + "\n");
@@ -131,7 +136,7 @@ final class Container implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().clear();
         builder.environment().putAll(env);
-        return new Container(workload, builder.start(), log, mounts, entrypoint);
+        return new Container(workload, builder.start(), log, mounts, entrypoint, inside);
     }
 
     /**
@@ -264,6 +269,11 @@ final class Container implements AutoCloseable {
     /** The command the container's process runs once entered: the image's entrypoint (paths rewritten when plain). */
     List<String> entrypoint() {
         return entrypoint;
+    }
+
+    /** The working directory the process should run in (isolated: /app under its own root), as this machine names it. */
+    Path workingDirectory() {
+        return workingDirectory;
     }
 
     long pid() {

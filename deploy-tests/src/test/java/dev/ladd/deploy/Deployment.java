@@ -33,7 +33,7 @@ record Deployment(String name, List<Workload> workloads, List<Endpoint> endpoint
     static final String POSTGRES = "postgres";
 
     /** A host name and port a service may call, and the workload (or {@link #KAFKA}, {@link #POSTGRES}) behind it. */
-    record Endpoint(String hostname, int port, String target, int targetPort) {
+    record Endpoint(String hostname, int port, String target) {
     }
 
     /** A database login, as PostgreSQL must have it before the services start. */
@@ -61,11 +61,6 @@ record Deployment(String name, List<Workload> workloads, List<Endpoint> endpoint
 
     /** Either a command (compose's health check, run with the container's environment) or an HTTP GET path. */
     record Readiness(List<String> command, String httpPath) {
-    }
-
-    Workload workload(String name) {
-        return workloads.stream().filter(w -> w.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no workload " + name + " in " + name()));
     }
 
     Workload ofService(String service) {
@@ -96,7 +91,7 @@ record Deployment(String name, List<Workload> workloads, List<Endpoint> endpoint
                 Matcher advertised = LISTENER.matcher(env.getOrDefault("KAFKA_ADVERTISED_LISTENERS", ""));
                 while (advertised.find()) {
                     int port = Integer.parseInt(advertised.group(2));
-                    endpoints.add(new Endpoint(advertised.group(1), port, KAFKA, port));
+                    endpoints.add(new Endpoint(advertised.group(1), port, KAFKA));
                 }
             } else if (image.startsWith("postgres:")) {
                 if (String.valueOf(service.get("volumes")).contains("/docker-entrypoint-initdb.d")) {
@@ -104,7 +99,7 @@ record Deployment(String name, List<Workload> workloads, List<Endpoint> endpoint
                             + service.get("volumes") + "); Infrastructure.provision creates only POSTGRES_USER and "
                             + "POSTGRES_DB as the image does: teach it what the scripts do");
                 }
-                endpoints.add(new Endpoint(serviceName, 5432, POSTGRES, 5432));
+                endpoints.add(new Endpoint(serviceName, 5432, POSTGRES));
                 String user = env.getOrDefault("POSTGRES_USER", "postgres");
                 accounts.add(new DbAccount(user, env.get("POSTGRES_PASSWORD"), env.getOrDefault("POSTGRES_DB", user), true));
             } else if (SERVICES.contains(module(image))) {
@@ -112,7 +107,7 @@ record Deployment(String name, List<Workload> workloads, List<Endpoint> endpoint
                 environment.putAll(runtimeEnvironment(name + "-" + serviceName + "-1"));
                 environment.putAll(env);
                 int port = serverPort(name, serviceName, environment);
-                endpoints.add(new Endpoint(serviceName, port, serviceName, port));
+                endpoints.add(new Endpoint(serviceName, port, serviceName));
                 List<Mount> mounts = new ArrayList<>();
                 for (Object volume : service.get("volumes") == null ? List.of() : (List<?>) service.get("volumes")) {
                     mounts.add(composeVolume(String.valueOf(volume)));
@@ -278,9 +273,13 @@ record Deployment(String name, List<Workload> workloads, List<Endpoint> endpoint
                     Object target = servicePort.get("targetPort");
                     int targetPort = target instanceof Integer t ? t : containerPorts.getOrDefault(String.valueOf(target), -1);
                     String serviceName = Manifests.name(service);
+                    if (targetPort != port) {
+                        throw new AssertionError(name + ": Service " + serviceName + " sends port " + servicePort.get("port")
+                                + " to " + target + ", but " + workload + " listens on " + port);
+                    }
                     for (String host : List.of(serviceName, serviceName + "." + namespace, serviceName + "." + namespace + ".svc",
                             serviceName + "." + namespace + ".svc.cluster.local")) {
-                        endpoints.add(new Endpoint(host, (Integer) servicePort.get("port"), workload, targetPort));
+                        endpoints.add(new Endpoint(host, (Integer) servicePort.get("port"), workload));
                     }
                 }
             }
@@ -288,14 +287,14 @@ record Deployment(String name, List<Workload> workloads, List<Endpoint> endpoint
             for (String broker : env.getOrDefault("SPRING_CLOUD_STREAM_KAFKA_BINDER_BROKERS", "").split(",")) {
                 String[] hostPort = broker.trim().split(":");
                 if (hostPort.length == 2) {
-                    endpoints.add(new Endpoint(hostPort[0], Integer.parseInt(hostPort[1]), KAFKA, Integer.parseInt(hostPort[1])));
+                    endpoints.add(new Endpoint(hostPort[0], Integer.parseInt(hostPort[1]), KAFKA));
                 }
             }
             String jdbc = env.get("SPRING_DATASOURCE_URL");
             if (jdbc != null && jdbc.startsWith("jdbc:")) {
                 URI db = URI.create(jdbc.substring("jdbc:".length()));
                 int dbPort = db.getPort() < 0 ? 5432 : db.getPort();
-                endpoints.add(new Endpoint(db.getHost(), dbPort, POSTGRES, dbPort));
+                endpoints.add(new Endpoint(db.getHost(), dbPort, POSTGRES));
                 accounts.add(new DbAccount(env.get("SPRING_DATASOURCE_USERNAME"), env.get("SPRING_DATASOURCE_PASSWORD"),
                         db.getPath().substring(1), false));
             }
@@ -353,11 +352,5 @@ record Deployment(String name, List<Workload> workloads, List<Endpoint> endpoint
             map.forEach((k, v) -> out.put(k, v == null ? "" : String.valueOf(v)));
         }
         return out;
-    }
-
-    /** For messages: the deployment's workloads and where each reads its settings from. */
-    @Override
-    public String toString() {
-        return name + " " + workloads.stream().map(Workload::name).toList();
     }
 }

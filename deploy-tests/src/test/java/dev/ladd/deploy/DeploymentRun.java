@@ -176,14 +176,6 @@ final class DeploymentRun implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    Deployment deployment() {
-        return deployment;
-    }
-
-    Container container(String workload) {
-        return containers.get(workload);
-    }
-
     List<Container> containers() {
         return List.copyOf(containers.values());
     }
@@ -199,7 +191,9 @@ final class DeploymentRun implements AutoCloseable {
     /** Stops the services (SIGTERM, all at once), then Kafka; keeps the first libtorch unpacked for later runs. */
     @Override
     public void close() {
+        Instant t = Instant.now();
         containers.values().parallelStream().forEach(c -> c.stop(Duration.ofSeconds(30)));
+        out.printf("%s: services stopped in %s%n", deployment.name(), seconds(Duration.between(t, Instant.now())));
         infrastructure.stopKafka();
         if (djlCache != null && !Files.isDirectory(djlCache)) {
             for (Container container : containers.values()) {

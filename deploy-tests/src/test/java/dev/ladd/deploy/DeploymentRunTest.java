@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -99,7 +100,8 @@ class DeploymentRunTest {
     }
 
     private void run(Deployment deployment) throws Exception {
-        Map<Container, Map<String, String>> appBefore = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, String>> appBefore = new LinkedHashMap<>();
+        Deployment.SERVICES.forEach(service -> appBefore.put(service, snapshot(ServiceImage.of(service).app())));
         Instant begin = Instant.now();
         Duration firstImage;
         List<Container> containers;
@@ -112,9 +114,6 @@ class DeploymentRunTest {
                         .as("%s logs in to %s with the deployment's password", account.user(), account.database()).isTrue();
                 assertThat(infrastructure.logsIn(account.user(), account.password() + "-wrong", account.database()))
                         .as("PostgreSQL checks the password").isFalse();
-            }
-            if (!Container.ISOLATION.available()) {
-                containers.forEach(c -> appBefore.put(c, snapshot(ServiceImage.of(c.workload().service()).app())));
             }
 
             ready = Map.copyOf(run.readyAfter());
@@ -137,7 +136,7 @@ class DeploymentRunTest {
             }
         }
         for (Container container : containers) {
-            assertWroteOnlyWhereTheImageSays(container, appBefore.get(container));
+            assertWroteOnlyWhereTheImageSays(container, appBefore.get(container.workload().service()));
             if (container.djlCache() != null) {
                 ServiceImage.deleteTree(container.djlCache()); // ~430 MB each; one copy stays in RUNS/djl-cache
             }
@@ -180,6 +179,9 @@ class DeploymentRunTest {
         Deployment.Workload workload = container.workload();
         ServiceImage image = ServiceImage.of(workload.service());
         assertThat(container.commandLine()).as("%s's process", workload.name()).isEqualTo(container.entrypoint());
+        assertThat(Files.readSymbolicLink(Path.of("/proc", String.valueOf(container.pid()), "cwd")))
+                .as("%s's working directory, %s in its image", workload.name(), image.workingDirectory())
+                .isEqualTo(container.workingDirectory());
         if (!Container.ISOLATION.available()) {
             assertThat(container.entrypoint()).as("%s's JVM flags", workload.name())
                     .containsSubsequence(image.jvmFlags().stream().filter(f -> !f.contains("=/")).toList());
@@ -198,7 +200,8 @@ class DeploymentRunTest {
 
     /**
      * Where the service wrote: with a read-only root nothing can be written outside the mounts (a write there fails and
-     * would be in the log); the DJL cache is under the image's DJL_CACHE_DIR; without isolation, /app is unchanged.
+     * would be in the log); nothing under /app (read-only when isolated, checked file by file in any case); libtorch
+     * under the image's DJL_CACHE_DIR in /tmp; the trainer's blobs in the shared volume.
      */
     private static void assertWroteOnlyWhereTheImageSays(Container container, Map<String, String> appBefore) throws IOException {
         Deployment.Workload workload = container.workload();
@@ -222,10 +225,8 @@ class DeploymentRunTest {
         if (workload.service().equals("trainer-service")) {
             assertThat(container.mount(blobRoot)).as("the default student's blobs, stored by the trainer").isNotEmptyDirectory();
         }
-        if (appBefore != null) {
-            assertThat(snapshot(ServiceImage.of(workload.service()).app())).as("nothing written under /app by %s", workload.name())
-                    .isEqualTo(appBefore);
-        }
+        assertThat(snapshot(ServiceImage.of(workload.service()).app())).as("nothing written under /app by %s", workload.name())
+                .isEqualTo(appBefore);
     }
 
     private static String readyTimes(Map<String, Duration> ready) {
