@@ -36,7 +36,8 @@ class ComposeFileTest {
             "LADD_DB_PASSWORD_TRAINER", "LADD_DB_PASSWORD_EVAL", "LADD_DB_PASSWORD_INFERENCE", "LADD_GATEWAY_ADMIN_KEY",
             "LADD_SERVICE_TOKEN");
 
-    static Path dockerCompose;
+    static final Path DOCKER_COMPOSE = onPath("docker-compose").orElse(null);
+
     @TempDir
     static Path envDir;
     /** What deploy/make-env.sh writes: .env.example with fresh random secrets. */
@@ -44,7 +45,6 @@ class ComposeFileTest {
 
     @BeforeAll
     static void findDockerComposeAndMakeAnEnvFile() throws Exception {
-        dockerCompose = onPath("docker-compose").orElse(null);
         madeEnv = envDir.resolve("made.env");
         Process make = new ProcessBuilder("bash", MAKE_ENV.toString(), madeEnv.toString()).redirectErrorStream(true).start();
         String output = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -102,10 +102,10 @@ class ComposeFileTest {
     }
 
     static Result compose(Path envFile, String... args) throws IOException, InterruptedException {
-        if (dockerCompose == null) {
+        if (DOCKER_COMPOSE == null) {
             abort("docker-compose is not installed here (Debian: apt-get install docker-compose; .ci/run installs it)");
         }
-        List<String> command = new ArrayList<>(List.of(dockerCompose.toString(), "-f", COMPOSE_FILE.toString(),
+        List<String> command = new ArrayList<>(List.of(DOCKER_COMPOSE.toString(), "-f", COMPOSE_FILE.toString(),
                 "--project-directory", ROOT.toString(), "--env-file", envFile.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -141,6 +141,8 @@ class ComposeFileTest {
             assertThat((String) at(service, "depends_on.kafka.condition")).as(name).isEqualTo("service_healthy");
             assertThat((String) at(service, "depends_on.postgres.condition")).as(name).isEqualTo("service_healthy");
             assertThat((String) service.get("user")).as(name).startsWith("65532");
+            assertThat(service.get("read_only")).as("%s: read-only root, as in the chart", name).isEqualTo(true);
+            assertThat((List<String>) service.get("tmpfs")).as("%s: a writable /tmp", name).containsExactly("/tmp");
             assertThat(String.valueOf(service.get("volumes"))).as(name).contains("blobs:/var/lib/ladd/blobs");
             Map<String, Object> env = at(service, "environment");
             assertThat(env).as(name).containsEntry("SPRING_CLOUD_STREAM_KAFKA_BINDER_BROKERS", "kafka:9092")

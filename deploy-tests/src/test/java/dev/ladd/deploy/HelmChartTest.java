@@ -153,6 +153,8 @@ class HelmChartTest {
             assertThat(list(deployment, "spec.template.spec.volumes")).as(what + ": /tmp is an emptyDir")
                     .anySatisfy(v -> assertThat(v).containsEntry("name", "tmp").containsKey("emptyDir"));
             assertThat((Boolean) at(deployment, "spec.template.spec.automountServiceAccountToken")).as(what).isFalse();
+            assertThat((Boolean) at(deployment, "spec.template.spec.enableServiceLinks"))
+                    .as("%s: no LADD_<SERVICE>_PORT variables that Spring would read as ladd.* settings", what).isFalse();
             assertThat((String) at(deployment, "spec.template.spec.serviceAccountName")).as(what)
                     .isIn(manifests.names("ServiceAccount"));
         }

@@ -65,7 +65,7 @@ public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
     }
 
     /**
-     * @param baseUrl        e.g. {@code http://localhost:8084}
+     * @param baseUrl        e.g. {@code http://inference:8084} (no default: META-INF/ladd/required-settings.properties)
      * @param connectTimeout how long to wait for a connection (then: 503)
      * @param requestTimeout how long one generation may take, queueing included (then: 503)
      */

@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One platform service: its Spring Boot jar running in a child JVM, wired to the local PostgreSQL and Kafka. */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     /** The summary of a failed numerical backend self-check in a readiness answer (platform-support's indicator). */
     private static final Pattern BROKEN_BACKEND =
@@ -65,48 +65,8 @@ final class ServiceProcess implements AutoCloseable {
                 // generating teacher with two threads each on two cores), so each gets its share of the cores
                 "-Dai.djl.pytorch.num_threads=" + torchThreads(),
                 "-Dai.djl.pytorch.num_interop_threads=1",
-                "-jar", spec.jar(options.repoDir()).toString(),
-                "--server.port=" + spec.port(),
-                "--spring.datasource.url=jdbc:postgresql://localhost:" + options.postgresPort() + "/" + LocalPlatform.DATABASE,
-                "--spring.datasource.username=" + PostgresServer.USER,
-                "--spring.cloud.stream.kafka.binder.brokers=localhost:" + options.kafkaPort(),
-                "--ladd.blob-store.root=" + options.blobDir()));
-        if (!spec.name().equals("gateway-service")) {
-            // only the gateway is reachable from other machines; the others answer this machine alone (and only
-            // requests with the service token)
-            command.add("--server.address=127.0.0.1");
-        }
-        if (spec.name().equals("teacher-service")) {
-            // the committed default teacher is registered on the first start (see models/README.md)
-            command.add("--ladd.teacher.default-model-dir=" + options.repoDir().resolve("models").resolve("default"));
-            // POST /api/v1/teachers/import (admins, through the gateway) reads model folders under models/ only
-            command.add("--ladd.teacher.imports.root=" + options.repoDir().resolve("models"));
-        }
-        if (spec.name().equals("eval-service")) {
-            // the default teacher's baselines, measured once and committed: imported instead of computed (models/README.md)
-            command.add("--ladd.eval.baseline-files="
-                    + options.repoDir().resolve("models").resolve("default").resolve("baselines.json"));
-        }
-        if (spec.name().equals("trainer-service")) {
-            // the committed default student, imported once and served on alias 'default' (docs/adr/014)
-            command.add("--ladd.trainer.default-student.dir=" + DefaultAlias.studentDir(options));
-            command.add("--ladd.trainer.default-student.teacher-dir=" + options.repoDir().resolve("models").resolve("default"));
-        }
-        if (spec.name().equals("gateway-service")) {
-            // the other services where this launch put them (their ports may not be the defaults)
-            for (ServiceSpec other : options.services()) {
-                String base = "http://localhost:" + other.port();
-                switch (other.name()) {
-                    case "teacher-service", "trainer-service", "eval-service" ->
-                            command.add("--ladd.gateway.routes." + other.shortName() + "=" + base);
-                    case "inference-service" -> {
-                        command.add("--ladd.gateway.routes.inference=" + base);
-                        command.add("--ladd.gateway.inference.base-url=" + base);
-                    }
-                    default -> { }
-                }
-            }
-        }
+                "-jar", spec.jar(options.repoDir()).toString()));
+        settings(spec, options).forEach((property, value) -> command.add("--" + property + "=" + value));
         // extra Spring arguments for one service, e.g. a test's small settings:
         // -Dladd.local.args.trainer="--ladd.trainer.synthetic-data.samples-per-request=64 --…"
         String extra = System.getProperty("ladd.local.args." + spec.shortName());
@@ -114,6 +74,59 @@ final class ServiceProcess implements AutoCloseable {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
         return command;
+    }
+
+    /**
+     * The Spring settings this launch gives a service (passed as {@code --property=value}): where PostgreSQL, Kafka,
+     * the blob store and the other services are on this machine, and the committed models. They cover every setting
+     * the service has no default for (META-INF/ladd/required-settings.properties; deploy-tests checks that they do, as
+     * it checks docker-compose.yml and the Helm chart).
+     */
+    public static Map<String, String> settings(ServiceSpec spec, LocalPlatformOptions options) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("server.port", String.valueOf(spec.port()));
+        settings.put("spring.datasource.url", "jdbc:postgresql://localhost:" + options.postgresPort() + "/" + LocalPlatform.DATABASE);
+        settings.put("spring.datasource.username", PostgresServer.USER);
+        settings.put("spring.cloud.stream.kafka.binder.brokers", "localhost:" + options.kafkaPort());
+        settings.put("ladd.blob-store.root", options.blobDir().toString());
+        if (!spec.name().equals("gateway-service")) {
+            // only the gateway is reachable from other machines; the others answer this machine alone (and only
+            // requests with the service token)
+            settings.put("server.address", "127.0.0.1");
+        }
+        Path models = options.repoDir().resolve("models");
+        switch (spec.name()) {
+            // the committed default teacher is registered on the first start (see models/README.md)
+            case "teacher-service" -> {
+                settings.put("ladd.teacher.default-model-dir", models.resolve("default").toString());
+                // POST /api/v1/teachers/import (admins, through the gateway) reads model folders under models/ only
+                settings.put("ladd.teacher.imports.root", models.toString());
+            }
+            // the default teacher's baselines, measured once and committed: imported instead of computed (models/README.md)
+            case "eval-service" -> settings.put("ladd.eval.baseline-files",
+                    models.resolve("default").resolve("baselines.json").toString());
+            case "trainer-service" -> {
+                // the committed default student, imported once and served on alias 'default' (docs/adr/014)
+                settings.put("ladd.trainer.default-student.dir", DefaultAlias.studentDir(options).toString());
+                settings.put("ladd.trainer.default-student.teacher-dir", models.resolve("default").toString());
+            }
+            case "gateway-service" -> {
+                // the other services where this launch puts them (their ports may not be the defaults); a service
+                // this launch does not start keeps its default port
+                for (String other : List.of("teacher", "trainer", "eval", "inference")) {
+                    settings.put("ladd.gateway.routes." + other, baseUrl(options, other));
+                }
+                settings.put("ladd.gateway.inference.base-url", baseUrl(options, "inference"));
+            }
+            default -> { }
+        }
+        return settings;
+    }
+
+    private static String baseUrl(LocalPlatformOptions options, String shortName) {
+        return options.services().stream().filter(s -> s.shortName().equals(shortName)).findFirst()
+                .map(ServiceSpec::baseUrl)
+                .orElse("http://localhost:" + (ServiceSpec.DEFAULT_BASE_PORT + ServiceSpec.ALL.indexOf(shortName + "-service")));
     }
 
     /** libtorch threads per service: half the cores (the teacher and the trainer compute together), at least one. */

@@ -23,6 +23,7 @@ class MigrationFailureTest {
 
         assertThatThrownBy(() -> app.run(
                 "--spring.datasource.url=" + TestPostgres.newDatabase(),
+                "--spring.datasource.username=postgres",
                 "--spring.flyway.locations=classpath:db/platform,classpath:db/broken",
                 "--spring.cloud.stream.kafka.binder.brokers=localhost:1",
                 "--ladd.blob-store.root=" + Files.createTempDirectory("blobs"),
