@@ -180,6 +180,13 @@ final class DeploymentRun implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET straight to a workload, without a key or the service token: on its API port or its management port. */
+    HttpResponse<String> direct(String workload, boolean management, String path) throws IOException, InterruptedException {
+        int port = network.port(management ? Network.management(workload) : workload);
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     List<Container> containers() {
         return List.copyOf(containers.values());
     }

@@ -136,6 +136,7 @@ class DeploymentRunTest {
 
             for (Container container : containers) {
                 assertRunsAsItsImage(container);
+                assertLockedDown(run, container.workload());
             }
         }
         for (Container container : containers) {
@@ -172,6 +173,27 @@ class DeploymentRunTest {
         assertThat(image.getWidth()).isEqualTo(32);
         assertThat(image.getHeight()).isEqualTo(32);
         return run.elapsed();
+    }
+
+    /** An internal service's API, for a request without the service token (the gateway's routes reach it with it). */
+    private static final Map<String, String> API = Map.of("teacher-service", "/api/v1/teachers",
+            "trainer-service", "/api/v1/runs", "eval-service", "/api/v1/scoring", "inference-service", "/api/v1/serving");
+
+    /**
+     * As the deployment configures it: the metrics only on the management port (which the NetworkPolicies give the
+     * scraper alone), the probes on the API port, and the internal services refusing a caller without the service token.
+     */
+    private static void assertLockedDown(DeploymentRun run, Deployment.Workload workload) throws Exception {
+        assertThat(run.direct(workload.name(), true, "/actuator/prometheus"))
+                .satisfies(r -> assertThat(r.statusCode()).as("%s's metrics on its management port", workload.name()).isEqualTo(200));
+        assertThat(run.direct(workload.name(), false, "/actuator/prometheus").statusCode())
+                .as("%s's metrics on its API port", workload.name()).isIn(401, 404);
+        assertThat(run.direct(workload.name(), false, "/readyz").statusCode()).as("%s's probe", workload.name()).isEqualTo(200);
+        if (API.containsKey(workload.service())) {
+            assertThat(run.direct(workload.name(), false, API.get(workload.service())))
+                    .satisfies(r -> assertThat(r.statusCode()).as("%s without the service token: %s", workload.name(), r.body())
+                            .isEqualTo(401));
+        }
     }
 
     /**
@@ -263,10 +285,12 @@ class DeploymentRunTest {
 
     /**
      * The chart as the README installs it: the secrets in Secrets of the operator's (made here as its
-     * {@code kubectl create secret} commands make them), the database roles by the chart's Job.
+     * {@code kubectl create secret} commands make them), the database roles by the chart's Job (its hook shown as a
+     * resource: {@link HelmChartTest#chartWithHooksAsResources}).
      */
-    static Manifests render(boolean gpu) {
-        var command = HelmChartTest.templateWithoutSecrets()
+    static Manifests render(boolean gpu) throws IOException {
+        Path chart = HelmChartTest.chartWithHooksAsResources(Files.createTempDirectory(RUNS.getParent(), "chart"));
+        var command = new com.marcnuri.helm.Helm(chart).template().withName("ladd").withNamespace("ladd")
                 .set("postgresql.existingSecret", "ladd-db").set("gateway.existingSecret", "ladd-gateway")
                 .set("serviceAuth.existingSecret", "ladd-service-token")
                 .set("postgresql.createUsers.enabled", "true").set("postgresql.createUsers.adminExistingSecret", "ladd-db-admin");

@@ -373,10 +373,7 @@ class HelmChartTest {
         Path template = CHART.resolve("templates/db-users-job.yaml");
         assertThat(Files.readAllLines(template)).filteredOn(l -> l.contains("helm.sh/hook: ")).hasSize(2)
                 .allSatisfy(l -> assertThat(l).endsWith("helm.sh/hook: pre-install,pre-upgrade"));
-        Path copy = copyChart(dir);
-        Files.write(copy.resolve("templates/db-users-job.yaml"), Files.readAllLines(template).stream()
-                .filter(l -> !l.contains("helm.sh/hook")).toList());
-        Manifests manifests = Manifests.parse(new Helm(copy).template().withName("ladd").withNamespace("ladd")
+        Manifests manifests = Manifests.parse(new Helm(chartWithHooksAsResources(dir)).template().withName("ladd").withNamespace("ladd")
                 .set("postgresql.createUsers.enabled", "true").set("postgresql.existingSecret", "pg-credentials")
                 .set("gateway.adminKey", randomSecret()).set("serviceAuth.token", randomSecret())
                 .set("postgresql.createUsers.adminExistingSecret", "pg-admin").call());
@@ -433,6 +430,17 @@ class HelmChartTest {
         Map<String, Object> requests = at(container, "resources.requests");
         return Stream.of(limits, requests).filter(m -> m != null).flatMap(m -> m.keySet().stream())
                 .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * A copy of the chart whose hooks (the database roles Job and its ConfigMap) are plain resources, so that a
+     * template shows them: helm-java returns a release's manifest without its hooks.
+     */
+    static Path chartWithHooksAsResources(Path dir) throws IOException {
+        Path copy = copyChart(dir);
+        Path job = copy.resolve("templates/db-users-job.yaml");
+        Files.write(job, Files.readAllLines(job).stream().filter(l -> !l.contains("helm.sh/hook")).toList());
+        return copy;
     }
 
     private static Path copyChart(Path dir) throws IOException {

@@ -119,7 +119,7 @@ class RequiredSettingsTest {
     }
 
     @Test
-    void theChartGivesEveryContainerEveryRequiredSetting() {
+    void theChartGivesEveryContainerEveryRequiredSetting() throws Exception {
         assertEveryContainerHasItsSettings(Deployment.helm("helm", DeploymentRunTest.render(false), "ladd"));
         assertEveryContainerHasItsSettings(Deployment.helm("helm-gpu", DeploymentRunTest.render(true), "ladd"));
     }

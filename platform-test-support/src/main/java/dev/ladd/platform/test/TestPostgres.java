@@ -25,7 +25,12 @@ public final class TestPostgres {
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                server = EmbeddedPostgres.builder()
+                        // a module may see zonky's binaries twice (its own dependency and a launcher jar's manifest
+                        // class path): the same archive, so take the first instead of refusing both
+                        .setPgBinaryResolver((system, hardware) -> TestPostgres.class.getClassLoader().getResourceAsStream(
+                                "postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + hardware + ".txz"))
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start embedded PostgreSQL", e);
             }
