@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #start(LocalPlatformOptions)} and {@link #close()}.
  *
  * <p>Start order: PostgreSQL, Kafka, then all services at once, waiting for each one's readiness probe. Stop order
- * is the reverse. {@link #close()} may be called at any time, also while {@link #startAll()} is still running on
+ * is the reverse. A service or the broker that exits by itself afterwards is restarted with back-off
+ * ({@link Supervisor}). {@link #close()} may be called at any time, also while {@link #startAll()} is still running on
  * another thread (Ctrl-C during start-up), and leaves no process behind.
  */
 public final class LocalPlatform implements AutoCloseable {
@@ -40,6 +41,7 @@ public final class LocalPlatform implements AutoCloseable {
     private PostgresServer postgres;
     private KafkaBroker kafka;
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final Supervisor supervisor;
 
     private Duration postgresTime = Duration.ZERO;
     private Duration kafkaTime = Duration.ZERO;
@@ -56,6 +58,7 @@ public final class LocalPlatform implements AutoCloseable {
     public LocalPlatform(LocalPlatformOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
+        this.supervisor = new Supervisor(out, this::isClosing);
     }
 
     /** Starts everything the options ask for and returns once all of it is ready; on failure stops what started. */
@@ -173,18 +176,34 @@ public final class LocalPlatform implements AutoCloseable {
         if (options.demoRun()) {
             demoRun = DemoRun.startIfNone(options, out);
         }
-        watch(broker.process());
-        services.forEach(service -> watch(service.process()));
+        // a part that dies by itself from now on is restarted with back-off (the rest keeps running)
+        supervisor.watch(broker.process(), () -> restartKafka(runDir));
+        List.copyOf(services).forEach(service -> supervisor.watch(service.process(), () -> restart(service.spec())));
     }
 
-    /** Says so when a part dies by itself after start-up (the rest keeps running; its log says why). */
-    private void watch(ChildProcess child) {
-        child.handle().onExit().thenRun(() -> {
-            if (!isClosing()) {
-                out.printf("%nWARNING: %s (pid %d) exited on its own; see %s%n", child.name(), child.pid(),
-                        child.logFile());
+    /** A service again, in place of the one that exited; null when the platform is stopping. */
+    private ChildProcess restart(ServiceSpec spec) {
+        synchronized (lock) {
+            if (closing) {
+                return null;
             }
-        });
+            ServiceProcess service = ServiceProcess.start(spec, javaCommand, options);
+            services.removeIf(s -> s.spec().equals(spec));
+            services.add(service);
+            return service.process();
+        }
+    }
+
+    /** The Kafka broker again, on the same port and data folder; null when the platform is stopping. */
+    private ChildProcess restartKafka(Path runDir) {
+        synchronized (lock) {
+            if (closing) {
+                return null;
+            }
+            kafka = KafkaBroker.start(javaCommand, childClasspath(), options.workDir().resolve("kafka"),
+                    options.logDir(), runDir, options.kafkaPort(), options.kafkaControllerPort(), options.kafkaHeap());
+            return kafka.process();
+        }
     }
 
     /** Keeps a started part so that {@link #close()} stops it, unless the platform is already stopping. */
@@ -281,6 +300,7 @@ public final class LocalPlatform implements AutoCloseable {
             awaitStopped();
             return;
         }
+        supervisor.close();
         try {
             boolean anything = !toStop.isEmpty() || broker != null || pg != null;
             if (anything) {
