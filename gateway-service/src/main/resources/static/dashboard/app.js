@@ -325,10 +325,11 @@ async function promote(alias, checkpointId) {
 // ---------- serving ----------
 async function servingView() {
   const current = h('table', { id: 'serving' });
+  const replicas = h('table', { id: 'replicas' });
   const history = h('table', { id: 'history' });
   const alias = h('input', { id: 'alias', value: 'default' });
   const checkpoint = h('select', { id: 'promote-checkpoint' });
-  fill(view, h('h2', {}, 'Serving'), current,
+  fill(view, h('h2', {}, 'Serving'), current, h('h3', {}, 'Inference replicas'), replicas,
     h('div', { class: 'card' }, h('label', {}, 'Alias ', alias), ' ',
       h('label', {}, 'Scored checkpoint ', checkpoint), ' ',
       actButton('Promote…', () => checkpoint.value ? promote(alias.value, checkpoint.value)
@@ -350,6 +351,12 @@ async function servingView() {
         h('td', {}, desired[s.alias]?.desired ? `${desired[s.alias].desired.checkpointId} (rev ${desired[s.alias].desired.revision})` : '–'),
         h('td', {}, when(s.updatedAt)))));
     if (statuses.length === 0) current.append(h('tr', {}, h('td', { colspan: 6 }, 'nothing served yet')));
+    const reports = await get('/api/v1/serving/replicas');
+    fill(replicas, h('tr', {}, ['Alias', 'Replica', 'Serving', 'Revision', 'Status', 'Serves the desired revision'].map((t) => h('th', {}, t))),
+      reports.map((r) => h('tr', { 'data-alias': r.alias, 'data-replica': r.replica },
+        h('td', {}, r.alias), h('td', {}, r.replica), h('td', {}, r.checkpointId || '–'), h('td', {}, r.revision),
+        h('td', { class: `state ${r.status}` }, r.status, r.reason ? h('small', {}, ` ${r.reason}`) : null),
+        h('td', {}, r.current ? 'yes' : 'no'))));
     const changes = await get(`/api/v1/serving/${seg(alias.value || 'default')}/history`);
     fill(history, h('tr', {}, ['When', 'Action', 'Revision', 'From', 'To', 'By', 'Reason'].map((t) => h('th', {}, t))),
       changes.map((c) => h('tr', {}, h('td', {}, when(c.at)), h('td', {}, c.action), h('td', {}, c.revision),

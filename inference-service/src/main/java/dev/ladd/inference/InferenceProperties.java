@@ -48,8 +48,29 @@ public record InferenceProperties(@Min(1) @Max(1024) int maxBatchSize,
      * @param enabled      whether this replica loads models at all (false: it only records the desired ones)
      * @param pollInterval how often the swap worker compares the desired models (PostgreSQL) with the served ones;
      *                     a change consumed by this replica wakes it at once
+     * @param retryDelay   after a swap failed for a passing reason (a blob that could not be read), the wait before
+     *                     the first retry; doubled after each further failure of the same revision
+     * @param maxRetryDelay the longest wait between retries (a replica keeps retrying until the swap succeeds or the
+     *                     alias gets a newer revision)
      */
-    public record Swap(boolean enabled, @NotNull Duration pollInterval) {
+    public record Swap(boolean enabled, @NotNull Duration pollInterval, @NotNull Duration retryDelay,
+                       @NotNull Duration maxRetryDelay) {
+
+        public Swap {
+            if (retryDelay != null && (retryDelay.isNegative() || retryDelay.isZero())) {
+                throw new IllegalArgumentException("ladd.inference.swap.retry-delay must be positive, got " + retryDelay);
+            }
+            if (retryDelay != null && maxRetryDelay != null && maxRetryDelay.compareTo(retryDelay) < 0) {
+                throw new IllegalArgumentException("ladd.inference.swap.max-retry-delay (" + maxRetryDelay
+                        + ") must be at least ladd.inference.swap.retry-delay (" + retryDelay + ")");
+            }
+        }
+
+        /** The wait before the next try after the {@code failures}-th failure in a row of one revision. */
+        public Duration retryAfter(int failures) {
+            long millis = retryDelay.toMillis() << Math.min(Math.max(failures - 1, 0), 30);
+            return millis <= 0 || millis > maxRetryDelay.toMillis() ? maxRetryDelay : Duration.ofMillis(millis);
+        }
     }
 
     /** Retry-After in whole seconds, at least 1. */

@@ -89,11 +89,16 @@ public final class TinyServingModels {
 
     /** Alters one byte of a stored blob in place, as a bad disk would: reading it must now fail its sha256. */
     public static void corrupt(Path blobRoot, BlobId blob) throws IOException {
-        Path file = blobRoot.resolve("sha256").resolve(blob.sha256().substring(0, 2)).resolve(blob.sha256());
+        Path file = file(blobRoot, blob);
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 0x5a;
         file.toFile().setWritable(true);
         Files.write(file, bytes);
+    }
+
+    /** Where the file-system blob store keeps a blob. */
+    public static Path file(Path blobRoot, BlobId blob) {
+        return blobRoot.resolve("sha256").resolve(blob.sha256().substring(0, 2)).resolve(blob.sha256());
     }
 
     private static FlowTransformer model(NDManager manager, WordTokenizer tokenizer, long seed) {

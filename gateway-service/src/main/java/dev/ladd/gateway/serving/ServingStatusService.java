@@ -26,11 +26,14 @@ public class ServingStatusService {
             case MODEL_SERVING -> {
                 ModelServing s = event.getModelServing();
                 statuses.upsert(s.getAlias(), s.getCheckpointId(), s.getRevision(), "serving", null);
+                statuses.upsertReplica(s.getAlias(), s.getReplica(), s.getCheckpointId(), s.getRevision(), "serving", null);
             }
             case MODEL_SWAP_FAILED -> {
                 ModelSwapFailed f = event.getModelSwapFailed();
-                statuses.upsert(f.getAlias(), f.getStillServingCheckpointId(), f.getRevision(), "swap-failed",
-                        "swap to " + f.getCheckpointId() + " failed: " + f.getReason());
+                String reason = "swap to " + f.getCheckpointId() + " failed: " + f.getReason();
+                statuses.upsert(f.getAlias(), f.getStillServingCheckpointId(), f.getRevision(), "swap-failed", reason);
+                statuses.upsertReplica(f.getAlias(), f.getReplica(), f.getStillServingCheckpointId(), f.getRevision(),
+                        "swap-failed", reason);
             }
             default -> log.debug("gateway ignores {} events on the serving status topic", event.getType());
         }
@@ -38,5 +41,9 @@ public class ServingStatusService {
 
     public List<ServingStatus> list() {
         return statuses.list();
+    }
+
+    public List<ReplicaStatus> replicas() {
+        return statuses.replicas();
     }
 }

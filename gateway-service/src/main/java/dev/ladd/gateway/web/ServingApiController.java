@@ -5,6 +5,7 @@ import dev.ladd.gateway.serving.Alias;
 import dev.ladd.gateway.serving.PromotionService;
 import dev.ladd.gateway.serving.ServingChange;
 import dev.ladd.gateway.serving.ServingStatus;
+import dev.ladd.gateway.serving.ReplicaStatus;
 import dev.ladd.gateway.serving.ServingStatusService;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
@@ -47,6 +48,12 @@ class ServingApiController {
     @GetMapping
     List<ServingStatus> list() {
         return serving.list();
+    }
+
+    @Operation(summary = "What each inference replica serves per alias, beside what it should (current: true when it does)")
+    @GetMapping("/replicas")
+    List<ReplicaStatus> replicas() {
+        return serving.replicas();
     }
 
     @Operation(summary = "Serve a scored checkpoint on the alias (role ml-staff): 404 unknown, 409 unscored or refused")

@@ -98,6 +98,47 @@ class ModelsApiTest extends GatewayTestBase {
         assertThat(failed.get("created").asLong()).as("the alias's first promotion").isEqualTo(created);
     }
 
+    /** Two replicas, one of which failed its swap: GET /api/v1/serving/replicas shows which serves what it should. */
+    @Test
+    void eachReplicasReportIsKeptAndSaysWhetherItServesWhatItShould() throws Exception {
+        String alias = newAlias();
+        String first = promoteNewCheckpoint(alias);
+        report(EventEnvelope.newBuilder().setModelServing(ModelServing.newBuilder().setAlias(alias)
+                .setCheckpointId(first).setRevision(1).setReplica("inference-0")), alias);
+        report(EventEnvelope.newBuilder().setModelSwapFailed(ModelSwapFailed.newBuilder().setAlias(alias)
+                .setCheckpointId(first).setRevision(1).setReplica("inference-1")
+                .setReason("blob could not be read").setStillServingCheckpointId("")), alias);
+
+        JsonNode replicas = await().atMost(Duration.ofSeconds(60)).until(() -> replicas(alias), r -> r.size() == 2);
+        assertThat(replicas.get(0).get("replica").asString()).isEqualTo("inference-0");
+        assertThat(replicas.get(0).get("status").asString()).isEqualTo("serving");
+        assertThat(replicas.get(0).get("checkpointId").asString()).isEqualTo(first);
+        assertThat(replicas.get(0).get("desiredRevision").asLong()).isEqualTo(1);
+        assertThat(replicas.get(0).get("current").asBoolean()).isTrue();
+        assertThat(replicas.get(1).get("replica").asString()).isEqualTo("inference-1");
+        assertThat(replicas.get(1).get("status").asString()).isEqualTo("swap-failed");
+        assertThat(replicas.get(1).get("reason").asString()).contains("blob could not be read");
+        assertThat(replicas.get(1).get("current").asBoolean()).isFalse();
+
+        // its retry succeeds: both current
+        report(EventEnvelope.newBuilder().setModelServing(ModelServing.newBuilder().setAlias(alias)
+                .setCheckpointId(first).setRevision(1).setReplica("inference-1")), alias);
+        await().atMost(Duration.ofSeconds(60)).until(() -> replicas(alias),
+                r -> r.size() == 2 && r.get(0).get("current").asBoolean() && r.get(1).get("current").asBoolean());
+    }
+
+    private JsonNode replicas(String alias) throws Exception {
+        HttpResponse<String> response = call("GET", "/api/v1/serving/replicas", ADMIN_KEY, null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        tools.jackson.databind.node.ArrayNode mine = JSON.createArrayNode();
+        JSON.readTree(response.body()).forEach(r -> {
+            if (r.get("alias").asString().equals(alias)) {
+                mine.add(r);
+            }
+        });
+        return mine;
+    }
+
     @Test
     void anAliasInferenceReportsServingIsAModelEvenWithoutAPromotionHere() throws Exception {
         String alias = newAlias();

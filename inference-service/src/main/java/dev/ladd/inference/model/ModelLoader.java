@@ -3,6 +3,7 @@ package dev.ladd.inference.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.ladd.inference.serving.DesiredModel;
+import dev.ladd.ml.blob.BlobCorruptedException;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
@@ -143,11 +144,15 @@ public class ModelLoader {
         }
     }
 
+    /** A blob of the checkpoint: corrupt is the checkpoint's fault; not readable (missing, I/O) may pass. */
     private byte[] fetch(String what, BlobId id) throws ModelLoadException {
         try {
             return blobs.get(id);
-        } catch (IOException | RuntimeException e) {
+        } catch (BlobCorruptedException | RuntimeException e) {
             throw new ModelLoadException(what + " (blob " + id.sha256() + "): " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw ModelLoadException.transientFailure(what + " (blob " + id.sha256() + ") could not be read: "
+                    + e.getMessage(), e);
         }
     }
 

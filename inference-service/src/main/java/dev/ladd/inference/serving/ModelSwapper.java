@@ -33,8 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * replica of the group reach this one through PostgreSQL). A swap: {@link ModelLoader} fetches, verifies, loads,
  * warms up and smoke-tests the new model; only then does {@link ServingModels#swapIn} replace the old one, which
  * finishes its running batch and is freed. {@code ModelServing} announces the new model; if any step fails the
- * old model keeps serving and {@code ModelSwapFailed} says why. A failed revision is not tried again; the next
- * revision of the alias is.
+ * old model keeps serving and {@code ModelSwapFailed} says why. A revision that failed for a passing reason (a blob
+ * that could not be read) is tried again after {@code ladd.inference.swap.retry-delay}, doubled after each further
+ * failure up to {@code max-retry-delay}, so that replicas do not stay on different models; one that failed for its
+ * own fault (corrupt, does not load, fails the smoke test) is not tried again, the alias's next revision is.
  */
 @Component
 public class ModelSwapper extends BackgroundWorker {
@@ -117,7 +119,7 @@ public class ModelSwapper extends BackgroundWorker {
         }
     }
 
-    /** Swaps every alias whose desired revision is newer than the one served and not already failed. */
+    /** Swaps every alias whose desired revision is newer than the one served, unless it failed and is not due again. */
     void reconcile() {
         for (DesiredModel d : desired.list()) {
             if (!keepGoing()) {
@@ -125,11 +127,16 @@ public class ModelSwapper extends BackgroundWorker {
             }
             long served = models.current(d.alias()).map(ServedModel::revision).orElse(0L);
             SwapFailure failed = failures.get(d.alias());
-            if (d.revision() <= served || (failed != null && d.revision() <= failed.revision())) {
+            if (d.revision() <= served || (failed != null && d.revision() < failed.revision())
+                    || (failed != null && d.revision() == failed.revision() && !due(failed))) {
                 continue;
             }
             swap(d);
         }
+    }
+
+    private boolean due(SwapFailure failed) {
+        return failed.retryAt() != null && !clock.instant().isBefore(failed.retryAt());
     }
 
     private void swap(DesiredModel d) {
@@ -139,7 +146,8 @@ public class ModelSwapper extends BackgroundWorker {
         try {
             model = loader.load(d);
         } catch (ModelLoadException | RuntimeException e) {
-            failed(d, e.getMessage() == null ? e.toString() : e.getMessage());
+            failed(d, e.getMessage() == null ? e.toString() : e.getMessage(),
+                    e instanceof ModelLoadException m && m.isTransient());
             return;
         }
         models.swapIn(model);
@@ -152,12 +160,20 @@ public class ModelSwapper extends BackgroundWorker {
                 .setCheckpointId(d.checkpointId()).setRevision(d.revision()).setReplica(properties.replicaId())));
     }
 
-    private void failed(DesiredModel d, String reason) {
+    private void failed(DesiredModel d, String reason, boolean passing) {
         String still = models.current(d.alias()).map(ServedModel::checkpointId).orElse("");
-        failures.put(d.alias(), new SwapFailure(d.checkpointId(), d.revision(), reason, still.isEmpty() ? null : still, clock.instant()));
+        SwapFailure before = failures.get(d.alias());
+        int attempts = before != null && before.revision() == d.revision() ? before.attempts() + 1 : 1;
+        Duration wait = passing ? properties.swap().retryAfter(attempts) : null;
+        failures.put(d.alias(), new SwapFailure(d.checkpointId(), d.revision(), reason, still.isEmpty() ? null : still,
+                clock.instant(), attempts, wait == null ? null : clock.instant().plus(wait)));
         meters.counter("ladd.inference.swaps", "alias", d.alias(), "outcome", "failure").increment();
-        log.warn("alias '{}': checkpoint {} (revision {}) is not served: {}; still serving {}", d.alias(), d.checkpointId(),
-                d.revision(), reason, still.isEmpty() ? "nothing" : still);
+        log.warn("alias '{}': checkpoint {} (revision {}) is not served (attempt {}): {}; still serving {}; {}", d.alias(),
+                d.checkpointId(), d.revision(), attempts, reason, still.isEmpty() ? "nothing" : still,
+                wait == null ? "not retried (the checkpoint itself is at fault)" : "retrying in " + wait.toMillis() + " ms");
+        if (before != null && before.revision() == d.revision() && before.reason().equals(reason)) {
+            return; // said once: a retry that fails the same way adds no news to the serving status topic
+        }
         publish(d.alias(), EventEnvelope.newBuilder().setModelSwapFailed(ModelSwapFailed.newBuilder().setAlias(d.alias())
                 .setCheckpointId(d.checkpointId()).setRevision(d.revision()).setReplica(properties.replicaId())
                 .setReason(reason).setStillServingCheckpointId(still)));

@@ -61,7 +61,18 @@ class ModelLoaderTest {
         TinyServingModels.corrupt(root, s.weights());
 
         assertThatThrownBy(() -> loader.load(desired(s, 1))).isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("student weights").hasMessageContaining(s.weights().sha256());
+                .hasMessageContaining("student weights").hasMessageContaining(s.weights().sha256())
+                .satisfies(e -> assertThat(((ModelLoadException) e).isTransient()).as("the checkpoint's own fault").isFalse());
+    }
+
+    @Test
+    void aBlobThatCannotBeReadIsAPassingFailure() throws Exception {
+        TinyServingModels.Servable s = TinyServingModels.store(blobs, "ckpt-1", 3);
+        java.nio.file.Files.delete(TinyServingModels.file(root, s.autoencoderWeights()));
+
+        assertThatThrownBy(() -> loader.load(desired(s, 1))).isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("autoencoder weights").hasMessageContaining("could not be read")
+                .satisfies(e -> assertThat(((ModelLoadException) e).isTransient()).as("worth another try").isTrue());
     }
 
     @Test

@@ -71,6 +71,8 @@ class InferenceApiTest extends EventContract {
         registry.add("ladd.inference.retry-after", () -> "2s");
         registry.add("ladd.inference.replica-id", () -> "replica-under-test");
         registry.add("ladd.inference.swap.poll-interval", () -> "500ms");
+        registry.add("ladd.inference.swap.retry-delay", () -> "200ms");
+        registry.add("ladd.inference.swap.max-retry-delay", () -> "1s");
     }
 
     /** The service's generator behind a gate that holds batches with {@link #BLOCKING_PROMPT} while it is closed. */
@@ -107,6 +109,8 @@ class InferenceApiTest extends EventContract {
     ServingModels models;
     @Autowired
     DynamicBatcher batcher;
+    @Autowired
+    dev.ladd.inference.serving.ModelSwapper swapper;
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -361,6 +365,34 @@ class InferenceApiTest extends EventContract {
                 .anySatisfy(l -> assertThat(l).contains("outcome=\"success\"").endsWith(" 3.0"));
         assertThat(metrics.lines().filter(l -> l.startsWith("ladd_inference_model_revision") && l.contains("alias=\"" + alias + "\"")))
                 .singleElement().satisfies(l -> assertThat(l).contains("checkpoint=\"ckpt-a\"").endsWith(" 4.0"));
+    }
+
+    /**
+     * A blob that cannot be read for a while (a shared volume's hiccup) fails the swap for a passing reason: the
+     * replica says so once and retries with back-off until the blob is back, without a new ServingDesired.
+     */
+    @Test
+    void aSwapThatFailedForAPassingReasonIsRetriedUntilItSucceeds() throws Exception {
+        String alias = "retry-" + UUID.randomUUID().toString().substring(0, 8);
+        TinyServingModels.Servable model = TinyServingModels.store(blobs, "ckpt-" + alias, 41);
+        java.nio.file.Path weights = TinyServingModels.file(platform.blobStore().root(), model.weights());
+        java.nio.file.Path away = weights.resolveSibling(weights.getFileName() + ".away");
+        java.nio.file.Files.move(weights, away);
+
+        kafka.send(Topics.SERVING_DESIRED, alias, model.desired(alias, 1));
+        await().atMost(Duration.ofSeconds(60)).until(() -> swapper.lastFailure(alias).filter(f -> f.attempts() >= 3).isPresent());
+        assertThat(swapper.lastFailure(alias).orElseThrow())
+                .satisfies(f -> assertThat(f.reason()).contains("student weights").contains("could not be read"))
+                .satisfies(f -> assertThat(f.retryAt()).as("tried again").isNotNull());
+        assertThat(models.current(alias)).isEmpty();
+
+        java.nio.file.Files.move(away, weights);
+        await().atMost(Duration.ofSeconds(60)).until(() -> models.current(alias).isPresent());
+        assertThat(swapper.lastFailure(alias)).as("cleared once served").isEmpty();
+
+        List<EventEnvelope> events = statusEvents(alias, 2);
+        assertThat(events).extracting(EventEnvelope::getType).as("one failure said once, then the model served")
+                .containsExactly("ModelSwapFailed", "ModelServing");
     }
 
     @Test
