@@ -1,6 +1,7 @@
 package dev.ladd.gateway.keys;
 
 import dev.ladd.gateway.GatewayServiceApplication;
+import dev.ladd.gateway.support.GatewayTestBase;
 import dev.ladd.platform.test.TestPostgres;
 import dev.ladd.platform.test.TestServiceToken;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,13 +25,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SecretSettingsStartupTest {
 
     private static void start(String adminKey, String serviceToken) throws Exception {
-        new SpringApplication(GatewayServiceApplication.class).run(
+        List<String> args = new ArrayList<>(List.of(
                 "--spring.datasource.url=" + TestPostgres.newDatabase(),
+                "--spring.datasource.username=postgres",
                 "--spring.cloud.stream.kafka.binder.brokers=localhost:1",
                 "--ladd.blob-store.root=" + Files.createTempDirectory("blobs"),
                 "--ladd.gateway.admin-key=" + adminKey,
                 "--ladd.service-auth.token=" + serviceToken,
-                "--server.port=0");
+                "--server.port=0"));
+        args.addAll(GatewayTestBase.servicesAt("http://localhost:1"));
+        new SpringApplication(GatewayServiceApplication.class).run(args.toArray(String[]::new));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,12 +56,21 @@ public abstract class GatewayTestBase extends EventContract {
     protected int port;
     protected final HttpClient http = HttpClient.newHttpClient();
 
+    /** The gateway's required settings that name the services it calls (META-INF/ladd/required-settings.properties). */
+    public static final List<String> SERVICE_ADDRESSES = List.of("ladd.gateway.inference.base-url",
+            "ladd.gateway.routes.trainer", "ladd.gateway.routes.eval", "ladd.gateway.routes.teacher",
+            "ladd.gateway.routes.inference");
+
     @DynamicPropertySource
     static void fakeServices(DynamicPropertyRegistry registry) {
-        for (String property : new String[]{"ladd.gateway.inference.base-url", "ladd.gateway.routes.trainer",
-                "ladd.gateway.routes.eval", "ladd.gateway.routes.teacher", "ladd.gateway.routes.inference"}) {
+        for (String property : SERVICE_ADDRESSES) {
             registry.add(property, FakeInference::baseUrl);
         }
+    }
+
+    /** Command-line arguments for a gateway started by hand: every service at {@code url}. */
+    public static List<String> servicesAt(String url) {
+        return SERVICE_ADDRESSES.stream().map(property -> "--" + property + "=" + url).toList();
     }
 
     protected String url(String path) {

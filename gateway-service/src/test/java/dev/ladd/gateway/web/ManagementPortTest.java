@@ -1,6 +1,7 @@
 package dev.ladd.gateway.web;
 
 import dev.ladd.gateway.GatewayServiceApplication;
+import dev.ladd.gateway.support.FakeInference;
 import dev.ladd.gateway.support.GatewayTestBase;
 import dev.ladd.platform.test.ServiceIntegrationTest;
 import dev.ladd.platform.test.TestPostgres;
@@ -28,7 +29,7 @@ class ManagementPortTest extends GatewayTestBase {
 
     @Test
     void metricsAndDetailsAreOnTheManagementPortAndThePublicPortHasOnlyTheProbes() throws Exception {
-        try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayServiceApplication.class).run(
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
                 "--server.port=0",
                 "--management.server.port=0",
                 "--spring.datasource.url=" + TestPostgres.newDatabase(),
@@ -37,7 +38,10 @@ class ManagementPortTest extends GatewayTestBase {
                 "--spring.cloud.function.definition=",   // no consumers: the shared context's events stay its own
                 "--ladd.blob-store.root=" + Files.createTempDirectory("blobs"),
                 "--ladd.gateway.admin-key=" + ADMIN_KEY,
-                "--ladd.service-auth.token=" + TestServiceToken.VALUE)) {
+                "--ladd.service-auth.token=" + TestServiceToken.VALUE));
+        args.addAll(servicesAt(FakeInference.baseUrl()));
+        try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayServiceApplication.class)
+                .run(args.toArray(String[]::new))) {
             int api = ((WebServerApplicationContext) gateway).getWebServer().getPort();
             int management = Integer.parseInt(gateway.getEnvironment().getProperty("local.management.port"));
             assertThat(management).isNotEqualTo(api);
