@@ -48,6 +48,48 @@ public class TrainingJobRepository {
                        updated_at = now() WHERE job_id = ?""", step, state.sha256(), state.sizeBytes(), jobId);
     }
 
+    /** Marks a queued job (or one a dead worker left running) running; a stopping job stays stopping. */
+    public void markRunning(String jobId) {
+        jdbc.update("UPDATE training_job SET state = 'running', error = NULL, updated_at = now() "
+                + "WHERE job_id = ? AND state IN ('queued', 'running')", jobId);
+    }
+
+    /** Asks a queued or running job to stop; false if it is in another state. */
+    public boolean requestStop(String jobId) {
+        return jdbc.update("UPDATE training_job SET state = 'stopping', updated_at = now() "
+                + "WHERE job_id = ? AND state IN ('queued', 'running')", jobId) == 1;
+    }
+
+    /** Whether a stop was asked for the job (through any replica). */
+    public boolean stopRequested(String jobId) {
+        return "stopping".equals(jdbc.queryForList("SELECT state FROM training_job WHERE job_id = ?", String.class, jobId)
+                .stream().findFirst().orElse(null));
+    }
+
+    /** Queues a stopped job again (it goes on from its saved state); false if it is not stopped. */
+    public boolean requeue(String jobId) {
+        return jdbc.update("UPDATE training_job SET state = 'queued', error = NULL, updated_at = now() "
+                + "WHERE job_id = ? AND state = 'stopped'", jobId) == 1;
+    }
+
+    /**
+     * A running job paused by a service stop: queued again, to go on from {@code state} (stopped instead, if a stop
+     * was asked for meanwhile).
+     */
+    public void requeued(String jobId, long step, BlobId state) {
+        jdbc.update("""
+                UPDATE training_job SET state = CASE WHEN state = 'stopping' THEN 'stopped' ELSE 'queued' END,
+                       step = ?, state_sha256 = ?, state_size = ?, eta_seconds = NULL, updated_at = now()
+                WHERE job_id = ? AND state IN ('running', 'stopping')""",
+                step, state.sha256(), state.sizeBytes(), jobId);
+    }
+
+    /** Jobs a worker may take, oldest first: queued ones and those a worker left running or stopping. */
+    public List<String> open() {
+        return jdbc.queryForList("SELECT job_id FROM training_job WHERE state IN ('queued', 'running', 'stopping') "
+                + "ORDER BY created_at", String.class);
+    }
+
     public Optional<TrainingJob> find(String jobId) {
         return jdbc.query("SELECT * FROM training_job WHERE job_id = ?", JOB, jobId).stream().findFirst();
     }

@@ -22,7 +22,7 @@ class ImportRootTest {
 
     private ImportRoot importRoot(Path importRoot, long maxBytes) {
         return new ImportRoot(new TeacherProperties(null, null,
-                new TeacherProperties.Imports(importRoot, DataSize.ofBytes(maxBytes))));
+                new TeacherProperties.Imports(importRoot, DataSize.ofBytes(maxBytes)), null, null));
     }
 
     private static Path modelFolder(Path folder, boolean autoencoder) throws Exception {
