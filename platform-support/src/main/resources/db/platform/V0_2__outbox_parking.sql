@@ -15,7 +15,8 @@ ALTER TABLE outbox_event
 -- The relay sends only the oldest row of each (topic, key): this finds whether an older one exists.
 CREATE INDEX outbox_event_topic_key ON outbox_event (topic, message_key, id);
 
--- One relay per service at a time: the replica holding this lease sends, renewing it before every send. A lease
+-- One relay per service at a time: the replica holding this lease sends, renewing it before every send and giving
+-- it up at the end of its pass. A lease
 -- (a row with an expiry) rather than an advisory lock, because the relay sends outside any transaction and holds
 -- no connection while the broker answers; a replica that dies stops renewing and another takes over.
 CREATE TABLE outbox_relay_lease (

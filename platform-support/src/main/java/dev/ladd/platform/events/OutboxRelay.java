@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Order: the next row is the oldest row that is due and is the oldest of its (topic, key), so events of one key
  * reach Kafka in the order they were written, and a failing or parked row holds back only the later events of its
  * own topic and key, never the others (docs/adr/015). The relay lease (a row with an expiry, renewed before every
- * send) lets one replica of a service relay at a time. A crash after the send and before the delete sends that event
+ * send and given up when the pass ends) lets one replica of a service relay at a time. A crash after the send and before the delete sends that event
  * again: consumers de-duplicate on the event id (at-least-once delivery, effectively-once effects).
  */
 public class OutboxRelay implements AutoCloseable {
@@ -120,9 +120,11 @@ public class OutboxRelay implements AutoCloseable {
             log.warn("outbox relay paused, will retry: {}", e.getMessage());
         }
         try {
+            // the pass is over: whichever replica wakes next may relay (a replica that dies mid-pass lets it expire)
+            jdbc.update("DELETE FROM outbox_relay_lease WHERE relay = ? AND holder = ?", LEASE, holder);
             refreshParkedCount();
         } catch (RuntimeException e) {
-            log.debug("could not count parked outbox events: {}", e.getMessage());
+            log.debug("could not give up the relay lease or count parked outbox events: {}", e.getMessage());
         }
         return sent;
     }
@@ -220,16 +222,11 @@ public class OutboxRelay implements AutoCloseable {
         parked.set(count == null ? 0 : count);
     }
 
-    /** Stops relaying and gives up the lease, so that another replica takes over at once. */
+    /** Stops relaying after the current send (each pass gives up the lease when it ends). */
     @Override
     public void close() throws InterruptedException {
         worker.shutdown();
         worker.awaitTermination(5, TimeUnit.SECONDS);
-        try {
-            jdbc.update("DELETE FROM outbox_relay_lease WHERE relay = ? AND holder = ?", LEASE, holder);
-        } catch (RuntimeException e) {
-            log.debug("could not give up the outbox relay lease (it expires by itself): {}", e.getMessage());
-        }
     }
 
     private record OutboxRow(long id, String topic, String key, byte[] payload, int attempt) {
