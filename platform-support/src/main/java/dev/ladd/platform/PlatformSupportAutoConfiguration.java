@@ -8,13 +8,18 @@ import dev.ladd.platform.db.AdvisoryLocks;
 import dev.ladd.platform.events.IdempotentConsumer;
 import dev.ladd.platform.events.Inbox;
 import dev.ladd.platform.events.Outbox;
+import dev.ladd.platform.events.OutboxProducerTimeouts;
 import dev.ladd.platform.events.OutboxRelay;
+import dev.ladd.platform.events.ParkedEvents;
+import dev.ladd.platform.events.ParkedEventsController;
+import dev.ladd.platform.security.CallerRole;
 import dev.ladd.platform.health.NumericalBackendHealthIndicator;
 import dev.ladd.platform.security.ServiceToken;
 import dev.ladd.platform.web.ProblemDetailsAdvice;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnResource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.stream.function.StreamBridge;
@@ -35,7 +40,7 @@ import java.time.Clock;
 /** The beans every service gets from platform-support; a service only adds its own listeners and logic. */
 @AutoConfiguration
 @EnableConfigurationProperties(PlatformProperties.class)
-@Import(ProblemDetailsAdvice.class)
+@Import({ProblemDetailsAdvice.class, ParkedEventsController.class})
 public class PlatformSupportAutoConfiguration {
 
     @Bean
@@ -81,9 +86,27 @@ public class PlatformSupportAutoConfiguration {
     }
 
     @Bean
-    OutboxRelay outboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, StreamBridge bridge,
-                            @Value("${spring.application.name}") String serviceName) {
-        return new OutboxRelay(jdbc, tx, bridge, serviceName);
+    OutboxRelay outboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, StreamBridge bridge, PlatformProperties properties,
+                            MeterRegistry meters) {
+        return new OutboxRelay(jdbc, tx, bridge, properties.outbox(), meters);
+    }
+
+    /** The producers' timeouts from {@code ladd.outbox.send-timeout}: a send fails rather than stall the relay. */
+    @Bean
+    OutboxProducerTimeouts outboxProducerTimeouts(PlatformProperties properties) {
+        return new OutboxProducerTimeouts(properties.outbox());
+    }
+
+    @Bean
+    ParkedEvents parkedEvents(JdbcTemplate jdbc, OutboxRelay relay) {
+        return new ParkedEvents(jdbc, relay);
+    }
+
+    /** Internal services trust the gateway's caller headers; the gateway declares its own (from the API key). */
+    @Bean
+    @ConditionalOnMissingBean
+    CallerRole callerRole() {
+        return CallerRole.fromGatewayHeaders();
     }
 
     @Bean

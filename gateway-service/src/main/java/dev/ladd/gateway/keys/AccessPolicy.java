@@ -1,17 +1,22 @@
 package dev.ladd.gateway.keys;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Which role each endpoint needs. Open (no key): the API docs, the error page, the dashboard's static files, and of
  * the actuator only the probes ({@code /livez}, {@code /readyz}, {@code /actuator/health/liveness} and
  * {@code /readiness}, without details). The rest of the actuator (metrics, health details) and the keys endpoints:
  * admin — in a deployment the actuator has a port of its own that only the metrics scraper reaches. Importing a model
- * folder from teacher-service's filesystem: admin. The OpenAI-compatible API under {@code /v1/} (images, models) and
+ * folder from teacher-service's filesystem, and the parked outbox events of the gateway ({@code /api/v1/outbox/}) and
+ * of each service ({@code /api/v1/<service>/outbox/}): admin. The OpenAI-compatible API under {@code /v1/} (images, models) and
  * {@code GET /api/v1/keys/me}: any key. Reads ({@code GET}, {@code HEAD}): viewer. Every other method (starting
  * runs, promoting, rolling back, writes through the proxied routes): ml-staff.
  */
 public final class AccessPolicy {
+
+    /** The parked outbox events, the gateway's and (proxied) each service's: platform-support's ParkedEventsController. */
+    private static final Pattern OUTBOX = Pattern.compile("/api/v1/(trainer/|eval/|teacher/|inference/)?outbox(/.*)?");
 
     private AccessPolicy() {
     }
@@ -33,7 +38,7 @@ public final class AccessPolicy {
             return Optional.of(Role.VIEWER);
         }
         if (path.equals("/api/v1/keys") || path.startsWith("/api/v1/keys/")
-                || path.startsWith("/api/v1/teacher/teachers/import")) {
+                || path.startsWith("/api/v1/teacher/teachers/import") || OUTBOX.matcher(path).matches()) {
             return Optional.of(Role.ADMIN);
         }
         if (path.startsWith("/v1/")) {   // the OpenAI-compatible API: images and the models list

@@ -47,4 +47,15 @@ class AccessPolicyTest {
         assertThat(AccessPolicy.required("POST", "/api/v1/teacher/teachers/importx")).contains(Role.ADMIN);
         assertThat(AccessPolicy.required("POST", "/api/v1/teacher/training-jobs")).contains(Role.ML_STAFF);
     }
+
+    @Test
+    void theParkedOutboxEventsOfTheGatewayAndOfEveryServiceAreAdminOnly() {
+        for (String prefix : new String[]{"/api/v1", "/api/v1/trainer", "/api/v1/eval", "/api/v1/teacher",
+                "/api/v1/inference"}) {
+            assertThat(AccessPolicy.required("GET", prefix + "/outbox/parked")).as(prefix).contains(Role.ADMIN);
+            assertThat(AccessPolicy.required("POST", prefix + "/outbox/parked/7/retry")).as(prefix).contains(Role.ADMIN);
+            assertThat(AccessPolicy.required("DELETE", prefix + "/outbox/parked/7")).as(prefix).contains(Role.ADMIN);
+        }
+        assertThat(AccessPolicy.required("GET", "/api/v1/trainer/runs/outbox")).contains(Role.VIEWER);
+    }
 }

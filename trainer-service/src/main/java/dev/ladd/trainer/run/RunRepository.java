@@ -161,6 +161,21 @@ public class RunRepository {
         jdbc.update("UPDATE run SET iteration = ?, updated_at = now() WHERE run_id = ?", iteration, runId);
     }
 
+    /** Starts a new lease on the run (its lock was just taken): increments and returns the run's lease epoch. */
+    public long takeLease(String runId) {
+        return jdbc.queryForObject("UPDATE run SET lease_epoch = lease_epoch + 1 WHERE run_id = ? RETURNING lease_epoch",
+                Long.class, runId);
+    }
+
+    /**
+     * Whether the lease with {@code epoch} is still the run's latest; locks the run's row until the transaction ends,
+     * so that no trainer takes a newer lease before this transaction's writes commit. Call first in a transaction.
+     */
+    public boolean holdsLease(String runId, long epoch) {
+        return !jdbc.queryForList("SELECT 1 FROM run WHERE run_id = ? AND lease_epoch = ? FOR UPDATE", Integer.class,
+                runId, epoch).isEmpty();
+    }
+
     /** Marks a running run for cancellation; false if it is not running or already marked. */
     public boolean requestCancel(String runId) {
         return jdbc.update("UPDATE run SET cancel_requested = true, updated_at = now() WHERE run_id = ? AND NOT cancel_requested",

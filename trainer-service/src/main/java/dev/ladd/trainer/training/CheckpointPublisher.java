@@ -31,7 +31,8 @@ import java.util.Optional;
  * </ol>
  * A crash before 2 leaves only unreferenced blobs: the resumed run recomputes the same iterations and
  * writes the same checkpoint. A crash after 2 resumes from this checkpoint; its row's primary key
- * (run, step) keeps a repeated write from publishing twice.
+ * (run, step) keeps a repeated write from publishing twice. The transaction first checks the trainer's
+ * {@link RunLease}: a trainer that lost the run writes and publishes nothing.
  */
 @Component
 class CheckpointPublisher {
@@ -55,14 +56,16 @@ class CheckpointPublisher {
      * @param teacher     {weights, manifest} of the teacher the run distills
      * @param autoencoder {weights, manifest} of its latent space's autoencoder, or empty when the teacher has none
      */
-    void publish(String runId, String teacherId, BlobId[] teacher, Optional<BlobId[]> autoencoder, LaddTraining training,
+    void publish(RunLease lease, String teacherId, BlobId[] teacher, Optional<BlobId[]> autoencoder, LaddTraining training,
                  Student.Checkpoint student, boolean last) throws IOException {
+        String runId = lease.runId();
         int step = (int) training.iteration();
         BlobId weights = blobs.put(student.weights());
         BlobId manifest = blobs.put(student.manifestJson());
         BlobId state = blobs.put(Safetensors.toBytes(training.captureState(Map.of())));
         String checkpointId = runId + "/step-" + step;
         tx.executeWithoutResult(status -> {
+            lease.verify();   // no checkpoint, event or state change under a lost lease (docs/adr/016)
             if (checkpoints.insert(new CheckpointRepository.Checkpoint(runId, step, checkpointId, weights, manifest, state,
                     last, null))) {
                 outbox.publish(Topics.CHECKPOINTS, runId, runId, EventEnvelope.newBuilder().setCheckpointPublished(

@@ -71,9 +71,13 @@ class DistillationJob {
     }
 
     /**
+     * @param lease     this trainer's hold on the run: every write to the run checks it first, and when it is lost the
+     *                  run stops here without writing anything more (it resumes from its last checkpoint wherever its
+     *                  lock is taken next)
      * @param keepGoing false when the service is stopping: the run stays "training" and resumes on the next start
      */
-    void train(String runId, BooleanSupplier keepGoing) {
+    void train(RunLease lease, BooleanSupplier keepGoing) {
+        String runId = lease.runId();
         Run run = runService.get(runId);
         try {
             LaddConfig config = JSON.readValue(runs.laddConfig(runId), LaddConfig.class);
@@ -89,6 +93,7 @@ class DistillationJob {
                 }
                 if (run.state() == RunState.WAITING_FOR_DATA) {
                     tx.executeWithoutResult(s -> {
+                        lease.verify();
                         runs.updateState(runId, RunState.TRAINING, null);
                         outbox.publish(Topics.RUN_LIFECYCLE, runId, runId, EventEnvelope.newBuilder().setRunStarted(
                                 RunStarted.newBuilder().setRunId(runId).setTeacherId(run.teacherId())));
@@ -96,15 +101,29 @@ class DistillationJob {
                     log.info("run {} started training ({} iterations, checkpoint every {})", runId, run.iterations(),
                             run.checkpointInterval());
                 }
-                loop(run, config, teacherBlobs, teacherManifest, training, manager, keepGoing);
+                loop(run, lease, config, teacherBlobs, teacherManifest, training, manager, keepGoing);
             }
+        } catch (RunLease.LostException e) {
+            stopLost(lease, e);
         } catch (RunData.InvalidShardException | IOException | RuntimeException e) {
             log.error("run {} failed", runId, e);
-            tx.executeWithoutResult(s -> runService.fail(runId, "training failed: " + e.getMessage()));
+            try {
+                tx.executeWithoutResult(s -> {
+                    lease.verify();   // a trainer that lost the run does not fail it for the one that has it now
+                    runService.fail(runId, "training failed: " + e.getMessage());
+                });
+            } catch (RunLease.LostException lost) {
+                stopLost(lease, lost);
+            }
         }
     }
 
-    private void loop(Run run, LaddConfig config, BlobId[] teacherBlobs, CheckpointManifest teacherManifest,
+    private static void stopLost(RunLease lease, RunLease.LostException e) {
+        log.warn("run {} stops on this trainer, writing nothing more to it: {} (lease epoch {}); whoever takes its lock "
+                + "next resumes it from its last checkpoint", lease.runId(), e.getMessage(), lease.epoch());
+    }
+
+    private void loop(Run run, RunLease lease, LaddConfig config, BlobId[] teacherBlobs, CheckpointManifest teacherManifest,
                       LaddTraining training, NDManager manager, BooleanSupplier keepGoing)
             throws RunData.InvalidShardException, IOException {
         String runId = run.runId();
@@ -120,8 +139,11 @@ class DistillationJob {
             Run now = runService.get(runId);
             if (now.cancelRequested() || now.state() != RunState.TRAINING) {
                 if (now.state() == RunState.TRAINING) {
-                    tx.executeWithoutResult(s -> runService.finish(runId, RunState.CANCELLED,
-                            RunOutcome.RUN_OUTCOME_CANCELLED, "cancelled through the API"));
+                    tx.executeWithoutResult(s -> {
+                        lease.verify();
+                        runService.finish(runId, RunState.CANCELLED, RunOutcome.RUN_OUTCOME_CANCELLED,
+                                "cancelled through the API");
+                    });
                 }
                 log.info("run {} stopped at iteration {}: {}", runId, training.iteration(),
                         now.state() == RunState.TRAINING ? "cancelled" : now.state().label());
@@ -130,7 +152,10 @@ class DistillationJob {
             long iteration = training.iteration();
             int nextRequest = cursor.lastRequestOf(iteration) + 1;
             if (nextRequest < data.requestsPerRun() && runs.dataRequests(runId) <= nextRequest) {
-                tx.executeWithoutResult(s -> runService.requestData(runId, run.teacherId(), config.seed(), nextRequest));
+                tx.executeWithoutResult(s -> {
+                    lease.verify();
+                    runService.requestData(runId, run.teacherId(), config.seed(), nextRequest);
+                });
             }
             Optional<LaddBatch> batch = runData.batch(iteration, config.batchSize());
             if (batch.isEmpty()) {
@@ -138,13 +163,16 @@ class DistillationJob {
                 continue;
             }
             LaddStepMetrics m = training.step(manager, batch.get());
-            metrics.record(runId, m);
-            runs.progress(runId, (int) m.iteration());
+            tx.executeWithoutResult(s -> {
+                lease.verify();   // after every iteration: a lost lease stops the run within one iteration
+                runs.progress(runId, (int) m.iteration());
+                metrics.record(runId, m);
+            });
             boolean lastIteration = m.iteration() == run.iterations();
             if (m.iteration() % run.checkpointInterval() == 0 || lastIteration) {
                 Student.Checkpoint student = Student.checkpoint(training.publishedWeights(), teacherManifest,
                         run.teacherId(), runId, m.iteration(), m.asMap(), config.samplerEta());
-                publisher.publish(runId, run.teacherId(), teacherBlobs, runs.autoencoderBlobs(runId), training, student,
+                publisher.publish(lease, run.teacherId(), teacherBlobs, runs.autoencoderBlobs(runId), training, student,
                         lastIteration);
                 log.info("run {}: checkpoint at iteration {} (D(real) {} D(fake) {})", runId, m.iteration(),
                         String.format("%+.3f", m.dReal()), String.format("%+.3f", m.dFake()));

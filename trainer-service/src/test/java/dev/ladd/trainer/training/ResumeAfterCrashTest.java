@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A trainer that dies mid-run loses everything in memory: the student, the heads, both optimizers, the
- * iteration and the data position. Here the worker is off and the test drives {@link DistillationJob}
+ * iteration and the data position. Here the worker is off and the test drives {@link RunExecutor}
  * itself, abandoning a run after an iteration that no checkpoint covers and then training it again
  * from nothing but what is in PostgreSQL and the blob store, as a restarted trainer does.
  */
@@ -47,7 +47,7 @@ class ResumeAfterCrashTest extends EventContract {
     @Autowired
     CheckpointRepository checkpoints;
     @Autowired
-    DistillationJob job;
+    RunExecutor executor;
     @LocalServerPort
     int port;
 
@@ -58,11 +58,11 @@ class ResumeAfterCrashTest extends EventContract {
         String uninterrupted = newRunWithData(fixtures);
         String crashed = newRunWithData(fixtures);
 
-        job.train(uninterrupted, () -> true);
-        job.train(crashed, stopBeforeCall(4));          // iterations 1-3 done, the checkpoint at 2 is the last
+        executor.train(uninterrupted, () -> true);
+        executor.train(crashed, stopBeforeCall(4));          // iterations 1-3 done, the checkpoint at 2 is the last
         assertThat(runs.find(crashed).orElseThrow().iteration()).isEqualTo(3);
         assertThat(checkpoints.list(crashed)).extracting(CheckpointRepository.Checkpoint::step).containsExactly(2);
-        job.train(crashed, () -> true);                 // a new LaddTraining: only the database and blobs carry over
+        executor.train(crashed, () -> true);                 // a new LaddTraining: only the database and blobs carry over
 
         var a = checkpoints.list(uninterrupted);
         var b = checkpoints.list(crashed);
@@ -81,10 +81,10 @@ class ResumeAfterCrashTest extends EventContract {
     void cancellingThroughTheApiStopsATrainingRunAndAWaitingOneAtOnce() throws Exception {
         TinyRunFixtures fixtures = new TinyRunFixtures(blobs);
         String training = newRunWithData(fixtures);
-        job.train(training, stopBeforeCall(2));
+        executor.train(training, stopBeforeCall(2));
         assertThat(runs.find(training).orElseThrow().state()).isEqualTo(RunState.TRAINING);
         assertThat(post("/api/v1/runs/" + training + "/cancel").statusCode()).isEqualTo(200);
-        job.train(training, () -> true);
+        executor.train(training, () -> true);
         assertThat(runs.find(training).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
         assertThat(runs.find(training).orElseThrow().iteration()).isEqualTo(1);
 
