@@ -65,7 +65,7 @@ class CheckpointPublisher {
         BlobId state = blobs.put(Safetensors.toBytes(training.captureState(Map.of())));
         String checkpointId = runId + "/step-" + step;
         tx.executeWithoutResult(status -> {
-            lease.verify();   // no checkpoint, event or state change under a lost lease (docs/adr/016)
+            lease.verify();   // no checkpoint, event or state change under a lost lease (docs/adr/018)
             if (checkpoints.insert(new CheckpointRepository.Checkpoint(runId, step, checkpointId, weights, manifest, state,
                     last, null))) {
                 outbox.publish(Topics.CHECKPOINTS, runId, runId, EventEnvelope.newBuilder().setCheckpointPublished(

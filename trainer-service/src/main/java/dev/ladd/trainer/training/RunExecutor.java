@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  * lock for as long as it trains, so two trainer instances never train the same run, and a killed
  * trainer's lock goes with its connection: the next trainer to start resumes the run from its last
  * checkpoint. A lock lost while its trainer goes on (PostgreSQL restarted, the connection was cut) is
- * noticed at the run's next write ({@link RunLease}, docs/adr/016): the run stops here, writing nothing,
+ * noticed at the run's next write ({@link RunLease}, docs/adr/018): the run stops here, writing nothing,
  * and whoever takes the lock next — this trainer too — resumes it from its last checkpoint.
  */
 @Component

@@ -6,7 +6,7 @@ import dev.ladd.trainer.run.RunRepository;
 import java.sql.SQLException;
 
 /**
- * This trainer's hold on one run (docs/adr/016): the run's advisory lock, which keeps other trainers from starting it,
+ * This trainer's hold on one run (docs/adr/018): the run's advisory lock, which keeps other trainers from starting it,
  * and the fencing epoch taken with the lock, which keeps a trainer that lost the lock without knowing it (PostgreSQL
  * restarted, the lock's connection was cut) from writing to the run after another took it. Every transaction that
  * writes to the run calls {@link #verify()} first.
