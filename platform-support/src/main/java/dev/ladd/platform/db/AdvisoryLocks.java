@@ -14,7 +14,7 @@ import java.util.Optional;
  * <p>
  * A lock can also be lost while its holder goes on: PostgreSQL restarts, or the lock's connection is cut. Long work
  * asks {@link Held#stillHeld()} at its safe points; where another replica may already have taken over, it also fences
- * its writes (trainer-service's run lease epoch, docs/adr/016).
+ * its writes (trainer-service's run lease epoch, docs/adr/018).
  */
 public class AdvisoryLocks {
 
