@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -34,10 +35,17 @@ public final class Secrets {
 
     /** URL- and header-safe: base64 (both alphabets), hex, and the unreserved characters. */
     private static final Pattern CHARACTERS = Pattern.compile("[A-Za-z0-9._~+/=-]+");
-    /** Fragments of sample values (.env.example, documentation) that no random secret contains in practice. */
-    private static final List<String> PLACEHOLDERS = List.of("change-me", "changeme", "change_me", "replace-me",
-            "replaceme", "placeholder", "example", "your-", "your_", "secret", "password", "admin-key", "token",
-            "0123456789", "abcdefgh", "qwerty", "xxxxxx");
+    /**
+     * Words of sample values (.env.example, documentation), found as whole words (between non-alphanumerics or the
+     * ends, any case): as bare substrings, random base64 contains one of the short ones now and then ("…TOKEN…" in
+     * about one in 10^5 keys), and a sound key must never be refused by chance.
+     */
+    private static final List<Pattern> PLACEHOLDER_WORDS = List.of("change-me", "changeme", "change_me", "replace-me",
+                    "replaceme", "placeholder", "example", "your", "secret", "password", "admin-key", "token").stream()
+            .map(word -> Pattern.compile("(?<![A-Za-z0-9])" + Pattern.quote(word) + "(?![A-Za-z0-9])", Pattern.CASE_INSENSITIVE))
+            .toList();
+    /** Keyboard and counting runs of sample values, as written (lower case): never in a random secret in practice. */
+    private static final List<String> PLACEHOLDER_RUNS = List.of("0123456789", "abcdefgh", "qwerty", "xxxxxx");
 
     private Secrets() {
     }
@@ -56,10 +64,16 @@ public final class Secrets {
         if (!CHARACTERS.matcher(secret).matches()) {
             return Optional.of("it contains characters other than A-Z a-z 0-9 . _ ~ + / = -");
         }
-        String lower = secret.toLowerCase(Locale.ROOT);
-        for (String placeholder : PLACEHOLDERS) {
-            if (lower.contains(placeholder)) {
-                return Optional.of("it looks like a sample value (it contains '" + placeholder + "')");
+        for (Pattern word : PLACEHOLDER_WORDS) {
+            Matcher found = word.matcher(secret);
+            if (found.find()) {
+                return Optional.of("it looks like a sample value (it contains the word '"
+                        + found.group().toLowerCase(Locale.ROOT) + "')");
+            }
+        }
+        for (String run : PLACEHOLDER_RUNS) {
+            if (secret.contains(run)) {
+                return Optional.of("it looks like a sample value (it contains '" + run + "')");
             }
         }
         for (int period = 1; period <= secret.length() / 2; period++) {

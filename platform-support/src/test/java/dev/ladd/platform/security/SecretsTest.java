@@ -65,6 +65,14 @@ class SecretsTest {
         }
     }
 
+    /** A sample word inside random characters is chance, not a sample value: refused only as a word of its own. */
+    @Test
+    void aSampleWordInsideRandomCharactersIsNotASampleValue() {
+        assertThat(Secrets.weakness("1_Cdk3fpH2y9XMJJlTOKENdDzKRtXOBhbgQIgdPRzIo")).isEmpty();
+        assertThat(Secrets.weakness("1_Cdk3fpH2y9XMJJl-TOKEN-dDzKRtXOBhbgQIgdPRzIo"))
+                .hasValueSatisfying(r -> assertThat(r).contains("the word 'token'"));
+    }
+
     @Test
     void comparisonIsExact() {
         assertThat(Secrets.equal("a-secret-value", "a-secret-value")).isTrue();
