@@ -239,7 +239,7 @@ public final class LocalPlatform implements AutoCloseable {
         ports.put(options.kafkaPort(), "Kafka, --kafka-port");
         ports.put(options.kafkaControllerPort(), "Kafka controller, --kafka-controller-port");
         for (ServiceSpec service : options.services()) {
-            ports.put(service.port(), service.name() + ", --" + service.shortName() + "-port");
+            ports.put(service.port(), service.id() + ", --" + service.shortName() + "-port");
         }
         List<String> busy = new ArrayList<>();
         ports.forEach((port, owner) -> {
@@ -461,9 +461,9 @@ public final class LocalPlatform implements AutoCloseable {
             }
         }
         for (ServiceSpec service : options.services()) {
-            Duration took = serviceTimes.get(service.name());
+            Duration took = serviceTimes.get(service.id());
             boolean gateway = service.name().equals("gateway-service");
-            text.append(line(service.name(), service.baseUrl() + (gateway ? "/readyz" : "/actuator/health")
+            text.append(line(service.id(), service.baseUrl() + (gateway ? "/readyz" : "/actuator/health")
                     + (took == null ? "" : "   (ready after " + HealthWaiter.seconds(took) + ")")));
             text.append(line("", service.baseUrl() + "/actuator/prometheus" + (gateway ? "   (with the admin key)"
                     : "   (this machine only; its API wants the service token)")));
