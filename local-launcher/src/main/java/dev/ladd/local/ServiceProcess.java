@@ -87,6 +87,8 @@ public final class ServiceProcess implements AutoCloseable {
         settings.put("server.port", String.valueOf(spec.port()));
         settings.put("spring.datasource.url", "jdbc:postgresql://localhost:" + options.postgresPort() + "/" + LocalPlatform.DATABASE);
         settings.put("spring.datasource.username", PostgresServer.USER);
+        // each process names itself to PostgreSQL (pg_stat_activity.application_name): which replica holds a lock
+        settings.put("spring.datasource.hikari.data-source-properties.ApplicationName", spec.id());
         settings.put("spring.cloud.stream.kafka.binder.brokers", "localhost:" + options.kafkaPort());
         settings.put("ladd.blob-store.root", options.blobDir().toString());
         if (!spec.name().equals("gateway-service")) {
