@@ -27,6 +27,10 @@ public record Scenario(String name, String what, Set<String> imagePath, Fault fa
         public final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
         public volatile int expectedDeadLetters;
         public volatile String corruptCheckpoint;
+        /** Undoes the corruption once the scenario is checked: blobs are shared by content, later runs need them. */
+        public volatile Runnable undo;
+        /** What every inference replica must serve at the end (null: what alias default is set to). */
+        public volatile String expectedServed;
         /** Runs started beside this one (trainer scale-out): each must end as this one. */
         public final List<String> otherRuns = new java.util.concurrent.CopyOnWriteArrayList<>();
         public volatile int mostRunsTrainingAtOnce;

@@ -11,6 +11,7 @@ import dev.ladd.events.v1.SyntheticDataRequested;
 import dev.ladd.events.v1.SyntheticShardProduced;
 
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +52,8 @@ public final class Scenarios {
                         + " last checkpoint", Set.of(), Scenarios::trainerScaleOut),
                 new Scenario("kafka-down", "the Kafka broker stopped for 30 s mid-run, then started again", Set.of(),
                         Scenarios::kafkaDown),
-                new Scenario("postgres-down", "PostgreSQL stopped for 30 s mid-run, then started again", Set.of(),
+                new Scenario("postgres-down", "PostgreSQL stopped for 30 s mid-run, then started again (the gateway"
+                        + " checks API keys and aliases in it: on the image path)", Set.of("postgresql"),
                         Scenarios::postgresDown),
                 new Scenario("corrupt-for-eval", "the first checkpoint's weights blob corrupted on disk before eval"
                         + " scores it (eval held down meanwhile)", Set.of(), Scenarios::corruptBeforeEval),
@@ -123,8 +125,15 @@ public final class Scenarios {
                 + " and l.objid::text::bigint = (hashtext('trainer-service:run:' || ?)::bigint & 4294967295)", runId);
     }
 
+    /** Past the first checkpoint and two iterations into the next: a resume must start from that checkpoint. */
+    static boolean pastFirstCheckpoint(Chaos c, Scenario.Run r) throws Exception {
+        return c.probes.count("select count(*) from trainer.checkpoint where run_id = ?", r.runId) >= 1
+                && c.probes.count("select count(*) from trainer.run_metric where run_id = ?", r.runId)
+                >= c.options.checkpointInterval() + 2;
+    }
+
     private static void killTrainer(Chaos c, Scenario.Run r) throws Exception {
-        await(c, r, Scenarios::training, Duration.ofMinutes(5));
+        await(c, r, Scenarios::pastFirstCheckpoint, Duration.ofMinutes(5));
         String holder = trainerHolding(c, r.runId).orElse("trainer-service");
         long checkpoints = c.probes.count("select count(*) from trainer.checkpoint where run_id = ?", r.runId);
         long iterations = c.probes.count("select count(*) from trainer.run_metric where run_id = ?", r.runId);
@@ -150,7 +159,7 @@ public final class Scenarios {
             }
             most = Math.max(most, held);
             holder = trainerHolding(c, r.runId).orElse(null);
-            if (held >= 2 && holder != null && training(c, r)) {
+            if (held >= 2 && holder != null && pastFirstCheckpoint(c, r)) {
                 break;
             }
             Thread.sleep(200);
@@ -213,6 +222,7 @@ public final class Scenarios {
 
     private static void corruptBeforeEval(Chaos c, Scenario.Run r) throws Exception {
         c.platform.holdRestart("eval-service", Instant.now().plus(Duration.ofHours(1)));
+        r.windowStart = Instant.now();
         c.platform.kill("eval-service");
         await(c, r, (chaos, run) -> chaos.probes.count("select count(*) from trainer.checkpoint where run_id = ?",
                 run.runId) > 0, Duration.ofMinutes(5));
@@ -227,26 +237,54 @@ public final class Scenarios {
         c.awaitSettled(r);
         String checkpoint = c.probes.value("select checkpoint_id from trainer.checkpoint where run_id = ? and final",
                 r.runId).orElseThrow();
+        r.expectedServed = c.probes.value("select checkpoint_id from gateway.serving_alias where alias = 'default'")
+                .orElseThrow();
         corrupt(c, r, checkpoint);
         var promoted = c.probes.gateway("POST", "/api/v1/serving/default/promote",
                 "{\"checkpointId\":\"" + checkpoint + "\",\"reason\":\"chaos: a corrupt blob\"}");
         r.notes.add("promoted the corrupt " + checkpoint + ": HTTP " + (promoted == null ? "-" : promoted.statusCode()));
         Thread.sleep(15_000);   // the replicas poll serving_desired every 5 s: time to try and refuse
+        String status = c.probes.value("select state || ': ' || coalesce(reason, '') from gateway.serving_status"
+                + " where alias = 'default'").orElse("?");
+        r.notes.add("gateway's serving status of alias default: " + (status.length() > 160 ? status.substring(0, 160) + "…" : status));
+        Runnable undoBlob = r.undo;
+        r.undo = () -> {
+            undoBlob.run();
+            try {   // as an operator would: back to the model that serves
+                var back = c.probes.gateway("POST", "/api/v1/serving/default/rollback", "{\"reason\":\"chaos: undo\"}");
+                r.notes.add("rolled alias default back: HTTP " + (back == null ? "-" : back.statusCode()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     private static void corrupt(Chaos c, Scenario.Run r, String checkpoint) throws Exception {
         String sha = c.probes.value("select weights_sha256 from trainer.checkpoint where checkpoint_id = ?", checkpoint)
                 .orElseThrow();
         Path blob = c.probes.blob(sha).orElseThrow(() -> new IllegalStateException("no blob " + sha));
-        try (RandomAccessFile file = new RandomAccessFile(blob.toFile(), "rw")) {
-            long at = file.length() / 2;
-            file.seek(at);
-            int b = file.read();
-            file.seek(at);
-            file.write(b ^ 0xFF);
-        }
+        long at = Files.size(blob) / 2;
+        flip(blob, at);
+        r.undo = () -> {
+            try {
+                if (!Probes.sha256(blob).equals(sha)) {   // a later put of the same content may have repaired it
+                    flip(blob, at);
+                }
+            } catch (Exception e) {
+                r.notes.add("could not undo the corruption of " + blob + ": " + e);
+            }
+        };
         r.corruptCheckpoint = checkpoint;
         r.notes.add("flipped a byte of " + checkpoint + "'s weights " + blob.getFileName());
+    }
+
+    private static void flip(Path file, long at) throws java.io.IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0xFF);
+        }
     }
 
     private static void promoteFinal(Chaos c, Scenario.Run r) throws Exception {
