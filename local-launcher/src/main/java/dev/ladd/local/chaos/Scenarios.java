@@ -243,10 +243,6 @@ public final class Scenarios {
         var promoted = c.probes.gateway("POST", "/api/v1/serving/default/promote",
                 "{\"checkpointId\":\"" + checkpoint + "\",\"reason\":\"chaos: a corrupt blob\"}");
         r.notes.add("promoted the corrupt " + checkpoint + ": HTTP " + (promoted == null ? "-" : promoted.statusCode()));
-        Thread.sleep(15_000);   // the replicas poll serving_desired every 5 s: time to try and refuse
-        String status = c.probes.value("select state || ': ' || coalesce(reason, '') from gateway.serving_status"
-                + " where alias = 'default'").orElse("?");
-        r.notes.add("gateway's serving status of alias default: " + (status.length() > 160 ? status.substring(0, 160) + "…" : status));
         Runnable undoBlob = r.undo;
         r.undo = () -> {
             undoBlob.run();
@@ -257,6 +253,10 @@ public final class Scenarios {
                 Thread.currentThread().interrupt();
             }
         };
+        Thread.sleep(15_000);   // the replicas poll serving_desired every 5 s: time to try and refuse
+        String status = c.probes.value("select status || ': ' || coalesce(reason, '') from gateway.serving_status"
+                + " where alias = 'default'").orElse("?");
+        r.notes.add("gateway's serving status of alias default: " + (status.length() > 160 ? status.substring(0, 160) + "…" : status));
     }
 
     private static void corrupt(Chaos c, Scenario.Run r, String checkpoint) throws Exception {
