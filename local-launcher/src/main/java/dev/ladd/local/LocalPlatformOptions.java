@@ -358,6 +358,7 @@ public record LocalPlatformOptions(
                   --help                     this text
 
                 Only ladd-local itself knows --no-build: it skips './mvnw -B -q -DskipTests install'.
+                'ladd-local chaos --help': the fault-injection suite over this platform (docs/reliability.md).
                 """;
     }
 }
