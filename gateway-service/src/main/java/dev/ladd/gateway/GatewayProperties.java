@@ -6,6 +6,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -15,6 +16,7 @@ import org.springframework.validation.annotation.Validated;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * gateway-service settings ({@code ladd.gateway.*}).
@@ -65,12 +67,17 @@ public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
     }
 
     /**
-     * @param baseUrl        e.g. {@code http://inference:8084} (no default: META-INF/ladd/required-settings.properties)
-     * @param connectTimeout how long to wait for a connection (then: 503)
+     * @param baseUrl        one replica, e.g. {@code http://inference:8084} (a Kubernetes Service), or several separated
+     *                       by commas, e.g. {@code http://localhost:8084,http://localhost:8085}: image requests then go
+     *                       round-robin, and one a replica refuses to connect or answers 503 goes on to the next (no
+     *                       default: META-INF/ladd/required-settings.properties)
+     * @param connectTimeout how long to wait for a connection (then: the next replica, or 503 after the last)
      * @param requestTimeout how long one generation may take, queueing included (then: 503)
+     * @param markDownFor    how long a replica that refused a connection is tried only after the others
      */
-    public record Inference(@NotNull URI baseUrl, @NotNull @DurationMin(millis = 1) Duration connectTimeout,
-                            @NotNull @DurationMin(millis = 1) Duration requestTimeout) {
+    public record Inference(@NotEmpty List<@NotNull URI> baseUrl, @NotNull @DurationMin(millis = 1) Duration connectTimeout,
+                            @NotNull @DurationMin(millis = 1) Duration requestTimeout,
+                            @NotNull @DurationMin(millis = 0) Duration markDownFor) {
     }
 
     /**

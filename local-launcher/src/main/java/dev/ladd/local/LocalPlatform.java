@@ -83,6 +83,9 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** The command line: parse, start, print the addresses, then wait for Ctrl-C. Returns the exit code. */
     static int run(String[] args) {
+        if (args.length > 0 && args[0].equals("chaos")) {
+            return dev.ladd.local.chaos.ChaosCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         if (LocalPlatformOptions.isHelp(args)) {
             System.out.print(LocalPlatformOptions.help());
             return 0;
@@ -155,7 +158,7 @@ public final class LocalPlatform implements AutoCloseable {
 
         if (!options.services().isEmpty()) {
             out.printf("Services     starting %s ...%n",
-                    String.join(", ", options.services().stream().map(ServiceSpec::name).toList()));
+                    String.join(", ", options.services().stream().map(ServiceSpec::id).toList()));
             t = Instant.now();
             List<ServiceProcess> startedServices = new ArrayList<>();
             for (ServiceSpec spec : options.services()) {
@@ -183,6 +186,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** A service again, in place of the one that exited; null when the platform is stopping. */
     private ChildProcess restart(ServiceSpec spec) {
+        awaitHold(spec.id());
         synchronized (lock) {
             if (closing) {
                 return null;
@@ -196,6 +200,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** The Kafka broker again, on the same port and data folder; null when the platform is stopping. */
     private ChildProcess restartKafka(Path runDir) {
+        awaitHold(KAFKA);
         synchronized (lock) {
             if (closing) {
                 return null;
@@ -203,6 +208,81 @@ public final class LocalPlatform implements AutoCloseable {
             kafka = KafkaBroker.start(javaCommand, childClasspath(), options.workDir().resolve("kafka"),
                     options.logDir(), runDir, options.kafkaPort(), options.kafkaControllerPort(), options.kafkaHeap());
             return kafka.process();
+        }
+    }
+
+    /** The name of the Kafka broker for {@link #holdRestart}. */
+    public static final String KAFKA = "kafka";
+
+    private final Map<String, Instant> holds = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Fault injection ({@code chaos}): a part (a service id such as {@code trainer-service-2}, or {@link #KAFKA}) that
+     * exits before {@code until} is restarted no earlier than then, so that it stays down for a set time.
+     */
+    public void holdRestart(String id, Instant until) {
+        holds.put(id, until);
+    }
+
+    /** Waits while a hold on {@code id} lasts (it may be moved, e.g. released early, meanwhile), then drops it. */
+    private void awaitHold(String id) {
+        Instant until;
+        while ((until = holds.get(id)) != null && Instant.now().isBefore(until) && !isClosing()) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        holds.remove(id);
+    }
+
+    /** Fault injection: SIGKILL of a running service process by id ({@link ServiceSpec#id()}); its pid. */
+    public long kill(String serviceId) {
+        ChildProcess process;
+        synchronized (lock) {
+            process = services.stream().filter(s -> s.spec().id().equals(serviceId)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no service " + serviceId)).process();
+        }
+        process.handle().destroyForcibly();
+        return process.pid();
+    }
+
+    /** Fault injection: the Kafka broker stopped (SIGTERM, as an operator would) and started again after {@code down}. */
+    public void stopKafkaFor(Duration down) {
+        KafkaBroker broker;
+        synchronized (lock) {
+            broker = kafka;
+        }
+        holdRestart(KAFKA, Instant.now().plus(down));
+        broker.process().stop(ChildProcess.DEFAULT_GRACE);
+    }
+
+    /** Fault injection: PostgreSQL stopped (fast shutdown) and started again, same port and data, after {@code down}. */
+    public void stopPostgresFor(Duration down) {
+        PostgresServer pg;
+        synchronized (lock) {
+            pg = postgres;
+        }
+        pg.close();
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        PostgresServer again = PostgresServer.start(options.workDir().resolve("postgres"),
+                options.workDir().resolve("postgres-bin"), options.postgresPort(), options.logDir().resolve("postgres.log"),
+                DATABASE);
+        synchronized (lock) {
+            postgres = again;
+        }
+    }
+
+    /** Whether the service process with this id is running now (false while it is down or being restarted). */
+    public boolean isRunning(String serviceId) {
+        synchronized (lock) {
+            return services.stream().anyMatch(s -> s.spec().id().equals(serviceId) && s.process().isAlive());
         }
     }
 
@@ -239,7 +319,7 @@ public final class LocalPlatform implements AutoCloseable {
         ports.put(options.kafkaPort(), "Kafka, --kafka-port");
         ports.put(options.kafkaControllerPort(), "Kafka controller, --kafka-controller-port");
         for (ServiceSpec service : options.services()) {
-            ports.put(service.port(), service.name() + ", --" + service.shortName() + "-port");
+            ports.put(service.port(), service.id() + ", --" + service.shortName() + "-port");
         }
         List<String> busy = new ArrayList<>();
         ports.forEach((port, owner) -> {
@@ -388,6 +468,18 @@ public final class LocalPlatform implements AutoCloseable {
         return "jdbc:postgresql://localhost:" + options.postgresPort() + "/" + DATABASE;
     }
 
+    /** The gateway's bootstrap admin key (owner-only file in the work folder). */
+    public String adminKey() {
+        return GatewayAdminKey.get(options);
+    }
+
+    /** The service token the internal services require, and the header that carries it. */
+    public String serviceToken() {
+        return ServiceTokenFile.get(options);
+    }
+
+    public static final String SERVICE_TOKEN_HEADER = ServiceTokenFile.HEADER;
+
     public String kafkaBootstrapServers() {
         return "localhost:" + options.kafkaPort();
     }
@@ -461,9 +553,9 @@ public final class LocalPlatform implements AutoCloseable {
             }
         }
         for (ServiceSpec service : options.services()) {
-            Duration took = serviceTimes.get(service.name());
+            Duration took = serviceTimes.get(service.id());
             boolean gateway = service.name().equals("gateway-service");
-            text.append(line(service.name(), service.baseUrl() + (gateway ? "/readyz" : "/actuator/health")
+            text.append(line(service.id(), service.baseUrl() + (gateway ? "/readyz" : "/actuator/health")
                     + (took == null ? "" : "   (ready after " + HealthWaiter.seconds(took) + ")")));
             text.append(line("", service.baseUrl() + "/actuator/prometheus" + (gateway ? "   (with the admin key)"
                     : "   (this machine only; its API wants the service token)")));

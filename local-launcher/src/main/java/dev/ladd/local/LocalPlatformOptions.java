@@ -52,6 +52,10 @@ public record LocalPlatformOptions(
     public static final Duration DEFAULT_SERVE_TIMEOUT = Duration.ofSeconds(120);
     public static final String DEFAULT_SERVICE_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
+    /** The services the launcher can start several processes of (the others are one process each). */
+    public static final List<String> SCALABLE = List.of("trainer", "inference");
+    public static final int MAX_REPLICAS = 8;
+
     private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m)?");
 
@@ -131,7 +135,17 @@ public record LocalPlatformOptions(
             int servicePort = port(values, shortName + "-port", basePort + i);
             String heap = heap(values, shortName + "-heap", serviceHeap);
             if (selected.contains(name)) {
-                services.add(new ServiceSpec(name, servicePort, heap));
+                int replicas = replicas(values, shortName);
+                for (int replica = 1; replica <= replicas; replica++) {
+                    int replicaPort = servicePort + (replica - 1) * ServiceSpec.REPLICA_PORT_STEP;
+                    if (replicaPort > 65535) {
+                        throw new OptionsException("replica " + replica + " of " + name + " would listen on port "
+                                + replicaPort + ", out of range: give --" + shortName + "-port a lower port");
+                    }
+                    services.add(new ServiceSpec(name, replicaPort, heap, replica));
+                }
+            } else if (values.containsKey(shortName + "-replicas")) {
+                throw new OptionsException("--" + shortName + "-replicas is given but --services does not start " + name);
             }
         }
 
@@ -140,7 +154,9 @@ public record LocalPlatformOptions(
         claim(ports, kafkaPort, "Kafka (--kafka-port)");
         claim(ports, controllerPort, "the Kafka controller (--kafka-controller-port)");
         for (ServiceSpec service : services) {
-            claim(ports, service.port(), service.name() + " (--" + service.shortName() + "-port or --base-port)");
+            claim(ports, service.port(), service.id() + (service.replica() == 1
+                    ? " (--" + service.shortName() + "-port or --base-port)"
+                    : " (--" + service.shortName() + "-port + " + (service.replica() - 1) * ServiceSpec.REPLICA_PORT_STEP + ")"));
         }
         String demo = values.getOrDefault("demo-run", "true");
         if (!demo.equals("true") && !demo.equals("false")) {
@@ -159,7 +175,30 @@ public record LocalPlatformOptions(
             keys.add(ServiceSpec.shortName(name) + "-port");
             keys.add(ServiceSpec.shortName(name) + "-heap");
         }
+        keys.addAll(SCALABLE.stream().map(shortName -> shortName + "-replicas").toList());
         return keys;
+    }
+
+    /**
+     * How many processes of a service to start: {@code --trainer-replicas} and {@code --inference-replicas}, 1 to
+     * {@value #MAX_REPLICAS}; 1 for the others. Replica r listens on the service's port + (r - 1) × 10.
+     */
+    private static int replicas(Map<String, String> values, String shortName) throws OptionsException {
+        String value = values.get(shortName + "-replicas");
+        if (value == null) {
+            return 1;
+        }
+        int replicas;
+        try {
+            replicas = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new OptionsException("--" + shortName + "-replicas=" + value + " is not a number of replicas (1 to "
+                    + MAX_REPLICAS + ")");
+        }
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new OptionsException("--" + shortName + "-replicas=" + value + " is out of range: 1 to " + MAX_REPLICAS);
+        }
+        return replicas;
     }
 
     private static Set<String> selectServices(String value) throws OptionsException {
@@ -298,6 +337,12 @@ public record LocalPlatformOptions(
                   --<service>-port=N         one service's port, e.g. --gateway-port=9080
                   --heap=SIZE                every service's -Xmx              (default: 512m)
                   --<service>-heap=SIZE      one service's -Xmx, e.g. --teacher-heap=1g
+                  --trainer-replicas=N       trainer processes (1 to 8; each trains one run at a
+                                             time, a run held by one at a time)   (default: 1)
+                  --inference-replicas=N     inference processes (1 to 8), each following the promoted
+                                             model; the gateway spreads image requests over them
+                                             round-robin             (default: 1)
+                                             replica r listens on the service's port + (r-1)*10
                   --health-timeout=TIME      how long Kafka and the services may take to become ready:
                                              seconds, or 180s, 3m              (default: 180s)
                   --serve-timeout=TIME       how long alias 'default' may then take to serve an
@@ -313,6 +358,7 @@ public record LocalPlatformOptions(
                   --help                     this text
 
                 Only ladd-local itself knows --no-build: it skips './mvnw -B -q -DskipTests install'.
+                'ladd-local chaos --help': the fault-injection suite over this platform (docs/reliability.md).
                 """;
     }
 }

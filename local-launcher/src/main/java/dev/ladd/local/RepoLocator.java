@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 
 /** Finds the repository checkout: the folder above the launcher that holds {@code pom.xml} and {@code local-launcher/}. */
-final class RepoLocator {
+public final class RepoLocator {
 
     private RepoLocator() {
     }
 
-    static Path locate() {
+    public static Path locate() {
         Path start = codeLocation();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("local-launcher"))) {

@@ -33,10 +33,10 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(ServiceSpec spec, Path java, LocalPlatformOptions options) {
-        Path logFile = options.logDir().resolve(spec.name() + ".log");
+        Path logFile = options.logDir().resolve(spec.id() + ".log");
         Instant startedAt = Instant.now();
-        ChildProcess process = ChildProcess.start(spec.name(), command(spec, java, options), environment(spec, options),
-                options.repoDir(), logFile, options.workDir().resolve("run").resolve(spec.name() + ".pid"));
+        ChildProcess process = ChildProcess.start(spec.id(), command(spec, java, options), environment(spec, options),
+                options.repoDir(), logFile, options.workDir().resolve("run").resolve(spec.id() + ".pid"));
         return new ServiceProcess(spec, process, startedAt);
     }
 
@@ -87,6 +87,8 @@ public final class ServiceProcess implements AutoCloseable {
         settings.put("server.port", String.valueOf(spec.port()));
         settings.put("spring.datasource.url", "jdbc:postgresql://localhost:" + options.postgresPort() + "/" + LocalPlatform.DATABASE);
         settings.put("spring.datasource.username", PostgresServer.USER);
+        // each process names itself to PostgreSQL (pg_stat_activity.application_name): which replica holds a lock
+        settings.put("spring.datasource.hikari.data-source-properties.ApplicationName", spec.id());
         settings.put("spring.cloud.stream.kafka.binder.brokers", "localhost:" + options.kafkaPort());
         settings.put("ladd.blob-store.root", options.blobDir().toString());
         if (!spec.name().equals("gateway-service")) {
@@ -110,13 +112,20 @@ public final class ServiceProcess implements AutoCloseable {
                 settings.put("ladd.trainer.default-student.dir", DefaultAlias.studentDir(options).toString());
                 settings.put("ladd.trainer.default-student.teacher-dir", models.resolve("default").toString());
             }
+            // each replica names itself in ModelServing / ModelSwapFailed (the default, the host name, is the same
+            // for every replica on this machine)
+            case "inference-service" -> settings.put("ladd.inference.replica-id", spec.id());
             case "gateway-service" -> {
                 // the other services where this launch puts them (their ports may not be the defaults); a service
                 // this launch does not start keeps its default port
                 for (String other : List.of("teacher", "trainer", "eval", "inference")) {
                     settings.put("ladd.gateway.routes." + other, baseUrl(options, other));
                 }
-                settings.put("ladd.gateway.inference.base-url", baseUrl(options, "inference"));
+                // image requests go round-robin over every inference replica (the gateway fails over between them)
+                List<String> replicas = options.services().stream().filter(s -> s.shortName().equals("inference"))
+                        .map(ServiceSpec::baseUrl).toList();
+                settings.put("ladd.gateway.inference.base-url",
+                        replicas.isEmpty() ? baseUrl(options, "inference") : String.join(",", replicas));
             }
             default -> { }
         }
@@ -138,8 +147,9 @@ public final class ServiceProcess implements AutoCloseable {
         return spec;
     }
 
+    /** The service's name, with the replica number from the second replica on ({@link ServiceSpec#id()}). */
     String name() {
-        return spec.name();
+        return spec.id();
     }
 
     ChildProcess process() {

@@ -36,6 +36,35 @@ class LocalPlatformOptionsTest {
     }
 
     @Test
+    void trainerAndInferenceReplicasGetTheirOwnPortsAndIds() throws Exception {
+        LocalPlatformOptions options = LocalPlatformOptions.parse("--trainer-replicas=2", "--inference-replicas=3");
+
+        assertThat(options.services()).extracting(ServiceSpec::id, ServiceSpec::port).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("gateway-service", 8080),
+                org.assertj.core.groups.Tuple.tuple("teacher-service", 8081),
+                org.assertj.core.groups.Tuple.tuple("trainer-service", 8082),
+                org.assertj.core.groups.Tuple.tuple("trainer-service-2", 8092),
+                org.assertj.core.groups.Tuple.tuple("eval-service", 8083),
+                org.assertj.core.groups.Tuple.tuple("inference-service", 8084),
+                org.assertj.core.groups.Tuple.tuple("inference-service-2", 8094),
+                org.assertj.core.groups.Tuple.tuple("inference-service-3", 8104));
+    }
+
+    @Test
+    void badReplicaCountsAreRefusedWithTheOption() {
+        assertThatThrownBy(() -> LocalPlatformOptions.parse("--inference-replicas=0"))
+                .isInstanceOf(OptionsException.class).hasMessageContaining("--inference-replicas=0 is out of range: 1 to 8");
+        assertThatThrownBy(() -> LocalPlatformOptions.parse("--trainer-replicas=two"))
+                .isInstanceOf(OptionsException.class).hasMessageContaining("--trainer-replicas=two is not a number");
+        assertThatThrownBy(() -> LocalPlatformOptions.parse("--teacher-replicas=2"))
+                .isInstanceOf(OptionsException.class).hasMessageContaining("unknown option --teacher-replicas");
+        assertThatThrownBy(() -> LocalPlatformOptions.parse("--services=gateway", "--trainer-replicas=2"))
+                .isInstanceOf(OptionsException.class).hasMessageContaining("does not start trainer-service");
+        assertThatThrownBy(() -> LocalPlatformOptions.parse("--inference-replicas=2", "--eval-port=8094"))
+                .isInstanceOf(OptionsException.class).hasMessageContaining("port 8094 is given to both");
+    }
+
+    @Test
     void parsesEveryOption() throws Exception {
         LocalPlatformOptions options = LocalPlatformOptions.parse(
                 "--work-dir=/tmp/ladd-work", "--repo-dir=/tmp/ladd-repo", "--pg-port=1000", "--kafka-port=2000",

@@ -253,6 +253,24 @@ class ServiceProcessTest {
     }
 
     @Test
+    void everyInferenceReplicaNamesItselfAndTheGatewaySpreadsImagesOverAllOfThem() throws Exception {
+        LocalPlatformOptions options = LocalPlatformOptions.parse("--work-dir=" + tmp.resolve("work"),
+                "--base-port=18080", "--inference-replicas=2", "--trainer-replicas=2");
+        ServiceSpec gateway = options.services().stream().filter(s -> s.name().equals("gateway-service")).findFirst().orElseThrow();
+        List<ServiceSpec> inference = options.services().stream().filter(s -> s.name().equals("inference-service")).toList();
+
+        assertThat(ServiceProcess.command(gateway, Path.of("java"), options)).contains(
+                "--ladd.gateway.inference.base-url=http://localhost:18084,http://localhost:18094",
+                "--ladd.gateway.routes.inference=http://localhost:18084");
+        assertThat(ServiceProcess.command(inference.get(0), Path.of("java"), options))
+                .contains("--server.port=18084", "--ladd.inference.replica-id=inference-service");
+        assertThat(ServiceProcess.command(inference.get(1), Path.of("java"), options))
+                .contains("--server.port=18094", "--ladd.inference.replica-id=inference-service-2");
+        assertThat(options.services().stream().filter(s -> s.name().equals("trainer-service")).map(ServiceSpec::port))
+                .containsExactly(18082, 18092);
+    }
+
+    @Test
     void theSecretFilesAreOwnerOnlyFromTheStartAndALooseOneIsTightened() throws Exception {
         LocalPlatformOptions options = LocalPlatformTestSupport.options(tmp.resolve("work"));
         String adminKey = GatewayAdminKey.get(options);

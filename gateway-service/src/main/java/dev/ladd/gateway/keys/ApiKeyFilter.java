@@ -2,6 +2,7 @@ package dev.ladd.gateway.keys;
 
 import dev.ladd.gateway.Problems;
 import dev.ladd.gateway.web.FilterProblems;
+import dev.ladd.platform.web.ProblemDetailsAdvice;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,6 +11,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
@@ -53,7 +55,19 @@ public class ApiKeyFilter extends OncePerRequestFilter {
                     "this endpoint needs an API key: 'Authorization: Bearer <key>'", null));
             return;
         }
-        Optional<ApiKey> key = keys.authenticate(header.substring(7).trim());
+        Optional<ApiKey> key;
+        try {
+            key = keys.authenticate(header.substring(7).trim());
+        } catch (RuntimeException e) {
+            if (!ProblemDetailsAdvice.isDatabaseUnavailable(e)) {
+                throw e;
+            }
+            // the key store is PostgreSQL: while it is down, a 503 the client may retry, not a 500
+            ErrorResponseException unavailable = Problems.unavailable(ProblemDetailsAdvice.DATABASE_UNAVAILABLE);
+            unavailable.getHeaders().set("Retry-After", String.valueOf(ProblemDetailsAdvice.DATABASE_RETRY_AFTER_SECONDS));
+            problems.send(request, response, unavailable);
+            return;
+        }
         if (key.isEmpty()) {
             problems.send(request, response, Problems.unauthorized("unknown or revoked API key", "invalid_api_key"));
             return;

@@ -25,17 +25,28 @@ public class ServingStatusService {
         switch (event.getPayloadCase()) {
             case MODEL_SERVING -> {
                 ModelServing s = event.getModelServing();
+                // found by the chaos suite's poison event: an empty one became a status row for alias ''
+                requireNamed(s.getAlias(), s.getCheckpointId(), event);
                 statuses.upsert(s.getAlias(), s.getCheckpointId(), s.getRevision(), "serving", null);
                 statuses.upsertReplica(s.getAlias(), s.getReplica(), s.getCheckpointId(), s.getRevision(), "serving", null);
             }
             case MODEL_SWAP_FAILED -> {
                 ModelSwapFailed f = event.getModelSwapFailed();
+                requireNamed(f.getAlias(), f.getCheckpointId(), event);
                 String reason = "swap to " + f.getCheckpointId() + " failed: " + f.getReason();
                 statuses.upsert(f.getAlias(), f.getStillServingCheckpointId(), f.getRevision(), "swap-failed", reason);
                 statuses.upsertReplica(f.getAlias(), f.getReplica(), f.getStillServingCheckpointId(), f.getRevision(),
                         "swap-failed", reason);
             }
             default -> log.debug("gateway ignores {} events on the serving status topic", event.getType());
+        }
+    }
+
+    /** Refuses (to the dead-letter topic, after the binder's retries) an event that names no alias or checkpoint. */
+    private static void requireNamed(String alias, String checkpointId, EventEnvelope event) {
+        if (alias.isBlank() || checkpointId.isBlank()) {
+            throw new IllegalArgumentException(event.getType() + " " + event.getEventId()
+                    + " names no alias or no checkpoint; not applied");
         }
     }
 

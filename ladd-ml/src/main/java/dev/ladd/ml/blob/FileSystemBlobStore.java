@@ -54,13 +54,27 @@ public final class FileSystemBlobStore implements BlobStore {
             BlobId id = new BlobId(HexFormat.of().formatHex(digest.digest()), size);
             Path target = pathOf(id);
             Files.createDirectories(target.getParent());
-            if (!Files.exists(target)) {
+            // the same content again: keep the blob there, unless it was damaged on disk meanwhile, in which case
+            // this put repairs it (otherwise a corrupt blob would stay corrupt for every later writer of that content)
+            if (!Files.exists(target) || !intact(target, id)) {
                 moveAtomically(temp, target);
             }
             return id;
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /** Whether the file holds exactly the content {@code id} names (size, then sha256). */
+    private boolean intact(Path file, BlobId id) throws IOException {
+        if (Files.size(file) != id.sizeBytes()) {
+            return false;
+        }
+        MessageDigest digest = sha256();
+        try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest()).equals(id.sha256());
     }
 
     @Override

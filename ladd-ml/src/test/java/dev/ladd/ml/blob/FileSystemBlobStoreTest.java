@@ -58,6 +58,23 @@ class FileSystemBlobStoreTest {
         assertThat(target).doesNotExist();
     }
 
+    /** Found by the chaos suite: runs of one config write the same checkpoint; a damaged copy stayed damaged. */
+    @Test
+    void aBlobDamagedOnDiskIsRepairedWhenTheSameContentIsPutAgain() throws Exception {
+        FileSystemBlobStore store = new FileSystemBlobStore(root);
+        BlobId id = store.put(new byte[]{1, 2, 3, 4});
+        Path stored = root.resolve("sha256").resolve(id.sha256().substring(0, 2)).resolve(id.sha256());
+        Files.write(stored, new byte[]{1, 2, 3, 5});
+        assertThatThrownBy(() -> store.get(id)).isInstanceOf(BlobCorruptedException.class);
+
+        assertThat(store.put(new byte[]{1, 2, 3, 4})).isEqualTo(id);
+
+        assertThat(store.get(id)).containsExactly(1, 2, 3, 4);
+        try (Stream<Path> files = Files.walk(root)) {
+            assertThat(files.filter(Files::isRegularFile)).hasSize(1);
+        }
+    }
+
     @Test
     void refusesAReferenceWithTheWrongSize() throws Exception {
         BlobStore store = new FileSystemBlobStore(root);

@@ -4,6 +4,8 @@ import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -11,6 +13,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -48,6 +51,29 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler({IllegalArgumentException.class, ConstraintViolationException.class})
     ProblemDetail badRequest(RuntimeException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
+    /**
+     * The database (or a connection from the pool) is not available for now — PostgreSQL restarting, say: a 503 with
+     * {@code Retry-After}, which a client may retry, not a 500 (found by the chaos suite, docs/reliability.md).
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
+            CannotCreateTransactionException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(Exception e) {
+        log.warn("the database is unavailable: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER,
+                        String.valueOf(DATABASE_RETRY_AFTER_SECONDS))
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE));
+    }
+
+    /** What a request that needed the database while it was unavailable is told. */
+    public static final String DATABASE_UNAVAILABLE = "the database is unavailable for the moment; try again shortly";
+    public static final int DATABASE_RETRY_AFTER_SECONDS = 5;
+
+    /** True for a failure that means "the database is not available now" rather than a bug. */
+    public static boolean isDatabaseUnavailable(Throwable e) {
+        return e instanceof DataAccessResourceFailureException || e instanceof TransientDataAccessException
+                || e instanceof CannotCreateTransactionException;
     }
 
     @ExceptionHandler(Exception.class)
