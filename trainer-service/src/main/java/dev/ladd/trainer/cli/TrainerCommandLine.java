@@ -7,10 +7,10 @@ import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.data.ClassGrid;
 import dev.ladd.ml.data.LatentShard;
 import dev.ladd.ml.data.Prompts;
-import dev.ladd.ml.ladd.LaddBatch;
 import dev.ladd.ml.ladd.LaddConfig;
 import dev.ladd.ml.ladd.LaddStepMetrics;
 import dev.ladd.ml.ladd.LaddTraining;
+import dev.ladd.ml.ladd.ShardSampler;
 import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.nn.Autoencoder;
@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,9 @@ import java.util.Set;
  * teacher latents, trains the student, prints every iteration's losses and D(real) − D(fake), and writes
  * sample grids (rows: the 10 classes; columns: 8 seeds) of the teacher at 4 Euler steps and at the full step
  * count with CFG, and of the student at 1, 2 and 4 steps, for the same prompts and seeds; and the student.
- * {@code --config} is JSON of {@link LaddConfig} fields that replace the paper's defaults. With {@code --score},
+ * Batches are drawn as trainer-service's runs draw them ({@link ShardSampler}: the synthetic set read in a
+ * shuffled order per epoch, from the config's seed). {@code --config} is JSON of {@link LaddConfig} fields that
+ * replace the paper's defaults. With {@code --score},
  * the teacher (full step count with CFG, 4 and 1 steps with CFG) and, at every grid, the student (1, 2, 4 steps)
  * are scored on the same evaluation prompts and seeds ({@link SampleScorer}: FID, precision, recall, adherence).
  * The student is drawn with the config's {@code samplerEta}; {@code --sampler-eta} compares several instead.
@@ -111,9 +112,10 @@ public final class TrainerCommandLine {
             if (scorer != null) {   // iteration 0: the teacher's weights under the student's sampler
                 writeStudentGrids(training, teacher, grids, scorer, manager, 0, etas);
             }
+            ShardSampler sampler = ShardSampler.inMemory(data.count(), config.batchSize(), config.seed());
             long started = System.nanoTime();
             while (training.iteration() < iterations) {
-                LaddStepMetrics m = training.step(manager, batch(data, config, training.iteration()));
+                LaddStepMetrics m = training.step(manager, sampler.batch(training.iteration(), data));
                 out.printf("iter %5d  L_G %.4f  L_D %.4f  D(real) %+.3f  D(fake) %+.3f  margin %+.3f  mse %.4f"
                                 + "  |g_s| %.3f  |g_h| %.3f  %.0f ms%n", m.iteration(), m.studentLoss(),
                         m.discriminatorLoss(), m.dReal(), m.dFake(), m.realMinusFake(), m.distillation(),
@@ -160,12 +162,13 @@ public final class TrainerCommandLine {
             LatentShard data = new LatentShard("bench", 0, 1f, shape, latents, texts, seeds);
 
             LaddTraining ladd = LaddTraining.fromTeacher(teacher.model(), teacher.tokenizer(), config, manager);
+            ShardSampler sampler = ShardSampler.inMemory(data.count(), config.batchSize(), config.seed());
             for (int i = 0; i < warmup; i++) {
-                ladd.step(manager, batch(data, config, i));
+                ladd.step(manager, sampler.batch(i, data));
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < iterations; i++) {
-                ladd.step(manager, batch(data, config, warmup + i));
+                ladd.step(manager, sampler.batch(warmup + i, data));
             }
             double laddMs = (System.nanoTime() - t0) / 1e6 / iterations;
 
@@ -236,16 +239,6 @@ public final class TrainerCommandLine {
                 (System.nanoTime() - t0) / 1e9);
         Files.write(file, shard.toSafetensors());
         return shard;
-    }
-
-    /** Iteration i's batch: indices drawn from Random(seed, i), so a run is reproducible. */
-    static LaddBatch batch(LatentShard data, LaddConfig config, long iteration) {
-        Random rng = new Random(config.seed() * 7919L + iteration);
-        List<Integer> indices = new ArrayList<>();
-        for (int i = 0; i < config.batchSize(); i++) {
-            indices.add(rng.nextInt(data.count()));
-        }
-        return LaddBatch.gather(Collections.nCopies(indices.size(), data), indices);
     }
 
     /** A comma-separated list of numbers, e.g. {@code --sampler-eta=1,0}. */

@@ -14,6 +14,7 @@ import dev.ladd.ml.ladd.LaddBatch;
 import dev.ladd.ml.ladd.LaddConfig;
 import dev.ladd.ml.ladd.LaddStepMetrics;
 import dev.ladd.ml.ladd.LaddTraining;
+import dev.ladd.ml.ladd.ShardSampler;
 import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.platform.events.Outbox;
@@ -128,9 +129,9 @@ class DistillationJob {
             throws RunData.InvalidShardException, IOException {
         String runId = run.runId();
         TrainerProperties.SyntheticData data = properties.syntheticData();
-        ShardCursor cursor = new ShardCursor(data.samplesPerRequest(), data.shardSize(), data.requestsPerRun(),
+        ShardSampler sampler = new ShardSampler(data.samplesPerRequest(), data.shardSize(), data.requestsPerRun(),
                 config.batchSize(), config.seed());
-        RunData runData = new RunData(runId, runs, blobs, cursor);
+        RunData runData = new RunData(runId, runs, blobs, sampler);
         while (training.iteration() < run.iterations()) {
             if (!keepGoing.getAsBoolean()) {
                 log.info("run {} pauses at iteration {}: the trainer is stopping", runId, training.iteration());
@@ -150,14 +151,14 @@ class DistillationJob {
                 return;
             }
             long iteration = training.iteration();
-            int nextRequest = cursor.lastRequestOf(iteration) + 1;
+            int nextRequest = sampler.lastRequestOf(iteration) + 1;
             if (nextRequest < data.requestsPerRun() && runs.dataRequests(runId) <= nextRequest) {
                 tx.executeWithoutResult(s -> {
                     lease.verify();
                     runService.requestData(runId, run.teacherId(), config.seed(), nextRequest);
                 });
             }
-            Optional<LaddBatch> batch = runData.batch(iteration, config.batchSize());
+            Optional<LaddBatch> batch = runData.batch(iteration);
             if (batch.isEmpty()) {
                 sleep(properties.execution().pollInterval().toMillis());
                 continue;

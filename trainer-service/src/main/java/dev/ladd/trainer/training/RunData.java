@@ -3,12 +3,11 @@ package dev.ladd.trainer.training;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.data.LatentShard;
 import dev.ladd.ml.ladd.LaddBatch;
+import dev.ladd.ml.ladd.ShardSampler;
 import dev.ladd.trainer.run.RunRepository;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,34 +21,23 @@ final class RunData {
     private final String runId;
     private final RunRepository runs;
     private final BlobStore blobs;
-    private final ShardCursor cursor;
+    private final ShardSampler sampler;
     private final Map<String, LatentShard> loaded = new HashMap<>();
 
-    RunData(String runId, RunRepository runs, BlobStore blobs, ShardCursor cursor) {
+    RunData(String runId, RunRepository runs, BlobStore blobs, ShardSampler sampler) {
         this.runId = runId;
         this.runs = runs;
         this.blobs = blobs;
-        this.cursor = cursor;
+        this.sampler = sampler;
     }
 
     /** Iteration i's batch, or empty while a shard it needs has not arrived yet. */
-    Optional<LaddBatch> batch(long iteration, int batchSize) throws InvalidShardException {
-        List<LatentShard> sources = new ArrayList<>(batchSize);
-        List<Integer> indices = new ArrayList<>(batchSize);
-        for (int j = 0; j < batchSize; j++) {
-            ShardCursor.Position at = cursor.at(iteration, j);
-            LatentShard shard = shard(at.request(), at.shard());
-            if (shard == null) {
-                return Optional.empty();
-            }
-            if (at.index() >= shard.count()) {
-                throw new InvalidShardException("shard " + at.request() + "/" + at.shard() + " holds " + shard.count()
-                        + " samples; the run expects " + (at.index() + 1) + " or more (synthetic-data settings changed?)");
-            }
-            sources.add(shard);
-            indices.add(at.index());
+    Optional<LaddBatch> batch(long iteration) throws InvalidShardException {
+        try {
+            return sampler.batch(iteration, this::shard);
+        } catch (ShardSampler.ShortShardException e) {
+            throw new InvalidShardException(e.getMessage());
         }
-        return Optional.of(LaddBatch.gather(sources, indices));
     }
 
     private LatentShard shard(int request, int index) throws InvalidShardException {

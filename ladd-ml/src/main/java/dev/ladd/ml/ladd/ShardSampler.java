@@ -1,5 +1,10 @@
-package dev.ladd.trainer.training;
+package dev.ladd.ml.ladd;
 
+import dev.ladd.ml.data.LatentShard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -11,12 +16,27 @@ import java.util.Random;
  *   request k = ⌊q / R⌋,  shard s = ⌊(q mod R) / S⌋,  position in the shard = π_{e,k,s}((q mod R) mod S)
  * </pre>
  * π is a permutation of the shard drawn from (seed, e, k, s): shards are read in order, shuffled inside.
+ * The one way LADD batches are drawn: trainer-service's distillation job (shards arriving from the teacher,
+ * request by request) and the offline {@code distill} command (one in-memory shard, {@link #inMemory}).
  * Not thread-safe (it keeps the last permutation); each run's training thread has its own.
  */
-final class ShardCursor {
+public final class ShardSampler {
 
     /** One sample's address. */
-    record Position(int request, int shard, int index) {
+    public record Position(int request, int shard, int index) {
+    }
+
+    /** Where the shards come from: the shard a position names, or null while it has not arrived yet. */
+    @FunctionalInterface
+    public interface Shards<E extends Exception> {
+        LatentShard shard(int request, int shard) throws E;
+    }
+
+    /** A shard holds fewer samples than the sampler was set up for. */
+    public static final class ShortShardException extends IllegalStateException {
+        ShortShardException(String message) {
+            super(message);
+        }
     }
 
     private final int samplesPerRequest;
@@ -25,7 +45,7 @@ final class ShardCursor {
     private final int batchSize;
     private final long seed;
 
-    ShardCursor(int samplesPerRequest, int shardSize, int requests, int batchSize, long seed) {
+    public ShardSampler(int samplesPerRequest, int shardSize, int requests, int batchSize, long seed) {
         this.samplesPerRequest = samplesPerRequest;
         this.shardSize = shardSize;
         this.requests = requests;
@@ -33,8 +53,38 @@ final class ShardCursor {
         this.seed = seed;
     }
 
+    /** The sampler of one in-memory dataset of {@code samples} samples: one request of one shard. */
+    public static ShardSampler inMemory(int samples, int batchSize, long seed) {
+        return new ShardSampler(samples, samples, 1, batchSize, seed);
+    }
+
+    /** Iteration i's batch, or empty while a shard it needs has not arrived yet. */
+    public <E extends Exception> Optional<LaddBatch> batch(long iteration, Shards<E> shards) throws E {
+        List<LatentShard> sources = new ArrayList<>(batchSize);
+        List<Integer> indices = new ArrayList<>(batchSize);
+        for (int j = 0; j < batchSize; j++) {
+            Position at = at(iteration, j);
+            LatentShard shard = shards.shard(at.request(), at.shard());
+            if (shard == null) {
+                return Optional.empty();
+            }
+            if (at.index() >= shard.count()) {
+                throw new ShortShardException("shard " + at.request() + "/" + at.shard() + " holds " + shard.count()
+                        + " samples; the run expects " + (at.index() + 1) + " or more (synthetic-data settings changed?)");
+            }
+            sources.add(shard);
+            indices.add(at.index());
+        }
+        return Optional.of(LaddBatch.gather(sources, indices));
+    }
+
+    /** Iteration i's batch of an {@link #inMemory} sampler's dataset. */
+    public LaddBatch batch(long iteration, LatentShard data) {
+        return batch(iteration, (request, shard) -> data).orElseThrow();
+    }
+
     /** Sample j of iteration i (0-based). */
-    Position at(long iteration, int j) {
+    public Position at(long iteration, int j) {
         long p = iteration * batchSize + j;
         long epoch = p / datasetSize();
         int request = requestOf(p);
@@ -45,7 +95,7 @@ final class ShardCursor {
     }
 
     /** The highest request iteration i reads from. */
-    int lastRequestOf(long iteration) {
+    public int lastRequestOf(long iteration) {
         int last = 0;
         for (int j = 0; j < batchSize; j++) {
             last = Math.max(last, requestOf(iteration * batchSize + j));
