@@ -1,6 +1,7 @@
 package dev.ladd.gateway.cli;
 
 import dev.ladd.gateway.support.FakeInference;
+import dev.ladd.tools.gateway.LatencyBench;
 import dev.ladd.gateway.support.GatewayTestBase;
 import dev.ladd.platform.cli.CommandLineOptions;
 import dev.ladd.platform.test.ServiceIntegrationTest;
@@ -14,12 +15,13 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The bench-latency command runs end to end (against the stand-in inference; the numbers here mean nothing). */
+/** ladd-tools' bench-latency command runs end to end against a real gateway (against the stand-in inference; the numbers here mean nothing). */
 @ServiceIntegrationTest
 class LatencyBenchTest extends GatewayTestBase {
 
     @Test
     void itTimesBothPathsAndPrintsTheirPercentilesAndTheDifference() throws Exception {
+        ensureAlias("default");   // the bench's --alias default: known to the gateway even when this test runs alone
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         LatencyBench.bench(CommandLineOptions.parse(new String[]{"bench-latency", "--inference=" + FakeInference.baseUrl(),
                 "--gateway=" + url(""), "--requests=5", "--warmup=1"}),

@@ -13,6 +13,8 @@ import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.train.DefaultAutoencoderRecipe;
+import dev.ladd.ml.train.DefaultTeacherRecipe;
 import dev.ladd.ml.train.LatentDataset;
 import dev.ladd.ml.train.ProgressReporter;
 import dev.ladd.ml.train.TeacherTraining;

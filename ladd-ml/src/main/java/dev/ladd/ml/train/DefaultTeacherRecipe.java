@@ -1,4 +1,4 @@
-package dev.ladd.teacher.training;
+package dev.ladd.ml.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -8,12 +8,11 @@ import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.nn.FlowTransformerConfig;
 import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.text.WordTokenizer;
-import dev.ladd.ml.train.TeacherTraining;
 
 import java.util.Map;
 
 /**
- * How teacher-service builds and trains a teacher, shared by the {@code train-default} command and
+ * How the platform builds and trains a teacher, shared by the {@code train-default} command (ladd-tools) and
  * training jobs: the Fashion-MNIST architecture, prompts of at most {@value #PROMPT_TOKENS} tokens, 10%
  * prompt dropout for CFG, logit-normal t with m = 0, s = 1 (docs/adr/006).
  */

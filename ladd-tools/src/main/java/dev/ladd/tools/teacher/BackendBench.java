@@ -1,4 +1,4 @@
-package dev.ladd.teacher.cli;
+package dev.ladd.tools.teacher;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -19,9 +19,9 @@ import dev.ladd.ml.nn.Discriminator;
 import dev.ladd.ml.nn.DiscriminatorConfig;
 import dev.ladd.ml.train.AdamW;
 import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.train.DefaultAutoencoderRecipe;
+import dev.ladd.ml.train.DefaultTeacherRecipe;
 import dev.ladd.platform.cli.CommandLineOptions;
-import dev.ladd.teacher.training.DefaultAutoencoderRecipe;
-import dev.ladd.teacher.training.DefaultTeacherRecipe;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -45,7 +45,7 @@ import java.util.Random;
  * {@code ONEDNN_MAX_CPU_ISA=AVX} (oneDNN reads the variable in the process that loads it, so each setting needs its
  * own process), so that both are measured side by side in one run; the self-check's verdict is printed beside each.
  * <pre>
- *   java -Dai.djl.offline=true -jar teacher-service.jar bench-backend [--rounds=3] [--steps=12]
+ *   java -Dai.djl.offline=true -jar ladd-tools.jar bench-backend [--rounds=3] [--steps=12]
  * </pre>
  */
 final class BackendBench {
@@ -131,11 +131,11 @@ final class BackendBench {
         return result;
     }
 
-    /** The class the JVM was started with: Spring Boot's launcher for {@code java -jar}, else this service's main. */
+    /** The class the JVM was started with: ladd-tools' main for {@code java -jar} (its manifest names the lib/ jars). */
     private static String mainClass() {
         String command = System.getProperty("sun.java.command", "");
         String first = command.split(" ")[0];
-        return first.endsWith(".jar") ? "org.springframework.boot.loader.launch.JarLauncher" : first;
+        return first.endsWith(".jar") ? "dev.ladd.tools.LaddTools" : first;
     }
 
     /** In the child: prints "RESULT verdict trainStepMs decodeMs headsMs". */

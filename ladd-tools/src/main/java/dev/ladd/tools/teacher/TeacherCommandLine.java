@@ -1,4 +1,4 @@
-package dev.ladd.teacher.cli;
+package dev.ladd.tools.teacher;
 
 import ai.djl.ndarray.NDManager;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
@@ -13,12 +13,12 @@ import dev.ladd.ml.teacher.ImagePipeline;
 import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.train.DefaultAutoencoderRecipe;
+import dev.ladd.ml.train.DefaultTeacherRecipe;
 import dev.ladd.ml.train.LatentDataset;
 import dev.ladd.ml.train.ProgressReporter;
 import dev.ladd.ml.train.TeacherTraining;
 import dev.ladd.platform.cli.CommandLineOptions;
-import dev.ladd.teacher.training.DefaultAutoencoderRecipe;
-import dev.ladd.teacher.training.DefaultTeacherRecipe;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,13 +31,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * teacher-service's offline jobs, run from the command line with the service's jar:
+ * teacher commands of ladd-tools (docs/adr/021):
  * <pre>
- *   java -jar teacher-service.jar train-default --out=models/default [--autoencoder-steps=3000] [--teacher-steps=6000]
+ *   java -jar ladd-tools.jar train-default --out=models/default [--autoencoder-steps=3000] [--teacher-steps=6000]
  *                                               [--autoencoder-base-channels=16] [--seed=0] [--data=DIR]
  *                                               [--autoencoder-from=DIR]   (reuse a trained autoencoder)
- *   java -jar teacher-service.jar sample-grid --model=models/default --out=grid.png [--steps=50] [--cfg=1.5] [--seeds=8]
- *   java -jar teacher-service.jar bench-backend [--rounds=3] [--steps=12]     (what oneDNN's cap costs, ADR 013)
+ *   java -jar ladd-tools.jar sample-grid --model=models/default --out=grid.png [--steps=50] [--cfg=1.5] [--seeds=8]
+ *   java -jar ladd-tools.jar bench-backend [--rounds=3] [--steps=12]     (what oneDNN's cap costs, ADR 013)
  * </pre>
  * {@code train-default} trains the autoencoder and then the teacher on Fashion-MNIST and writes four
  * files: {@code autoencoder.safetensors/.json} and {@code teacher.safetensors/.json}; a running

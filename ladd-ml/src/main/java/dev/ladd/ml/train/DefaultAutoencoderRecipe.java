@@ -1,16 +1,15 @@
-package dev.ladd.teacher.training;
+package dev.ladd.ml.train;
 
 import ai.djl.ndarray.NDManager;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
-import dev.ladd.ml.train.AutoencoderTraining;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How teacher-service builds and finishes an autoencoder, shared by the {@code train-default} command and
+ * How the platform builds and finishes an autoencoder, shared by the {@code train-default} command (ladd-tools) and
  * autoencoder jobs: the Fashion-MNIST shape (32×32×1 ↔ 4×8×8) with a chosen width, Fashion-MNIST
  * hyper-parameters except steps, batch and learning rate, and after training the latent normalization
  * and the held-out PSNR (docs/adr/006).

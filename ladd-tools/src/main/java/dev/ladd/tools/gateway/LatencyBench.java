@@ -1,4 +1,4 @@
-package dev.ladd.gateway.cli;
+package dev.ladd.tools.gateway;
 
 import dev.ladd.platform.cli.CommandLineOptions;
 import dev.ladd.platform.security.ServiceToken;
@@ -19,7 +19,7 @@ import java.util.Set;
  * inference-service directly ({@code POST /api/v1/images}) and through the gateway
  * ({@code POST /v1/images/generations}), one at a time, and prints p50 / p99 of both and their difference.
  *
- * <pre>LADD_API_KEY=... LADD_SERVICE_TOKEN=... java -jar gateway-service.jar bench-latency --inference=http://localhost:8084
+ * <pre>LADD_API_KEY=... LADD_SERVICE_TOKEN=... java -jar ladd-tools.jar bench-latency --inference=http://localhost:8084
  *     --gateway=http://localhost:8080 [--requests=500] [--warmup=20] [--alias=default] [--steps=4] [--prompt="..."]</pre>
  *
  * The API key (for the gateway) and the service token (for inference-service directly) come from the environment,
@@ -37,7 +37,7 @@ public final class LatencyBench {
                 options -> bench(options, System.getenv(), System.out)));
     }
 
-    static void bench(CommandLineOptions options, Map<String, String> environment, PrintStream out) throws IOException {
+    public static void bench(CommandLineOptions options, Map<String, String> environment, PrintStream out) throws IOException {
         if (options.has("key")) {
             throw new IllegalArgumentException("--key is gone: a key on the command line is visible to every user (ps);"
                     + " give it as the environment variable LADD_API_KEY");
@@ -110,7 +110,7 @@ public final class LatencyBench {
     }
 
     /** Nearest-rank percentile of sorted nanoseconds, in ms. */
-    static double ms(long[] sorted, double q) {
+    public static double ms(long[] sorted, double q) {
         int index = Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(q * sorted.length) - 1));
         return sorted[index] / 1e6;
     }

@@ -1,4 +1,4 @@
-package dev.ladd.trainer.cli;
+package dev.ladd.tools.trainer;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -35,9 +35,9 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * trainer-service's offline commands, run with the service's jar:
+ * trainer commands of ladd-tools (docs/adr/021):
  * <pre>
- *   java -jar trainer-service.jar distill --teacher=models/default --out=DIR [--iterations=300]
+ *   java -jar ladd-tools.jar distill --teacher=models/default --out=DIR [--iterations=300]
  *        [--samples=2048] [--sampler-steps=50] [--cfg=1.5] [--config='{"renoiseMean":0.0,…}'] [--grid-every=100]
  *        [--score=models/classifier] [--score-samples=1000] [--sampler-eta=1,0]
  * </pre>
@@ -52,7 +52,7 @@ import java.util.Set;
  * are scored on the same evaluation prompts and seeds ({@link SampleScorer}: FID, precision, recall, adherence).
  * The student is drawn with the config's {@code samplerEta}; {@code --sampler-eta} compares several instead.
  * <pre>
- *   java -jar trainer-service.jar bench --teacher=models/default [--iterations=30] [--warmup=5] [--config=…]
+ *   java -jar ladd-tools.jar bench --teacher=models/default [--iterations=30] [--warmup=5] [--config=…]
  * </pre>
  * {@code bench} measures, in one process on the same batches' shape: ms per LADD iteration (student update +
  * head update) of the given config and ms per teacher training step at the same batch size, and prints
