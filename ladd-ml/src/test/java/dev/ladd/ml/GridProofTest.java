@@ -1,14 +1,16 @@
 package dev.ladd.ml;
 
 import ai.djl.ndarray.NDManager;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.data.ClassGrid;
 import dev.ladd.ml.data.Prompts;
-import dev.ladd.ml.ladd.Student;
+import dev.ladd.ml.diffusion.EulerSampler;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.teacher.Teacher;
-import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.pipeline.FlowModel;
+import dev.ladd.ml.pipeline.Pipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -35,21 +37,23 @@ class GridProofTest {
         ClassGrid grid = new ClassGrid(Prompts.fashionMnist(), 8);
         StringBuilder sums = new StringBuilder();
         try (NDManager manager = NDManager.newBaseManager()) {
-            Autoencoder autoencoder = AutoencoderTraining.load(
+            Autoencoder autoencoder = AutoencoderCheckpoint.load(
                     CheckpointManifests.read(models.resolve("default/autoencoder.json")),
                     Files.readAllBytes(models.resolve("default/autoencoder.safetensors")), manager);
-            try (Teacher teacher = Teacher.load(Files.readAllBytes(models.resolve("default/teacher.safetensors")),
-                    CheckpointManifests.read(models.resolve("default/teacher.json")))) {
+            try (FlowModel teacher = FlowModelCheckpoint.load(Files.readAllBytes(models.resolve("default/teacher.safetensors")),
+                    CheckpointManifests.read(models.resolve("default/teacher.json")), FlowModel.Role.TEACHER)) {
                 for (int steps : new int[]{50, 4}) {
-                    float[] latents = teacher.sample(grid.prompts(), grid.seeds(), steps, 1.5, 1.0);
+                    float[] latents = new Pipeline(teacher, new EulerSampler(steps, 1.5, 1.0), autoencoder)
+                            .latents(grid.prompts(), grid.seeds());
                     write(out, "teacher-" + steps + "steps-cfg1.5", latents, autoencoder, grid, sums);
                 }
             }
             CheckpointManifest manifest = CheckpointManifests.read(models.resolve("default-student/student.json"));
-            try (Student student = Student.load(Files.readAllBytes(models.resolve("default-student/student.safetensors")),
-                    manifest)) {
+            try (FlowModel student = FlowModelCheckpoint.load(
+                    Files.readAllBytes(models.resolve("default-student/student.safetensors")), manifest, FlowModel.Role.STUDENT)) {
                 for (int steps : new int[]{1, 2, 4}) {
-                    float[] latents = student.sample(grid.prompts(), grid.seeds(), steps);
+                    float[] latents = new Pipeline(student, student.studentSampler(steps), autoencoder)
+                            .latents(grid.prompts(), grid.seeds());
                     write(out, "student-" + steps + "steps", latents, autoencoder, grid, sums);
                 }
             }
