@@ -10,12 +10,14 @@ import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.data.TinyDataset;
-import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.metrics.ClassifierFolder;
 import dev.ladd.ml.metrics.ReferenceStats;
 import dev.ladd.ml.nn.Autoencoder;
@@ -24,9 +26,7 @@ import dev.ladd.ml.nn.FashionClassifier;
 import dev.ladd.ml.nn.FashionClassifierConfig;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.nn.FlowTransformerConfig;
-import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.text.WordTokenizer;
-import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.ml.train.ClassifierTraining;
 import dev.ladd.platform.test.TestEvents;
 
@@ -119,7 +119,7 @@ public final class TinyModels {
         Checkpoints c = checkpoints(teacherId, seed);
         return new Family(teacherId,
                 new Blobs(blobs.put(c.teacher().weights()), blobs.put(c.teacher().manifestJson())),
-                new Blobs(blobs.put(c.autoencoder().safetensors()), blobs.put(CheckpointManifests.toJson(c.autoencoder().manifest()))),
+                new Blobs(blobs.put(c.autoencoder().weights()), blobs.put(CheckpointManifests.toJson(c.autoencoder().manifest()))),
                 new Blobs(blobs.put(c.student().weights()), blobs.put(c.student().manifestJson())));
     }
 
@@ -130,29 +130,29 @@ public final class TinyModels {
         Files.createDirectories(studentDir);
         Files.write(teacherDir.resolve("teacher.safetensors"), c.teacher().weights());
         Files.write(teacherDir.resolve("teacher.json"), c.teacher().manifestJson());
-        Files.write(teacherDir.resolve("autoencoder.safetensors"), c.autoencoder().safetensors());
+        Files.write(teacherDir.resolve("autoencoder.safetensors"), c.autoencoder().weights());
         Files.write(teacherDir.resolve("autoencoder.json"), CheckpointManifests.toJson(c.autoencoder().manifest()));
         Files.write(studentDir.resolve("student.safetensors"), c.student().weights());
         Files.write(studentDir.resolve("student.json"), c.student().manifestJson());
     }
 
-    private record Checkpoints(Teacher.Checkpoint teacher, AutoencoderTraining.Checkpoint autoencoder,
-                               Student.Checkpoint student) {
+    private record Checkpoints(Checkpoint teacher, Checkpoint autoencoder,
+                               Checkpoint student) {
     }
 
     private static Checkpoints checkpoints(String teacherId, long seed) {
         WordTokenizer tokenizer = WordTokenizer.build(Prompts.fashionMnist().allPrompts(), 10);
         try (NDManager manager = NDManager.newBaseManager()) {
             FlowTransformer teacherModel = model(manager, tokenizer, seed);
-            Teacher.Checkpoint teacher = Teacher.checkpoint(teacherModel, tokenizer, 1.0, 0.0, null, 0, Map.of());
+            Checkpoint teacher = FlowModelCheckpoint.teacher(teacherModel, tokenizer, 1.0, 0.0, null, 0, Map.of());
             FlowTransformer studentModel = model(manager, tokenizer, seed + 1);
             Map<String, NDArray> weights = new LinkedHashMap<>();
             studentModel.getParameters().forEach(p -> weights.put(p.getKey(), p.getValue().getArray()));
-            Student.Checkpoint student = Student.checkpoint(weights, teacher.manifest(), teacherId, "run", 1, Map.of(),
+            Checkpoint student = FlowModelCheckpoint.student(weights, teacher.manifest(), teacherId, "run", 1, Map.of(),
                     0.0);   // not the paper's η = 1, so a scorer that ignored the manifest's sampler would score other samples
             Autoencoder autoencoder = new Autoencoder(AutoencoderConfig.tiny());
             autoencoder.initialize(manager, seed);
-            return new Checkpoints(teacher, AutoencoderTraining.saveCheckpoint(autoencoder, 0, Map.of()), student);
+            return new Checkpoints(teacher, AutoencoderCheckpoint.save(autoencoder, 0, Map.of()), student);
         }
     }
 

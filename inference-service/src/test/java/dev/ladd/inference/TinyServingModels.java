@@ -10,16 +10,16 @@ import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.ServingDesired;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.data.Prompts;
-import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.nn.FlowTransformerConfig;
-import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.text.WordTokenizer;
-import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.platform.test.TestEvents;
 
 import java.io.IOException;
@@ -31,7 +31,7 @@ import java.util.Map;
 /**
  * Tiny random models for inference-service's tests, made in code as eval-service's: a tiny teacher gives the
  * architecture, vocabulary and latent space; a student (random weights from a seed) is checkpointed with
- * {@link Student#checkpoint}; a tiny autoencoder decodes its 4×8×8 latents into 32×32 images. Their images mean
+ * {@link FlowModelCheckpoint#student}; a tiny autoencoder decodes its 4×8×8 latents into 32×32 images. Their images mean
  * nothing; the tests check that the service serves the checkpoint it was told to, and only a verified one.
  */
 public final class TinyServingModels {
@@ -62,17 +62,17 @@ public final class TinyServingModels {
         WordTokenizer tokenizer = WordTokenizer.build(Prompts.fashionMnist().allPrompts(), 10);
         try (NDManager manager = NDManager.newBaseManager()) {
             FlowTransformer teacherModel = model(manager, tokenizer, seed);
-            Teacher.Checkpoint teacher = Teacher.checkpoint(teacherModel, tokenizer, 1.0, 0.0, null, 0, Map.of());
+            Checkpoint teacher = FlowModelCheckpoint.teacher(teacherModel, tokenizer, 1.0, 0.0, null, 0, Map.of());
             FlowTransformer studentModel = model(manager, tokenizer, seed + 1);
             Map<String, NDArray> weights = new LinkedHashMap<>();
             studentModel.getParameters().forEach(p -> weights.put(p.getKey(), nanWeights
                     ? manager.full(p.getValue().getArray().getShape(), Float.NaN) : p.getValue().getArray()));
-            Student.Checkpoint student = Student.checkpoint(weights, teacher.manifest(), "tiny-teacher", "run", 1, Map.of(), 0.0);
+            Checkpoint student = FlowModelCheckpoint.student(weights, teacher.manifest(), "tiny-teacher", "run", 1, Map.of(), 0.0);
             Autoencoder autoencoder = new Autoencoder(AutoencoderConfig.tiny());
             autoencoder.initialize(manager, seed);
-            AutoencoderTraining.Checkpoint ae = AutoencoderTraining.saveCheckpoint(autoencoder, 0, Map.of());
+            Checkpoint ae = AutoencoderCheckpoint.save(autoencoder, 0, Map.of());
             return new Servable(checkpointId, blobs.put(student.weights()), blobs.put(student.manifestJson()),
-                    blobs.put(ae.safetensors()), blobs.put(CheckpointManifests.toJson(ae.manifest())));
+                    blobs.put(ae.weights()), blobs.put(CheckpointManifests.toJson(ae.manifest())));
         }
     }
 

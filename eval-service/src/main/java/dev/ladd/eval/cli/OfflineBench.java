@@ -6,14 +6,15 @@ import dev.ladd.eval.scoring.ModelScore;
 import dev.ladd.eval.scoring.ModelStore;
 import dev.ladd.eval.scoring.ScoringProgress;
 import dev.ladd.eval.scoring.UnusableModelException;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
-import dev.ladd.ml.metrics.ModelBench;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.metrics.SpeedMeter;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.FlowTransformer;
-import dev.ladd.ml.teacher.Teacher;
-import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.pipeline.FlowModel;
+import dev.ladd.ml.pipeline.Pipeline;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,7 +35,7 @@ final class OfflineBench implements AutoCloseable {
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(15);
 
     private final NDManager manager = NDManager.newBaseManager();
-    private final Teacher teacher;
+    private final FlowModel teacher;
     private final Autoencoder autoencoder;
     private final Path classifierDir;
     private final SpeedMeter meter;
@@ -49,12 +50,12 @@ final class OfflineBench implements AutoCloseable {
         this.meter = new SpeedMeter(warmup, repeats);
         this.speedCalls = warmup + repeats;
         try {
-            this.teacher = Teacher.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")),
-                    CheckpointManifests.read(teacherDir.resolve("teacher.json")));
-            this.autoencoder = AutoencoderTraining.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
+            this.teacher = FlowModelCheckpoint.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")),
+                    CheckpointManifests.read(teacherDir.resolve("teacher.json")), FlowModel.Role.TEACHER);
+            this.autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
                     Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors")), manager);
             autoencoder.freezeParameters(true);
-            requireDecodes("the teacher", teacher.model());
+            requireDecodes("the teacher", teacher.network());
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -71,13 +72,18 @@ final class OfflineBench implements AutoCloseable {
     }
 
     /** The folder's teacher as its baselines are measured. */
-    ModelBench.LatentSampler teacherSampler(Measurement.Target target) {
-        return Measurement.sampler(teacher, target);
+    Pipeline teacherPipeline(Measurement.Target target) {
+        return pipeline(teacher, target);
+    }
+
+    /** A model of this folder's latent space as the target is measured, decoded by the folder's autoencoder. */
+    Pipeline pipeline(FlowModel model, Measurement.Target target) {
+        return Measurement.pipeline(model, autoencoder, target);
     }
 
     /** Measures the targets in order (one evaluation set per sample count); progress lines go to {@code progress}. */
     List<ModelScore> measure(String subject, List<Measurement.Target> targets,
-                             Function<Measurement.Target, ModelBench.LatentSampler> samplers, PrintStream progress)
+                             Function<Measurement.Target, Pipeline> samplers, PrintStream progress)
             throws IOException {
         ScoringProgress tracker = new ScoringProgress(subject, null, targets, speedCalls, PROGRESS_INTERVAL,
                 progress::println);
@@ -92,7 +98,7 @@ final class OfflineBench implements AutoCloseable {
                     scorer = new SampleScorer(classifierDir, autoencoder, target.samples());
                 }
                 progress.printf("measuring %s over %d samples …%n", target.label(), target.samples());
-                scores.add(new Measurement(scorer, meter, autoencoder)
+                scores.add(new Measurement(scorer, meter)
                         .measure(target, samplers.apply(target), Measurement.inMemory(), tracker, () -> true)
                         .orElseThrow());
             }

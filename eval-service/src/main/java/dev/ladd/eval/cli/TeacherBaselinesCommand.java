@@ -55,7 +55,7 @@ record TeacherBaselinesCommand(Path teacherDir, Path classifierDir, List<Integer
         }
         List<ModelScore> scores;
         try (OfflineBench bench = new OfflineBench(teacherDir, classifierDir, warmup, repeats)) {
-            scores = bench.measure("teacher " + teacherDir, targets, bench::teacherSampler, progress);
+            scores = bench.measure("teacher " + teacherDir, targets, bench::teacherPipeline, progress);
         }
         long wallSeconds = Math.round((System.nanoTime() - start) / 1e9);
 

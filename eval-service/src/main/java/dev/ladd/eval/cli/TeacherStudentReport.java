@@ -4,9 +4,10 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.ladd.eval.scoring.Measurement;
 import dev.ladd.eval.scoring.ModelScore;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
-import dev.ladd.ml.ladd.Student;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.metrics.SpeedMeter;
+import dev.ladd.ml.pipeline.FlowModel;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,11 +50,11 @@ record TeacherStudentReport(Path teacherDir, Path studentDir, Path classifierDir
             targets.add(Measurement.Target.student(steps, samples));
         }
         try (OfflineBench bench = new OfflineBench(teacherDir, classifierDir, warmup, repeats);
-             Student student = Student.load(Files.readAllBytes(studentDir.resolve("student.safetensors")),
-                     CheckpointManifests.read(studentDir.resolve("student.json")))) {
-            bench.requireDecodes("the student", student.model());
+             FlowModel student = FlowModelCheckpoint.load(Files.readAllBytes(studentDir.resolve("student.safetensors")),
+                     CheckpointManifests.read(studentDir.resolve("student.json")), FlowModel.Role.STUDENT)) {
+            bench.requireDecodes("the student", student.network());
             List<ModelScore> scores = bench.measure("the report", targets, t -> t.sampler().equals(ModelScore.TEACHER)
-                    ? bench.teacherSampler(t) : Measurement.sampler(student, t), progress);
+                    ? bench.teacherPipeline(t) : bench.pipeline(student, t), progress);
             List<Row> rows = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
                 rows.add(new Row(targets.get(i).label(), scores.get(i)));

@@ -9,11 +9,10 @@ import dev.ladd.eval.teacher.BaselineRepository;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.CheckpointScored;
 import dev.ladd.events.v1.EventEnvelope;
-import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.metrics.SpeedMeter;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.pipeline.FlowModel;
 import dev.ladd.platform.db.AdvisoryLocks;
 import dev.ladd.platform.events.Outbox;
 import org.slf4j.Logger;
@@ -268,16 +267,16 @@ public class CheckpointScoring {
             log.info("computing the baselines of teacher {} (weights {}): {}", teacherId, teacherSha,
                     missing.stream().filter(t -> !done.containsKey(t)).map(t -> t.label() + " over " + t.samples()).toList());
             try (NDManager manager = NDManager.newBaseManager();
-                 Teacher teacher = models.teacher(stored.teacher())) {
+                 FlowModel teacher = models.teacher(stored.teacher())) {
                 Autoencoder autoencoder = models.autoencoder(stored.autoencoder(), manager);
-                ModelStore.checkLatentSpace("teacher " + teacherId, teacher.model(), autoencoder);
+                ModelStore.checkLatentSpace("teacher " + teacherId, teacher.network(), autoencoder);
                 try (SampleScorer scorer = classifier.scorer(autoencoder, missing.get(0).samples())) {
-                    Measurement measurement = new Measurement(scorer, meter(), autoencoder);
+                    Measurement measurement = new Measurement(scorer, meter());
                     for (Measurement.Target t : missing) {
                         if (done.containsKey(t)) {
                             continue;
                         }
-                        ModelScore baseline = measurement.measure(t, Measurement.sampler(teacher, t), units(key, t),
+                        ModelScore baseline = measurement.measure(t, Measurement.pipeline(teacher, autoencoder, t), units(key, t),
                                 progress, goOn).orElseThrow(Interrupted::new);
                         tx.executeWithoutResult(txStatus -> {
                             baselines.insert(teacherSha, classifierSha, baseline, BaselineRepository.COMPUTED);
@@ -303,13 +302,13 @@ public class CheckpointScoring {
         if (!todo.isEmpty()) {
             String key = ScoringUnitRepository.student(id);
             try (NDManager manager = NDManager.newBaseManager();
-                 Student student = models.student(stored.student())) {
+                 FlowModel student = models.student(stored.student())) {
                 Autoencoder autoencoder = models.autoencoder(stored.autoencoder(), manager);
-                ModelStore.checkLatentSpace("student", student.model(), autoencoder);
+                ModelStore.checkLatentSpace("student", student.network(), autoencoder);
                 try (SampleScorer scorer = classifier.scorer(autoencoder, todo.get(0).samples())) {
-                    Measurement measurement = new Measurement(scorer, meter(), autoencoder);
+                    Measurement measurement = new Measurement(scorer, meter());
                     for (Measurement.Target t : todo) {
-                        ModelScore score = measurement.measure(t, Measurement.sampler(student, t), units(key, t),
+                        ModelScore score = measurement.measure(t, Measurement.pipeline(student, autoencoder, t), units(key, t),
                                 progress, goOn).orElseThrow(Interrupted::new);
                         tx.executeWithoutResult(txStatus -> {
                             scores.save(id, pass, score);

@@ -1,12 +1,14 @@
 package dev.ladd.eval.scoring;
 
+import dev.ladd.ml.diffusion.EulerSampler;
+import dev.ladd.ml.diffusion.Sampler;
 import dev.ladd.ml.diffusion.SeededBatches;
-import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.metrics.ModelBench;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.metrics.SpeedMeter;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.pipeline.FlowModel;
+import dev.ladd.ml.pipeline.Pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -88,30 +90,31 @@ public final class Measurement {
         };
     }
 
-    /** The teacher as its baselines are measured: {@code target.steps()} Euler steps with its CFG scale. */
-    public static ModelBench.LatentSampler sampler(Teacher teacher, Target target) {
-        return (prompts, seeds) -> teacher.sample(prompts, seeds, target.steps(), target.cfgScale(), 1.0);
-    }
-
-    /** The student at {@code target.steps()} steps, with the sampler its manifest names. */
-    public static ModelBench.LatentSampler sampler(Student student, Target target) {
-        return (prompts, seeds) -> student.sample(prompts, seeds, target.steps());
+    /**
+     * The model's pipeline as the target is measured: a teacher at {@code target.steps()} Euler steps with the
+     * target's CFG scale (its baselines), a student at {@code target.steps()} steps with the sampler its manifest names.
+     */
+    public static Pipeline pipeline(FlowModel model, Autoencoder autoencoder, Target target) {
+        Sampler sampler = model.role() == FlowModel.Role.TEACHER
+                ? new EulerSampler(target.steps(), target.cfgScale(), 1.0)
+                : model.studentSampler(target.steps());
+        return new Pipeline(model, sampler, autoencoder);
     }
 
     private final SampleScorer scorer;
     private final ModelBench bench;
 
     /** @param scorer the evaluation set of the targets' size, with the autoencoder of the models' latent space */
-    public Measurement(SampleScorer scorer, SpeedMeter meter, Autoencoder autoencoder) {
+    public Measurement(SampleScorer scorer, SpeedMeter meter) {
         this.scorer = scorer;
-        this.bench = new ModelBench(scorer, meter, autoencoder);
+        this.bench = new ModelBench(scorer, meter);
     }
 
     /**
      * Makes the target's missing units, then scores and times it; empty when {@code goOn} (asked before each unit)
      * says stop.
      */
-    public Optional<ModelScore> measure(Target target, ModelBench.LatentSampler model, Units units,
+    public Optional<ModelScore> measure(Target target, Pipeline model, Units units,
                                         ScoringProgress progress, BooleanSupplier goOn) {
         List<String> prompts = scorer.prompts();
         List<Long> seeds = scorer.seeds();
@@ -130,7 +133,7 @@ public final class Measurement {
                 if (!goOn.getAsBoolean()) {
                     return Optional.empty();
                 }
-                latents = model.sample(prompts.subList(from, to), seeds.subList(from, to));
+                latents = model.latents(prompts.subList(from, to), seeds.subList(from, to));
                 units.commit(from, to - from, latents);
                 progress.sampled(target, to - from);
             }

@@ -2,13 +2,13 @@ package dev.ladd.eval.scoring;
 
 import ai.djl.ndarray.NDManager;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
-import dev.ladd.ml.ladd.Student;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.FlowTransformer;
-import dev.ladd.ml.teacher.Teacher;
-import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.pipeline.FlowModel;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -27,18 +27,18 @@ public class ModelStore {
         this.blobs = blobs;
     }
 
-    public Teacher teacher(StoredModel model) throws UnusableModelException {
+    public FlowModel teacher(StoredModel model) throws UnusableModelException {
         try {
-            return Teacher.load(blobs.get(model.weights()), manifest(model));
+            return FlowModelCheckpoint.load(blobs.get(model.weights()), manifest(model), FlowModel.Role.TEACHER);
         } catch (IOException | RuntimeException e) {
             throw unusable(model, e);
         }
     }
 
-    /** A student, to be sampled with the sampler its manifest names ({@link Student#sample}). */
-    public Student student(StoredModel model) throws UnusableModelException {
+    /** A student, to be sampled with the sampler its manifest names ({@link FlowModel#studentSampler}). */
+    public FlowModel student(StoredModel model) throws UnusableModelException {
         try {
-            return Student.load(blobs.get(model.weights()), manifest(model));
+            return FlowModelCheckpoint.load(blobs.get(model.weights()), manifest(model), FlowModel.Role.STUDENT);
         } catch (IOException | RuntimeException e) {
             throw unusable(model, e);
         }
@@ -47,7 +47,7 @@ public class ModelStore {
     /** The autoencoder, frozen (inference only), in {@code manager}. */
     public Autoencoder autoencoder(StoredModel model, NDManager manager) throws UnusableModelException {
         try {
-            Autoencoder autoencoder = AutoencoderTraining.load(manifest(model), blobs.get(model.weights()), manager);
+            Autoencoder autoencoder = AutoencoderCheckpoint.load(manifest(model), blobs.get(model.weights()), manager);
             autoencoder.freezeParameters(true);
             return autoencoder;
         } catch (IOException | RuntimeException e) {

@@ -4,11 +4,12 @@ import ai.djl.ndarray.NDManager;
 import dev.ladd.eval.checkpoint.CheckpointRecord;
 import dev.ladd.eval.checkpoint.CheckpointRepository;
 import dev.ladd.eval.teacher.TeacherRecord;
-import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.data.ClassGrid;
 import dev.ladd.ml.data.Prompts;
+import dev.ladd.ml.diffusion.EulerSampler;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.pipeline.FlowModel;
+import dev.ladd.ml.pipeline.Pipeline;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Service;
@@ -45,10 +46,10 @@ public class SampleGrids {
                     null);
         }
         try (NDManager manager = NDManager.newBaseManager();
-             Student student = models.student(stored.student())) {
+             FlowModel student = models.student(stored.student())) {
             Autoencoder autoencoder = models.autoencoder(stored.autoencoder(), manager);
-            ModelStore.checkLatentSpace("student", student.model(), autoencoder);
-            return png(autoencoder, student.sample(grid.prompts(), grid.seeds(), steps));
+            ModelStore.checkLatentSpace("student", student.network(), autoencoder);
+            return png(new Pipeline(student, student.studentSampler(steps), autoencoder));
         }
     }
 
@@ -56,14 +57,14 @@ public class SampleGrids {
     public byte[] teacher(String teacherId, int steps, double cfg) throws UnusableModelException {
         TeacherRecord record = queries.teacher(teacherId);
         try (NDManager manager = NDManager.newBaseManager();
-             Teacher teacher = models.teacher(record.teacher())) {
+             FlowModel teacher = models.teacher(record.teacher())) {
             Autoencoder autoencoder = models.autoencoder(record.autoencoder(), manager);
-            ModelStore.checkLatentSpace("teacher " + teacherId, teacher.model(), autoencoder);
-            return png(autoencoder, teacher.sample(grid.prompts(), grid.seeds(), steps, cfg, 1.0));
+            ModelStore.checkLatentSpace("teacher " + teacherId, teacher.network(), autoencoder);
+            return png(new Pipeline(teacher, new EulerSampler(steps, cfg, 1.0), autoencoder));
         }
     }
 
-    private byte[] png(Autoencoder autoencoder, float[] latents) {
-        return grid.png(autoencoder.decodeLatents(latents), autoencoder.config().imageSize());
+    private byte[] png(Pipeline pipeline) {
+        return grid.png(pipeline.images(grid.prompts(), grid.seeds()), pipeline.imageSize());
     }
 }

@@ -3,20 +3,22 @@ package dev.ladd.eval.cli;
 import ai.djl.ndarray.NDManager;
 import dev.ladd.eval.TinyModels;
 import dev.ladd.eval.teacher.BaselinesFile;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.checkpoint.BlockWeights;
-import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.data.TinyDataset;
+import dev.ladd.ml.diffusion.EulerSampler;
 import dev.ladd.ml.metrics.ClassifierOutputs;
-import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.metrics.ReferenceStats;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.ml.nn.FashionClassifier;
+import dev.ladd.ml.pipeline.FlowModel;
+import dev.ladd.ml.pipeline.Pipeline;
 import dev.ladd.ml.train.ClassifierTraining;
 import dev.ladd.platform.cli.CommandLineOptions;
 import org.junit.jupiter.api.Test;
@@ -111,12 +113,12 @@ class EvalCommandLineTest {
         assertThat(cells(rows.get(0))[8]).isEqualTo("1.0×");
         // the student's row holds the scores of the student in the folder on the evaluation set, recomputed here
         try (NDManager manager = NDManager.newBaseManager()) {
-            Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
+            Autoencoder autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
                     Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors")), manager);
             try (SampleScorer scorer = new SampleScorer(TinyModels.classifierDir(), autoencoder, 20);
-                 Student student = Student.load(Files.readAllBytes(studentDir.resolve("student.safetensors")),
-                         CheckpointManifests.read(studentDir.resolve("student.json")))) {
-                SampleScorer.Score twoSteps = scorer.score(student.sample(scorer.prompts(), scorer.seeds(), 2));
+                 FlowModel student = FlowModelCheckpoint.load(Files.readAllBytes(studentDir.resolve("student.safetensors")),
+                         CheckpointManifests.read(studentDir.resolve("student.json")), FlowModel.Role.STUDENT)) {
+                SampleScorer.Score twoSteps = scorer.score(Pipeline.latentsOnly(student, student.studentSampler(2)).latents(scorer.prompts(), scorer.seeds()));
                 String[] row = cells(rows.get(4));
                 assertThat(row[1]).isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", twoSteps.fid()));
                 assertThat(row[2]).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", twoSteps.precision()));
@@ -163,12 +165,12 @@ class EvalCommandLineTest {
                 .as("the file holds only what was printed").contains(Files.readString(written));
         // the numbers are the teacher's on the evaluation set, recomputed here in one call
         try (NDManager manager = NDManager.newBaseManager()) {
-            Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
+            Autoencoder autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
                     Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors")), manager);
             try (SampleScorer scorer = new SampleScorer(TinyModels.classifierDir(), autoencoder, 130);
-                 Teacher teacher = Teacher.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")),
-                         CheckpointManifests.read(teacherDir.resolve("teacher.json")))) {
-                SampleScorer.Score expected = scorer.score(teacher.sample(scorer.prompts(), scorer.seeds(), 1, 1.5, 1.0));
+                 FlowModel teacher = FlowModelCheckpoint.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")),
+                         CheckpointManifests.read(teacherDir.resolve("teacher.json")), FlowModel.Role.TEACHER)) {
+                SampleScorer.Score expected = scorer.score(Pipeline.latentsOnly(teacher, new EulerSampler(1, 1.5, 1.0)).latents(scorer.prompts(), scorer.seeds()));
                 BaselinesFile.Entry atOne = file.baselines().get(3);
                 assertThat(atOne.fid()).isCloseTo(expected.fid(), within(1e-6 * Math.max(1, expected.fid())));
                 assertThat(atOne.precision()).isEqualTo(expected.precision());

@@ -9,9 +9,10 @@ import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
-import dev.ladd.ml.ladd.Student;
-import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
+import dev.ladd.ml.pipeline.FlowModel;
 import dev.ladd.platform.test.EventContract;
 import dev.ladd.platform.test.ServiceIntegrationTest;
 import dev.ladd.platform.test.TestEvents;
@@ -74,11 +75,11 @@ class ScoringBenchmark extends EventContract {
     void aCheckpointHasItsQuickScoreMinutesAfterItsPublicationAlsoWhileTheWorkerIsBusyWithAFullPass() throws Exception {
         Path teacherDir = MODELS.resolve("default");
         byte[] teacherWeights = Files.readAllBytes(teacherDir.resolve("teacher.safetensors"));
-        Student.Checkpoint student;
-        try (Teacher teacher = Teacher.load(teacherWeights, CheckpointManifests.read(teacherDir.resolve("teacher.json")))) {
+        Checkpoint student;
+        try (FlowModel teacher = FlowModelCheckpoint.load(teacherWeights, CheckpointManifests.read(teacherDir.resolve("teacher.json")), FlowModel.Role.TEACHER)) {
             Map<String, NDArray> weights = new LinkedHashMap<>();
-            teacher.model().getParameters().forEach(p -> weights.put(p.getKey(), p.getValue().getArray()));
-            student = Student.checkpoint(weights, teacher.manifest(), "default", "bench", 0, Map.of(), 0.0);
+            teacher.network().getParameters().forEach(p -> weights.put(p.getKey(), p.getValue().getArray()));
+            student = FlowModelCheckpoint.student(weights, teacher.manifest(), "default", "bench", 0, Map.of(), 0.0);
         }
         String runId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         CheckpointPublished.Builder checkpoint = CheckpointPublished.newBuilder().setRunId(runId).setTeacherId("default")

@@ -10,12 +10,14 @@ import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.Score;
 import dev.ladd.events.v1.ScoringPass;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
-import dev.ladd.ml.ladd.Student;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
+import dev.ladd.ml.diffusion.EulerSampler;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.teacher.Teacher;
-import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.pipeline.FlowModel;
+import dev.ladd.ml.pipeline.Pipeline;
 import dev.ladd.platform.test.ConsumerChecks;
 import dev.ladd.platform.test.EventContract;
 import dev.ladd.platform.test.ServiceIntegrationTest;
@@ -121,20 +123,20 @@ class ScoringTest extends EventContract {
 
         // the numbers are those of the models the event named, on the evaluation set: recomputed here in one call
         try (NDManager manager = NDManager.newBaseManager()) {
-            Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(blobs.get(family.autoencoder().manifest())),
+            Autoencoder autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(blobs.get(family.autoencoder().manifest())),
                     blobs.get(family.autoencoder().weights()), manager);
             try (SampleScorer scorer = new SampleScorer(TinyModels.classifierDir(), autoencoder, TinyModels.FULL_SAMPLES);
                  SampleScorer quickScorer = new SampleScorer(TinyModels.classifierDir(), autoencoder, TinyModels.QUICK_SAMPLES);
-                 Student student = Student.load(blobs.get(family.student().weights()),
-                         CheckpointManifests.read(blobs.get(family.student().manifest())));
-                 Teacher teacher = Teacher.load(blobs.get(family.teacher().weights()),
-                         CheckpointManifests.read(blobs.get(family.teacher().manifest())))) {
+                 FlowModel student = FlowModelCheckpoint.load(blobs.get(family.student().weights()),
+                         CheckpointManifests.read(blobs.get(family.student().manifest())), FlowModel.Role.STUDENT);
+                 FlowModel teacher = FlowModelCheckpoint.load(blobs.get(family.teacher().weights()),
+                         CheckpointManifests.read(blobs.get(family.teacher().manifest())), FlowModel.Role.TEACHER)) {
                 for (int steps : new int[]{1, 2}) {
-                    assertMatches(student(full, steps), scorer.score(student.sample(scorer.prompts(), scorer.seeds(), steps)));
+                    assertMatches(student(full, steps), scorer.score(Pipeline.latentsOnly(student, student.studentSampler(steps)).latents(scorer.prompts(), scorer.seeds())));
                 }
                 assertMatches(student(scored.get(first).get(0), 2),
-                        quickScorer.score(student.sample(quickScorer.prompts(), quickScorer.seeds(), 2)));
-                SampleScorer.Score teacherAtOne = scorer.score(teacher.sample(scorer.prompts(), scorer.seeds(), 1, 1.5, 1.0));
+                        quickScorer.score(Pipeline.latentsOnly(student, student.studentSampler(2)).latents(quickScorer.prompts(), quickScorer.seeds())));
+                SampleScorer.Score teacherAtOne = scorer.score(Pipeline.latentsOnly(teacher, new EulerSampler(1, 1.5, 1.0)).latents(scorer.prompts(), scorer.seeds()));
                 assertMatches(teacherScores.stream().filter(s -> s.getSteps() == 1).findFirst().orElseThrow(), teacherAtOne);
             }
         }

@@ -6,16 +6,17 @@ import dev.ladd.inference.serving.DesiredModel;
 import dev.ladd.ml.blob.BlobCorruptedException;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
-import dev.ladd.ml.ladd.Student;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.nn.FlowTransformerConfig;
-import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.pipeline.FlowModel;
 import dev.ladd.ml.text.WordTokenizer;
-import dev.ladd.ml.train.AutoencoderTraining;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -60,16 +61,16 @@ public class ModelLoader {
     public static ServedModel load(String alias, String checkpointId, long revision, byte[] studentWeights,
                                    byte[] studentManifest, byte[] autoencoderWeights, byte[] autoencoderManifest,
                                    Clock clock) throws ModelLoadException {
-        Student student;
+        FlowModel student;
         try {
-            student = Student.load(studentWeights, manifest("student", studentManifest));
+            student = FlowModelCheckpoint.load(studentWeights, manifest("student", studentManifest), FlowModel.Role.STUDENT);
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("student does not load: " + e.getMessage(), e);
         }
         NDManager aeManager = NDManager.newBaseManager();
         ServedModel model;
         try {
-            Autoencoder autoencoder = AutoencoderTraining.load(manifest("autoencoder", autoencoderManifest),
+            Autoencoder autoencoder = AutoencoderCheckpoint.load(manifest("autoencoder", autoencoderManifest),
                     autoencoderWeights, aeManager);
             autoencoder.freezeParameters(true);
             checkLatentSpace(student, autoencoder);
@@ -103,14 +104,14 @@ public class ModelLoader {
             model.initialize(manager);
             Map<String, NDArray> weights = new LinkedHashMap<>();
             model.getParameters().forEach(p -> weights.put(p.getKey(), p.getValue().getArray()));
-            CheckpointManifest teacher = Teacher.checkpoint(model, tokenizer, 1.0, 0.0, null, 0, Map.of()).manifest();
-            Student.Checkpoint checkpoint = Student.checkpoint(weights, teacher, teacher.weightsSha256(), "warm-up", 1,
+            CheckpointManifest teacher = FlowModelCheckpoint.teacher(model, tokenizer, 1.0, 0.0, null, 0, Map.of()).manifest();
+            Checkpoint checkpoint = FlowModelCheckpoint.student(weights, teacher, teacher.weightsSha256(), "warm-up", 1,
                     Map.of(), 0.0);
             student = new byte[][]{checkpoint.weights(), checkpoint.manifestJson()};
             Autoencoder ae = new Autoencoder(AutoencoderConfig.tiny());
             ae.initialize(manager, 1);
-            AutoencoderTraining.Checkpoint aeCheckpoint = AutoencoderTraining.saveCheckpoint(ae, 0, Map.of());
-            autoencoder = new byte[][]{aeCheckpoint.safetensors(), CheckpointManifests.toJson(aeCheckpoint.manifest())};
+            Checkpoint aeCheckpoint = AutoencoderCheckpoint.save(ae, 0, Map.of());
+            autoencoder = new byte[][]{aeCheckpoint.weights(), CheckpointManifests.toJson(aeCheckpoint.manifest())};
         } catch (RuntimeException e) {
             throw new ModelLoadException("the warm-up model could not be made: " + e.getMessage(), e);
         }
@@ -136,9 +137,9 @@ public class ModelLoader {
         }
     }
 
-    private static void checkLatentSpace(Student student, Autoencoder autoencoder) throws ModelLoadException {
+    private static void checkLatentSpace(FlowModel student, Autoencoder autoencoder) throws ModelLoadException {
         try {
-            autoencoder.requireDecodes("the student", student.model().config().denoiser());
+            autoencoder.requireDecodes("the student", student.network().config().denoiser());
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException(e.getMessage(), e);
         }

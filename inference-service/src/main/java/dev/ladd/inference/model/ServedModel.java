@@ -1,9 +1,10 @@
 package dev.ladd.inference.model;
 
 import ai.djl.ndarray.NDManager;
-import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
+import dev.ladd.ml.pipeline.FlowModel;
+import dev.ladd.ml.pipeline.Pipeline;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,14 +22,14 @@ public final class ServedModel {
     private final String alias;
     private final String checkpointId;
     private final long revision;
-    private final Student student;
+    private final FlowModel student;
     private final Autoencoder autoencoder;
     private final NDManager autoencoderManager;
     private final Instant loadedAt;
     /** 1 while current + 1 per running batch; 0 = closed. */
     private final AtomicInteger references = new AtomicInteger(1);
 
-    public ServedModel(String alias, String checkpointId, long revision, Student student, Autoencoder autoencoder,
+    public ServedModel(String alias, String checkpointId, long revision, FlowModel student, Autoencoder autoencoder,
                        NDManager autoencoderManager, Instant loadedAt) {
         this.alias = alias;
         this.checkpointId = checkpointId;
@@ -78,7 +79,7 @@ public final class ServedModel {
      * The caller holds a reference ({@link #tryAcquire()}).
      */
     public float[] generate(List<String> prompts, List<Long> seeds, int steps) {
-        return autoencoder.decodeLatents(student.sample(prompts, seeds, steps));
+        return new Pipeline(student, student.studentSampler(steps), autoencoder).images(prompts, seeds);
     }
 
     /**

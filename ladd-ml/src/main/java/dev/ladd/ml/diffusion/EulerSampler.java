@@ -6,8 +6,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.djl.Scalars;
 import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.text.PromptArrays;
+import dev.ladd.ml.text.WordTokenizer;
+import java.util.Random;
+import java.util.List;
+import java.util.Collections;
 
 /**
  * The teacher's sampler: Euler steps along the predicted velocity from t = 1 (noise) to t = 0, with
@@ -19,7 +25,7 @@ import dev.ladd.ml.nn.FlowTransformer;
  * The conditional and unconditional passes run as one batch. Deterministic: the result depends only
  * on the weights, the prompts and the starting noise.
  */
-public final class EulerSampler {
+public final class EulerSampler implements Sampler {
 
     private final int steps;
     private final double guidanceScale;
@@ -38,6 +44,28 @@ public final class EulerSampler {
         this.steps = steps;
         this.guidanceScale = guidanceScale;
         this.shift = shift;
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    public double guidanceScale() {
+        return guidanceScale;
+    }
+
+    public double shift() {
+        return shift;
+    }
+
+    /** Encodes the prompts and the empty (unconditional) prompt, then samples; the generators are not drawn from. */
+    @Override
+    public NDArray sample(FlowTransformer model, WordTokenizer tokenizer, NDArray noise, List<String> prompts,
+                          List<Random> generators) {
+        NDManager chunk = noise.getManager();
+        NDArray[] text = PromptArrays.of(chunk, tokenizer, prompts);
+        NDArray[] empty = PromptArrays.of(chunk, tokenizer, Collections.nCopies(prompts.size(), Prompts.UNCONDITIONAL));
+        return sample(model, noise, text[0], text[1], empty[0], empty[1]);
     }
 
     /**

@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.text.PromptArrays;
+import dev.ladd.ml.text.WordTokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,7 @@ import java.util.Random;
  * (x + (t_{i+1} − t_i) · v); η = 1 (the default) is the paper's sampler. Each sample's noises come from its own
  * {@link Random}, so a sample does not depend on its batch.
  */
-public final class StudentSampler {
+public final class StudentSampler implements Sampler {
 
     /** The paper's sampler: re-noise with fresh noise only. */
     public static final double FRESH_NOISE = 1.0;
@@ -51,6 +53,22 @@ public final class StudentSampler {
         }
         this.steps = steps;
         this.eta = eta;
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    public double eta() {
+        return eta;
+    }
+
+    /** Encodes the prompts, then samples, re-noising from the generators. */
+    @Override
+    public NDArray sample(FlowTransformer model, WordTokenizer tokenizer, NDArray noise, List<String> prompts,
+                          List<Random> generators) {
+        NDArray[] text = PromptArrays.of(noise.getManager(), tokenizer, prompts);
+        return sample(model, noise, text[0], text[1], generators);
     }
 
     /** The noise level of step i of n. */

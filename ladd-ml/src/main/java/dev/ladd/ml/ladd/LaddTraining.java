@@ -13,6 +13,7 @@ import dev.ladd.ml.checkpoint.CheckpointMismatchException;
 import dev.ladd.ml.checkpoint.DType;
 import dev.ladd.ml.checkpoint.SafetensorsFile;
 import dev.ladd.ml.checkpoint.SafetensorsTensor;
+import dev.ladd.ml.checkpoint.StateTensors;
 import dev.ladd.ml.diffusion.RectifiedFlow;
 import dev.ladd.ml.djl.NumericalBackendCheck;
 import dev.ladd.ml.djl.Scalars;
@@ -26,7 +27,6 @@ import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AdamW;
 import dev.ladd.ml.train.ExponentialMovingAverage;
 import dev.ladd.ml.train.NonFiniteTrainingException;
-import dev.ladd.ml.train.StateTensors;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -9,14 +9,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.ladd.ml.checkpoint.BlockWeights;
-import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifestException;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.CheckpointMismatchException;
-import dev.ladd.ml.checkpoint.DType;
 import dev.ladd.ml.checkpoint.Safetensors;
 import dev.ladd.ml.checkpoint.SafetensorsFile;
 import dev.ladd.ml.checkpoint.SafetensorsTensor;
+import dev.ladd.ml.checkpoint.StateTensors;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.diffusion.RectifiedFlow;
 import dev.ladd.ml.djl.NumericalBackendCheck;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -433,59 +431,6 @@ public final class AutoencoderTraining {
         if (images.count() == 0) {
             throw new IllegalArgumentException("no images");
         }
-    }
-
-    // ---------------------------------------------------------------- checkpoints
-
-    /** The kind of an autoencoder's checkpoint manifest. */
-    public static final String CHECKPOINT_KIND = "autoencoder";
-
-    /** A checkpoint: the safetensors bytes of the weights and the manifest describing them. */
-    public record Checkpoint(byte[] safetensors, CheckpointManifest manifest) {
-        public Checkpoint {
-            Objects.requireNonNull(safetensors, "safetensors");
-            Objects.requireNonNull(manifest, "manifest");
-        }
-    }
-
-    /**
-     * The model's weights (F32) and a manifest of kind {@value #CHECKPOINT_KIND}: architecture = the
-     * {@link AutoencoderConfig}, latent scale and shift = the model's {@link LatentNormalization}, the step,
-     * the metrics (e.g. "psnr", "loss") and the weights' SHA-256.
-     */
-    public static Checkpoint saveCheckpoint(Autoencoder model, long step, Map<String, Double> metrics) {
-        byte[] weights = BlockWeights.toSafetensors(model, DType.F32, Map.of());
-        LatentNormalization latent = model.latentNormalization();
-        CheckpointManifest manifest = CheckpointManifest.of(CHECKPOINT_KIND, BlockWeights.sha256Hex(weights), DType.F32)
-                .withArchitecture(CheckpointManifests.architectureOf(model.config()))
-                .withLatent(latent.scale(), latent.shift())
-                .withLineage(null, null, step)
-                .withMetrics(metrics);
-        return new Checkpoint(weights, manifest);
-    }
-
-    /**
-     * The autoencoder of a checkpoint, built from the manifest's architecture, initialized in {@code manager}
-     * and loaded with the weights. Refuses another kind, weights whose SHA-256 is not the manifest's, and
-     * (through {@link BlockWeights#load}) weights that do not fit the architecture.
-     */
-    public static Autoencoder load(CheckpointManifest manifest, byte[] safetensors, NDManager manager) throws IOException {
-        CheckpointManifests.checkWeights(manifest, CHECKPOINT_KIND, safetensors);
-        AutoencoderConfig config;
-        try {
-            config = CheckpointManifests.architectureAs(manifest, AutoencoderConfig.class);
-        } catch (RuntimeException e) {
-            throw new CheckpointManifestException("checkpoint architecture " + manifest.architecture()
-                    + " is not an autoencoder config: " + e.getMessage(), e);
-        }
-        SafetensorsFile file = Safetensors.read(safetensors);
-        Autoencoder model = new Autoencoder(config);
-        model.initialize(manager, 0);
-        BlockWeights.load(model, file);
-        if (manifest.latentScale() != null && manifest.latentShift() != null) {
-            model.setLatentNormalization(new LatentNormalization(manifest.latentShift(), manifest.latentScale()));
-        }
-        return model;
     }
 
     private static NDManager managerOf(Autoencoder model) {

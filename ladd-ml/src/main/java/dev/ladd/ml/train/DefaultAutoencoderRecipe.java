@@ -1,6 +1,8 @@
 package dev.ladd.ml.train;
 
 import ai.djl.ndarray.NDManager;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
@@ -40,13 +42,13 @@ public final class DefaultAutoencoderRecipe {
      * Sets the latent normalization from {@code train} and returns the checkpoint, its metrics
      * {@code psnr_db} (reconstructions of {@code heldOut}) and {@code extraMetrics}.
      */
-    public static AutoencoderTraining.Checkpoint finish(Autoencoder autoencoder, LabeledImages train, LabeledImages heldOut,
+    public static Checkpoint finish(Autoencoder autoencoder, LabeledImages train, LabeledImages heldOut,
                                                         long step, Map<String, Double> extraMetrics) {
         autoencoder.setLatentNormalization(AutoencoderTraining.computeLatentNormalization(autoencoder,
                 train.subset(NORMALIZATION_SAMPLE)));
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("psnr_db", AutoencoderTraining.reconstructionPsnr(autoencoder, heldOut));
         metrics.putAll(extraMetrics);
-        return AutoencoderTraining.saveCheckpoint(autoencoder, step, metrics);
+        return AutoencoderCheckpoint.save(autoencoder, step, metrics);
     }
 }

@@ -2,11 +2,12 @@ package dev.ladd.ml.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dev.ladd.ml.checkpoint.Checkpoint;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.nn.FlowTransformerConfig;
-import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.text.WordTokenizer;
 
 import java.util.Map;
@@ -41,9 +42,9 @@ public final class DefaultTeacherRecipe {
     }
 
     /** The teacher's checkpoint, in the latent space of {@code autoencoder}. */
-    public static Teacher.Checkpoint checkpoint(FlowTransformer model, WordTokenizer tokenizer, Autoencoder autoencoder,
+    public static Checkpoint checkpoint(FlowTransformer model, WordTokenizer tokenizer, Autoencoder autoencoder,
                                                 String parent, long step, Map<String, Double> metrics) {
-        return Teacher.checkpoint(model, tokenizer, autoencoder.latentNormalization().scale(),
+        return FlowModelCheckpoint.teacher(model, tokenizer, autoencoder.latentNormalization().scale(),
                 autoencoder.latentNormalization().shift(), parent, step, metrics);
     }
 }

@@ -5,6 +5,7 @@ import dev.ladd.ml.checkpoint.BlockWeights;
 import dev.ladd.ml.checkpoint.CheckpointMismatchException;
 import dev.ladd.ml.checkpoint.SafetensorsFile;
 import dev.ladd.ml.checkpoint.SafetensorsTensor;
+import dev.ladd.ml.checkpoint.StateTensors;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -8,6 +8,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifestException;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
@@ -253,9 +255,9 @@ class AutoencoderTrainingTest {
         model.setLatentNormalization(AutoencoderTraining.computeLatentNormalization(model, TRAIN));
         double psnr = AutoencoderTraining.reconstructionPsnr(model, HELD_OUT);
 
-        AutoencoderTraining.Checkpoint checkpoint = AutoencoderTraining.saveCheckpoint(model, 5, Map.of("psnr", psnr));
+        Checkpoint checkpoint = AutoencoderCheckpoint.save(model, 5, Map.of("psnr", psnr));
         CheckpointManifest manifest = CheckpointManifests.read(CheckpointManifests.toJson(checkpoint.manifest()));
-        Autoencoder loaded = AutoencoderTraining.load(manifest, checkpoint.safetensors(), manager);
+        Autoencoder loaded = AutoencoderCheckpoint.load(manifest, checkpoint.weights(), manager);
 
         assertThat(manifest.kind()).isEqualTo("autoencoder");
         assertThat(manifest.step()).isEqualTo(5);
@@ -276,23 +278,23 @@ class AutoencoderTrainingTest {
     @Test
     void loadingRefusesAnotherKindOtherBytesAndAnotherArchitecture() {
         Autoencoder model = tiny(7);
-        AutoencoderTraining.Checkpoint checkpoint = AutoencoderTraining.saveCheckpoint(model, 0, Map.of());
+        Checkpoint checkpoint = AutoencoderCheckpoint.save(model, 0, Map.of());
         CheckpointManifest manifest = checkpoint.manifest();
-        byte[] weights = checkpoint.safetensors();
+        byte[] weights = checkpoint.weights();
 
         CheckpointManifest teacher = new CheckpointManifest(manifest.formatVersion(), "teacher", manifest.architecture(),
                 manifest.vocabulary(), null, null, null, null, 0, Map.of(), manifest.weightsSha256(), manifest.weightsDtype(), null, null);
-        assertThatThrownBy(() -> AutoencoderTraining.load(teacher, weights, manager))
+        assertThatThrownBy(() -> AutoencoderCheckpoint.load(teacher, weights, manager))
                 .isInstanceOf(CheckpointManifestException.class).hasMessageContaining("teacher");
 
         byte[] tampered = weights.clone();
         tampered[tampered.length - 1] ^= 1;
-        assertThatThrownBy(() -> AutoencoderTraining.load(manifest, tampered, manager))
+        assertThatThrownBy(() -> AutoencoderCheckpoint.load(manifest, tampered, manager))
                 .isInstanceOf(CheckpointManifestException.class).hasMessageContaining("SHA-256");
 
         CheckpointManifest wider = manifest.withArchitecture(
                 CheckpointManifests.architectureOf(new AutoencoderConfig(1, 32, 4, 8, 2)));
-        assertThatThrownBy(() -> AutoencoderTraining.load(wider, weights, manager))
+        assertThatThrownBy(() -> AutoencoderCheckpoint.load(wider, weights, manager))
                 .isInstanceOf(CheckpointMismatchException.class).hasMessageContaining("shape mismatch");
     }
 }

@@ -1,16 +1,20 @@
 package dev.ladd.tools.teacher;
 
 import ai.djl.ndarray.NDManager;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.data.ClassGrid;
 import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.data.Prompts;
+import dev.ladd.ml.diffusion.EulerSampler;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.FlowTransformer;
-import dev.ladd.ml.teacher.ImagePipeline;
-import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.pipeline.FlowModel;
+import dev.ladd.ml.pipeline.Pipeline;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.ml.train.DefaultAutoencoderRecipe;
@@ -77,13 +81,13 @@ public final class TeacherCommandLine {
         try (NDManager manager = NDManager.newBaseManager()) {
             // 1. the autoencoder: 32×32×1 ↔ 4×8×8 (or an already trained one, --autoencoder-from=DIR)
             Autoencoder autoencoder;
-            AutoencoderTraining.Checkpoint ae;
+            Checkpoint ae;
             if (o.has("autoencoder-from")) {
                 Path from = Path.of(o.get("autoencoder-from"));
                 CheckpointManifest manifest = CheckpointManifests.read(from.resolve("autoencoder.json"));
                 byte[] weights = Files.readAllBytes(from.resolve("autoencoder.safetensors"));
-                autoencoder = AutoencoderTraining.load(manifest, weights, manager);
-                ae = new AutoencoderTraining.Checkpoint(weights, manifest);
+                autoencoder = AutoencoderCheckpoint.load(manifest, weights, manager);
+                ae = new Checkpoint(weights, manifest);
                 out.printf("autoencoder: reusing %s (weights %s)%n", from, manifest.weightsSha256());
             } else {
                 autoencoder = DefaultAutoencoderRecipe.newAutoencoder(manager, aeChannels, seed);
@@ -94,7 +98,7 @@ public final class TeacherCommandLine {
                 out.printf("autoencoder: test PSNR %.2f dB, latent shift %.4f scale %.4f%n", ae.manifest().metrics().get("psnr_db"),
                         autoencoder.latentNormalization().shift(), autoencoder.latentNormalization().scale());
             }
-            Files.write(outDir.resolve("autoencoder.safetensors"), ae.safetensors());
+            Files.write(outDir.resolve("autoencoder.safetensors"), ae.weights());
             CheckpointManifests.write(ae.manifest(), outDir.resolve("autoencoder.json"));
 
             // 2. the training set as normalized latents
@@ -113,7 +117,7 @@ public final class TeacherCommandLine {
             });
             double finalLoss = losses.subList(Math.max(0, losses.size() - 200), losses.size()).stream()
                     .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            Teacher.Checkpoint checkpoint = DefaultTeacherRecipe.checkpoint(teacher, tokenizer, autoencoder,
+            Checkpoint checkpoint = DefaultTeacherRecipe.checkpoint(teacher, tokenizer, autoencoder,
                     ae.manifest().weightsSha256(), teacherSteps, Map.of("train_loss_last200", finalLoss));
             Files.write(outDir.resolve("teacher.safetensors"), checkpoint.weights());
             CheckpointManifests.write(checkpoint.manifest(), outDir.resolve("teacher.json"));
@@ -131,15 +135,15 @@ public final class TeacherCommandLine {
         int seeds = Math.toIntExact(o.number("seeds", 8));
         Prompts prompts = Prompts.fashionMnist();
         try (NDManager manager = NDManager.newBaseManager();
-             Teacher teacher = Teacher.load(Files.readAllBytes(model.resolve("teacher.safetensors")),
-                     CheckpointManifests.read(model.resolve("teacher.json")))) {
+             FlowModel teacher = FlowModelCheckpoint.load(Files.readAllBytes(model.resolve("teacher.safetensors")),
+                     CheckpointManifests.read(model.resolve("teacher.json")), FlowModel.Role.TEACHER)) {
             CheckpointManifest aeManifest = CheckpointManifests.read(model.resolve("autoencoder.json"));
-            Autoencoder autoencoder = AutoencoderTraining.load(aeManifest,
+            Autoencoder autoencoder = AutoencoderCheckpoint.load(aeManifest,
                     Files.readAllBytes(model.resolve("autoencoder.safetensors")), manager);
             ClassGrid grid = new ClassGrid(prompts, seeds);
             long t0 = System.nanoTime();
-            ImagePipeline pipeline = new ImagePipeline(teacher, autoencoder);
-            byte[] png = grid.png(pipeline.generate(grid.prompts(), grid.seeds(), steps, cfg, 1.0), pipeline.imageSize());
+            Pipeline pipeline = new Pipeline(teacher, new EulerSampler(steps, cfg, 1.0), autoencoder);
+            byte[] png = grid.png(pipeline.images(grid.prompts(), grid.seeds()), pipeline.imageSize());
             Files.createDirectories(target.toAbsolutePath().getParent());
             Files.write(target, png);
             out.printf("wrote %s: %d classes × %d seeds, %d Euler steps, CFG %.2f, in %d ms%n", target,

@@ -2,23 +2,26 @@ package dev.ladd.tools.trainer;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.data.ClassGrid;
 import dev.ladd.ml.data.LatentShard;
 import dev.ladd.ml.data.Prompts;
+import dev.ladd.ml.diffusion.EulerSampler;
+import dev.ladd.ml.diffusion.StudentSampler;
 import dev.ladd.ml.ladd.LaddConfig;
 import dev.ladd.ml.ladd.LaddStepMetrics;
 import dev.ladd.ml.ladd.LaddTraining;
 import dev.ladd.ml.ladd.ShardSampler;
-import dev.ladd.ml.ladd.Student;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.nn.FlowTransformer;
+import dev.ladd.ml.pipeline.FlowModel;
+import dev.ladd.ml.pipeline.Pipeline;
 import dev.ladd.ml.train.LatentDataset;
 import dev.ladd.ml.train.TeacherTraining;
-import dev.ladd.ml.teacher.Teacher;
-import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.platform.cli.CommandLineOptions;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -90,24 +93,23 @@ public final class TrainerCommandLine {
 
         CheckpointManifest teacherManifest = CheckpointManifests.read(teacherDir.resolve("teacher.json"));
         try (NDManager manager = NDManager.newBaseManager();
-             Teacher teacher = Teacher.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")), teacherManifest)) {
-            Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
+             FlowModel teacher = FlowModelCheckpoint.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")), teacherManifest, FlowModel.Role.TEACHER)) {
+            Autoencoder autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
                     Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors")), manager);
             LatentShard data = syntheticData(teacher, outDir, samples, samplerSteps, cfg);
             Grids grids = new Grids(autoencoder, outDir);
-            grids.write("teacher-" + samplerSteps + "steps-cfg" + cfg, teacher.sample(grids.grid.prompts(), grids.grid.seeds(),
-                    samplerSteps, cfg, 1.0));
-            grids.write("teacher-4steps-cfg" + cfg, teacher.sample(grids.grid.prompts(), grids.grid.seeds(), 4, cfg, 1.0));
+            grids.write("teacher-" + samplerSteps + "steps-cfg" + cfg, Pipeline.latentsOnly(teacher, new EulerSampler(samplerSteps, cfg, 1.0)).latents(grids.grid.prompts(), grids.grid.seeds()));
+            grids.write("teacher-4steps-cfg" + cfg, Pipeline.latentsOnly(teacher, new EulerSampler(4, cfg, 1.0)).latents(grids.grid.prompts(), grids.grid.seeds()));
             SampleScorer scorer = o.has("score") ? new SampleScorer(Path.of(o.required("score")), autoencoder,
                     Math.toIntExact(o.number("score-samples", 1000))) : null;
             if (scorer != null) {
                 for (int steps : new int[]{samplerSteps, 4, 1}) {
                     report("teacher@" + steps + "+CFG" + cfg, scorer.score(
-                            teacher.sample(scorer.prompts(), scorer.seeds(), steps, cfg, 1.0)));
+                            Pipeline.latentsOnly(teacher, new EulerSampler(steps, cfg, 1.0)).latents(scorer.prompts(), scorer.seeds())));
                 }
             }
 
-            LaddTraining training = LaddTraining.fromTeacher(teacher.model(), teacher.tokenizer(), config, manager);
+            LaddTraining training = LaddTraining.fromTeacher(teacher.network(), teacher.tokenizer(), config, manager);
             List<Double> etas = o.has("sampler-eta") ? decimals(o.required("sampler-eta")) : List.of(config.samplerEta());
             if (scorer != null) {   // iteration 0: the teacher's weights under the student's sampler
                 writeStudentGrids(training, teacher, grids, scorer, manager, 0, etas);
@@ -126,7 +128,7 @@ public final class TrainerCommandLine {
             }
             out.printf("%d iterations in %.1f s%n", iterations, (System.nanoTime() - started) / 1e9);
             // offline there is no registry id: the parent is the teacher checkpoint itself, by its weights' sha256
-            Student.Checkpoint checkpoint = Student.checkpoint(training.publishedWeights(), teacherManifest,
+            Checkpoint checkpoint = FlowModelCheckpoint.student(training.publishedWeights(), teacherManifest,
                     teacherManifest.weightsSha256(), "distill", training.iteration(), Map.of(), config.samplerEta());
             Files.write(outDir.resolve("student.safetensors"), checkpoint.weights());
             Files.write(outDir.resolve("student.json"), checkpoint.manifestJson());
@@ -140,8 +142,8 @@ public final class TrainerCommandLine {
         LaddConfig config = withOverrides(LaddConfig.paper(), o.text("config", "{}"));
         CheckpointManifest manifest = CheckpointManifests.read(teacherDir.resolve("teacher.json"));
         try (NDManager manager = NDManager.newBaseManager();
-             Teacher teacher = Teacher.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")), manifest)) {
-            var d = teacher.model().config().denoiser();
+             FlowModel teacher = FlowModelCheckpoint.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")), manifest, FlowModel.Role.TEACHER)) {
+            var d = teacher.network().config().denoiser();
             long[] shape = {d.latentChannels(), d.latentHeight(), d.latentWidth()};
             Prompts prompts = Prompts.fashionMnist();
             // timing does not depend on the values: unit-Gaussian latents (what normalized latents are) with real prompts
@@ -161,7 +163,7 @@ public final class TrainerCommandLine {
             }
             LatentShard data = new LatentShard("bench", 0, 1f, shape, latents, texts, seeds);
 
-            LaddTraining ladd = LaddTraining.fromTeacher(teacher.model(), teacher.tokenizer(), config, manager);
+            LaddTraining ladd = LaddTraining.fromTeacher(teacher.network(), teacher.tokenizer(), config, manager);
             ShardSampler sampler = ShardSampler.inMemory(data.count(), config.batchSize(), config.seed());
             for (int i = 0; i < warmup; i++) {
                 ladd.step(manager, sampler.batch(i, data));
@@ -201,18 +203,19 @@ public final class TrainerCommandLine {
      * The student's grids (and scores) at 1, 2 and 4 steps with each of the samplers' fresh-noise shares {@code etas};
      * one step does not re-noise, so it is drawn once. Files and score lines name η only when several are compared.
      */
-    private void writeStudentGrids(LaddTraining training, Teacher teacher, Grids grids, SampleScorer scorer,
+    private void writeStudentGrids(LaddTraining training, FlowModel teacher, Grids grids, SampleScorer scorer,
                                    NDManager manager, long iteration, List<Double> etas) throws IOException {
         try (NDManager sub = manager.newSubManager()) {
-            FlowTransformer model = training.publishedStudent(sub);
+            FlowModel student = FlowModel.of(training.publishedStudent(sub), teacher.tokenizer(), FlowModel.Role.STUDENT);
             for (int steps : new int[]{1, 2, 4}) {
                 for (double eta : steps == 1 ? etas.subList(0, 1) : etas) {
                     String name = steps + "steps" + (etas.size() > 1 && steps > 1 ? "-eta" + eta : "");
+                    Pipeline pipeline = Pipeline.latentsOnly(student, new StudentSampler(steps, eta));
                     grids.write("student-" + name + "-iter" + iteration,
-                            Student.sample(model, teacher.tokenizer(), grids.grid.prompts(), grids.grid.seeds(), steps, eta, sub));
+                            pipeline.latents(grids.grid.prompts(), grids.grid.seeds()));
                     if (scorer != null) {
                         report("student@" + name + " it" + iteration, scorer.score(
-                                Student.sample(model, teacher.tokenizer(), scorer.prompts(), scorer.seeds(), steps, eta, sub)));
+                                pipeline.latents(scorer.prompts(), scorer.seeds())));
                     }
                 }
             }
@@ -220,7 +223,7 @@ public final class TrainerCommandLine {
     }
 
     /** The run's synthetic data: read from DIR when an earlier run made the same, else sampled and saved there. */
-    private LatentShard syntheticData(Teacher teacher, Path dir, int samples, int steps, double cfg) throws IOException {
+    private LatentShard syntheticData(FlowModel teacher, Path dir, int samples, int steps, double cfg) throws IOException {
         Path file = dir.resolve("synthetic-" + samples + "-" + steps + "steps-cfg" + cfg + ".safetensors");
         if (Files.exists(file)) {
             return LatentShard.fromSafetensors(Files.readAllBytes(file));
@@ -234,7 +237,8 @@ public final class TrainerCommandLine {
             seeds.add(1_000_000L + i);
         }
         long t0 = System.nanoTime();
-        LatentShard shard = teacher.syntheticShard("teacher", texts, seeds, steps, (float) cfg);
+        LatentShard shard = Pipeline.latentsOnly(teacher, new EulerSampler(steps, (float) cfg, 1.0))
+                .syntheticShard("teacher", texts, seeds);
         out.printf("sampled %d synthetic latents (%d steps, CFG %.2f) in %.1f s%n", samples, steps, cfg,
                 (System.nanoTime() - t0) / 1e9);
         Files.write(file, shard.toSafetensors());

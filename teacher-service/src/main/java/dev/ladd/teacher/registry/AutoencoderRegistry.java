@@ -2,9 +2,9 @@ package dev.ladd.teacher.registry;
 
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
-import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.platform.web.NotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +45,7 @@ public class AutoencoderRegistry {
      *
      * @throws IllegalArgumentException if the id is malformed or taken
      */
-    public void register(String autoencoderId, AutoencoderTraining.Checkpoint checkpoint, String source) {
+    public void register(String autoencoderId, Checkpoint checkpoint, String source) {
         if (!ID.matcher(autoencoderId).matches()) {
             throw new IllegalArgumentException("autoencoder id must be 1-64 letters, digits, '.', '_' or '-', got '"
                     + autoencoderId + "'");
@@ -54,7 +54,7 @@ public class AutoencoderRegistry {
         BlobId weights;
         BlobId manifestBlob;
         try {
-            weights = blobs.put(checkpoint.safetensors());
+            weights = blobs.put(checkpoint.weights());
             manifestBlob = blobs.put(CheckpointManifests.toJson(manifest));
         } catch (IOException e) {
             throw new UncheckedIOException("could not store the checkpoint of autoencoder " + autoencoderId, e);

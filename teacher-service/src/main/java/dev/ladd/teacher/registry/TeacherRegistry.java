@@ -5,10 +5,13 @@ import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.nn.Autoencoder;
-import dev.ladd.ml.teacher.ImagePipeline;
-import dev.ladd.ml.teacher.Teacher;
-import dev.ladd.ml.train.AutoencoderTraining;
 import ai.djl.ndarray.NDManager;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
+import dev.ladd.ml.checkpoint.Checkpoint;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
+import dev.ladd.ml.diffusion.Sampler;
+import dev.ladd.ml.pipeline.FlowModel;
+import dev.ladd.ml.pipeline.Pipeline;
 import dev.ladd.platform.web.NotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,7 @@ public class TeacherRegistry implements AutoCloseable {
 
     private final TeacherRepository teachers;
     private final BlobStore blobs;
-    private final Map<String, Teacher> loaded = new ConcurrentHashMap<>();
+    private final Map<String, FlowModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, Autoencoder> autoencoders = new ConcurrentHashMap<>();
     private final NDManager aeManager = NDManager.newBaseManager();
 
@@ -55,7 +58,7 @@ public class TeacherRegistry implements AutoCloseable {
         CheckpointManifest manifest;
         try {
             manifest = CheckpointManifests.read(manifestJson);
-            Teacher.load(weights, manifest).close();   // refuses wrong kind, hash or shapes
+            FlowModelCheckpoint.load(weights, manifest, FlowModel.Role.TEACHER).close();   // refuses wrong kind, hash or shapes
         } catch (IOException e) {
             throw new IllegalArgumentException("not a valid teacher checkpoint: " + e.getMessage(), e);
         }
@@ -93,7 +96,7 @@ public class TeacherRegistry implements AutoCloseable {
         }
         try {
             try (NDManager check = NDManager.newBaseManager()) {
-                AutoencoderTraining.load(CheckpointManifests.read(files.autoencoderManifest()),
+                AutoencoderCheckpoint.load(CheckpointManifests.read(files.autoencoderManifest()),
                         files.autoencoderWeights(), check);   // refuses bad files
             }
             teachers.attachAutoencoder(teacherId, blobs.put(files.autoencoderWeights()), blobs.put(files.autoencoderManifest()));
@@ -103,9 +106,9 @@ public class TeacherRegistry implements AutoCloseable {
         }
     }
 
-    /** Teacher + autoencoder: prompt to image. */
-    public ImagePipeline pipeline(String teacherId) {
-        return new ImagePipeline(load(teacherId), autoencoder(teacherId));
+    /** The teacher sampled by {@code sampler}, decoded by its autoencoder: prompt to image. */
+    public Pipeline pipeline(String teacherId, Sampler sampler) {
+        return new Pipeline(load(teacherId), sampler, autoencoder(teacherId));
     }
 
     /** The blobs {weights, manifest} of the autoencoder registered with a teacher (its latent space). */
@@ -124,7 +127,7 @@ public class TeacherRegistry implements AutoCloseable {
         return autoencoders.computeIfAbsent(teacherId, id -> {
             BlobId[] blobIds = autoencoderBlobs(id);
             try {
-                Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(blobs.get(blobIds[1])),
+                Autoencoder autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(blobs.get(blobIds[1])),
                         blobs.get(blobIds[0]), aeManager);
                 autoencoder.freezeParameters(true);   // used for inference only: no autograd graph on any thread
                 return autoencoder;
@@ -135,7 +138,7 @@ public class TeacherRegistry implements AutoCloseable {
     }
 
     /** Registers a trained teacher with the autoencoder {weights, manifest} whose latent space it was trained in. */
-    public void registerTrained(String teacherId, String description, Teacher.Checkpoint checkpoint, BlobId[] autoencoder) {
+    public void registerTrained(String teacherId, String description, Checkpoint checkpoint, BlobId[] autoencoder) {
         register(teacherId, description, checkpoint.manifestJson(), checkpoint.weights(), "trained");
         teachers.attachAutoencoder(teacherId, autoencoder[0], autoencoder[1]);
     }
@@ -151,12 +154,12 @@ public class TeacherRegistry implements AutoCloseable {
     }
 
     /** The loaded teacher, verified against its blobs' checksums on first use. */
-    public Teacher load(String teacherId) {
+    public FlowModel load(String teacherId) {
         return loaded.computeIfAbsent(teacherId, id -> {
             BlobId[] checkpoint = checkpointBlobs(id);
             try {
-                return Teacher.load(blobs.get(checkpoint[0]),
-                        CheckpointManifests.read(blobs.get(checkpoint[1])));
+                return FlowModelCheckpoint.load(blobs.get(checkpoint[0]),
+                        CheckpointManifests.read(blobs.get(checkpoint[1])), FlowModel.Role.TEACHER);
             } catch (IOException e) {
                 throw new UncheckedIOException("teacher " + id + " cannot be loaded: " + e.getMessage(), e);
             }
@@ -165,7 +168,7 @@ public class TeacherRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        loaded.values().forEach(Teacher::close);
+        loaded.values().forEach(FlowModel::close);
         loaded.clear();
         autoencoders.clear();
         aeManager.close();

@@ -1,6 +1,8 @@
 package dev.ladd.teacher.synthetic;
 
 import dev.ladd.ml.data.LatentShard;
+import dev.ladd.ml.diffusion.EulerSampler;
+import dev.ladd.ml.pipeline.Pipeline;
 import dev.ladd.teacher.registry.TeacherRegistry;
 import org.springframework.stereotype.Component;
 
@@ -18,7 +20,7 @@ class TeacherShardSampler implements ShardSampler {
 
     @Override
     public LatentShard sample(GenerationJob job, List<String> prompts, List<Long> seeds) {
-        return teachers.load(job.teacherId())
-                .syntheticShard(job.teacherId(), prompts, seeds, job.samplerSteps(), job.cfgScale());
+        return Pipeline.latentsOnly(teachers.load(job.teacherId()), new EulerSampler(job.samplerSteps(), job.cfgScale(), 1.0))
+                .syntheticShard(job.teacherId(), prompts, seeds);
     }
 }

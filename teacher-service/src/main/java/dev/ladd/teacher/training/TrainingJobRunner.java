@@ -3,6 +3,7 @@ package dev.ladd.teacher.training;
 import ai.djl.ndarray.NDManager;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.Safetensors;
 import dev.ladd.ml.data.FashionMnist;
@@ -135,7 +136,7 @@ class TrainingJobRunner {
     private Stopped trainTeacher(String jobId, TrainingJobRequest request, NDManager manager, byte[] savedState,
                                  TrainingMonitor monitor) throws IOException {
         BlobId[] latentSpace = latentSpace(request);
-        Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(blobs.get(latentSpace[1])),
+        Autoencoder autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(blobs.get(latentSpace[1])),
                 blobs.get(latentSpace[0]), manager);
         boolean tiny = request.dataset().equals("tiny");
         Prompts prompts = tiny ? TinyDataset.prompts(10) : Prompts.fashionMnist();

@@ -2,7 +2,8 @@ package dev.ladd.teacher.web;
 
 import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.ImageGrid;
-import dev.ladd.ml.teacher.ImagePipeline;
+import dev.ladd.ml.diffusion.EulerSampler;
+import dev.ladd.ml.pipeline.Pipeline;
 import dev.ladd.platform.security.ServiceToken;
 import dev.ladd.teacher.registry.AutoencoderRegistry;
 import dev.ladd.teacher.registry.ImportRoot;
@@ -106,8 +107,8 @@ class TeacherController {
         for (int i = 0; i < count; i++) {
             seeds.add(seed + i);
         }
-        ImagePipeline pipeline = registry.pipeline(teacherId);
-        float[] images = pipeline.generate(Collections.nCopies(count, prompt), seeds, steps, cfg, 1.0);
+        Pipeline pipeline = registry.pipeline(teacherId, new EulerSampler(steps, cfg, 1.0));
+        float[] images = pipeline.images(Collections.nCopies(count, prompt), seeds);
         int size = pipeline.imageSize();
         // the 28×28 pictures were padded to the autoencoder's size: show them without the padding
         return ImageGrid.png(images, 1, count, size, size, (size - FashionMnist.HEIGHT) / 2);

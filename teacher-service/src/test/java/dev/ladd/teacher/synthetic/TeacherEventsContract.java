@@ -7,7 +7,6 @@ import dev.ladd.events.v1.SyntheticShardProduced;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.data.LatentShard;
-import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.teacher.registry.TeacherRegistry;
 import dev.ladd.platform.test.ConsumerChecks;
 import dev.ladd.platform.test.EventContract;
@@ -31,9 +30,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import ai.djl.ndarray.NDManager;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
-import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.teacher.registry.AutoencoderRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -398,11 +398,11 @@ abstract class TeacherEventsContract extends EventContract {
     @Test
     void aTeacherJobInARegisteredAutoencodersLatentSpaceRegistersATeacherWithThatAutoencoder() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        AutoencoderTraining.Checkpoint checkpoint;
+        Checkpoint checkpoint;
         try (NDManager manager = NDManager.newBaseManager()) {
             Autoencoder autoencoder = new Autoencoder(AutoencoderConfig.tiny());
             autoencoder.initialize(manager, 11);
-            checkpoint = AutoencoderTraining.saveCheckpoint(autoencoder, 0, Map.of());
+            checkpoint = AutoencoderCheckpoint.save(autoencoder, 0, Map.of());
         }
         autoencoders.register("ae-" + suffix, checkpoint, "trained");
 

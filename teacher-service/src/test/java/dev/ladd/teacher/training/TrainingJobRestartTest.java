@@ -1,9 +1,9 @@
 package dev.ladd.teacher.training;
 
 import ai.djl.ndarray.NDManager;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
-import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.platform.db.AdvisoryLocks;
 import dev.ladd.platform.test.EventContract;
 import dev.ladd.platform.test.ServiceIntegrationTest;
@@ -114,7 +114,7 @@ class TrainingJobRestartTest extends EventContract {
         try (NDManager manager = NDManager.newBaseManager()) {
             Autoencoder autoencoder = new Autoencoder(AutoencoderConfig.tiny());
             autoencoder.initialize(manager, 11);
-            autoencoders.register(id, AutoencoderTraining.saveCheckpoint(autoencoder, 0, Map.of()), "trained");
+            autoencoders.register(id, AutoencoderCheckpoint.save(autoencoder, 0, Map.of()), "trained");
         }
     }
 

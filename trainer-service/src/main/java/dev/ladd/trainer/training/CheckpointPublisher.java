@@ -7,9 +7,9 @@ import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.RunOutcome;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.Safetensors;
 import dev.ladd.ml.ladd.LaddTraining;
-import dev.ladd.ml.ladd.Student;
 import dev.ladd.platform.events.Outbox;
 import dev.ladd.trainer.run.CheckpointRepository;
 import dev.ladd.trainer.run.RunService;
@@ -57,7 +57,7 @@ class CheckpointPublisher {
      * @param autoencoder {weights, manifest} of its latent space's autoencoder, or empty when the teacher has none
      */
     void publish(RunLease lease, String teacherId, BlobId[] teacher, Optional<BlobId[]> autoencoder, LaddTraining training,
-                 Student.Checkpoint student, boolean last) throws IOException {
+                 Checkpoint student, boolean last) throws IOException {
         String runId = lease.runId();
         int step = (int) training.iteration();
         BlobId weights = blobs.put(student.weights());

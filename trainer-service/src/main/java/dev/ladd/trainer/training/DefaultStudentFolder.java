@@ -2,7 +2,7 @@ package dev.ladd.trainer.training;
 
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
-import dev.ladd.ml.ladd.Student;
+import dev.ladd.ml.pipeline.FlowModel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +39,7 @@ record DefaultStudentFolder(Model student, Model teacher, Model autoencoder, Che
         if (!Files.isDirectory(teacherDir)) {
             throw new IllegalArgumentException("the teacher folder " + teacherDir + " is not a folder");
         }
-        Model studentFiles = model(dir, "student", Student.KIND);
+        Model studentFiles = model(dir, "student", FlowModel.Role.STUDENT.kind());
         Model teacherFiles = model(teacherDir, "teacher", "teacher");
         Model autoencoderFiles = model(teacherDir, "autoencoder", "autoencoder");
         CheckpointManifest teacher = manifest(teacherDir.resolve("teacher.json"), teacherFiles.manifestJson());

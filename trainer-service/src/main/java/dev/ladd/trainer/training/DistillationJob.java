@@ -7,16 +7,17 @@ import dev.ladd.events.v1.RunOutcome;
 import dev.ladd.events.v1.RunStarted;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.checkpoint.Safetensors;
 import dev.ladd.ml.ladd.LaddBatch;
 import dev.ladd.ml.ladd.LaddConfig;
 import dev.ladd.ml.ladd.LaddStepMetrics;
 import dev.ladd.ml.ladd.LaddTraining;
 import dev.ladd.ml.ladd.ShardSampler;
-import dev.ladd.ml.ladd.Student;
-import dev.ladd.ml.teacher.Teacher;
+import dev.ladd.ml.pipeline.FlowModel;
 import dev.ladd.platform.events.Outbox;
 import dev.ladd.trainer.TrainerProperties;
 import dev.ladd.trainer.run.CheckpointRepository;
@@ -85,8 +86,8 @@ class DistillationJob {
             BlobId[] teacherBlobs = runs.teacherBlobs(runId);
             CheckpointManifest teacherManifest = CheckpointManifests.read(blobs.get(teacherBlobs[1]));
             try (NDManager manager = NDManager.newBaseManager();
-                 Teacher teacher = Teacher.load(blobs.get(teacherBlobs[0]), teacherManifest)) {
-                LaddTraining training = LaddTraining.fromTeacher(teacher.model(), teacher.tokenizer(), config, manager);
+                 FlowModel teacher = FlowModelCheckpoint.load(blobs.get(teacherBlobs[0]), teacherManifest, FlowModel.Role.TEACHER)) {
+                LaddTraining training = LaddTraining.fromTeacher(teacher.network(), teacher.tokenizer(), config, manager);
                 Optional<CheckpointRepository.Checkpoint> last = checkpoints.latest(runId);
                 if (last.isPresent()) {
                     training.restoreState(Safetensors.read(blobs.get(last.get().state())));
@@ -171,7 +172,7 @@ class DistillationJob {
             });
             boolean lastIteration = m.iteration() == run.iterations();
             if (m.iteration() % run.checkpointInterval() == 0 || lastIteration) {
-                Student.Checkpoint student = Student.checkpoint(training.publishedWeights(), teacherManifest,
+                Checkpoint student = FlowModelCheckpoint.student(training.publishedWeights(), teacherManifest,
                         run.teacherId(), runId, m.iteration(), m.asMap(), config.samplerEta());
                 publisher.publish(lease, run.teacherId(), teacherBlobs, runs.autoencoderBlobs(runId), training, student,
                         lastIteration);

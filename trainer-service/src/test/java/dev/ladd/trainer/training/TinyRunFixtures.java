@@ -10,7 +10,10 @@ import dev.ladd.events.v1.RunRequested;
 import dev.ladd.events.v1.SyntheticShardProduced;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
+import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
+import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.data.LatentShard;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.data.TinyDataset;
@@ -18,9 +21,7 @@ import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.nn.FlowTransformerConfig;
-import dev.ladd.ml.teacher.Teacher;
 import dev.ladd.ml.text.WordTokenizer;
-import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.platform.test.TestEvents;
 import dev.ladd.platform.test.TestKafka;
 
@@ -52,12 +53,12 @@ final class TinyRunFixtures {
             Engine.getInstance().setRandomSeed(3);
             FlowTransformer model = new FlowTransformer(FlowTransformerConfig.tiny(tokenizer.vocabularySize(), 8));
             model.initialize(manager);
-            Teacher.Checkpoint checkpoint = Teacher.checkpoint(model, tokenizer, 1.0, 0.0, null, 0, Map.of());
+            Checkpoint checkpoint = FlowModelCheckpoint.teacher(model, tokenizer, 1.0, 0.0, null, 0, Map.of());
             teacher = new BlobId[]{blobs.put(checkpoint.weights()), blobs.put(checkpoint.manifestJson())};
             Autoencoder ae = new Autoencoder(AutoencoderConfig.tiny());
             ae.initialize(manager, 4);
-            AutoencoderTraining.Checkpoint aeCheckpoint = AutoencoderTraining.saveCheckpoint(ae, 0, Map.of());
-            autoencoder = new BlobId[]{blobs.put(aeCheckpoint.safetensors()),
+            Checkpoint aeCheckpoint = AutoencoderCheckpoint.save(ae, 0, Map.of());
+            autoencoder = new BlobId[]{blobs.put(aeCheckpoint.weights()),
                     blobs.put(CheckpointManifests.toJson(aeCheckpoint.manifest()))};
         }
     }

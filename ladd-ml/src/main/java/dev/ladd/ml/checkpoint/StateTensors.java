@@ -1,11 +1,7 @@
-package dev.ladd.ml.train;
+package dev.ladd.ml.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
-import dev.ladd.ml.checkpoint.BlockWeights;
-import dev.ladd.ml.checkpoint.DType;
-import dev.ladd.ml.checkpoint.SafetensorsFile;
-import dev.ladd.ml.checkpoint.SafetensorsTensor;
 
 import java.util.ArrayList;
 import java.util.HashMap;
