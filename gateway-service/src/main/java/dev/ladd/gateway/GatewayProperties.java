@@ -54,8 +54,8 @@ public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
     public record RunDefaults(@Min(1) int iterations,
                               @Min(1) int batchSize,
                               @Min(1) int checkpointInterval,
-                              @DecimalMin(value = "0", inclusive = false) float studentLr,
-                              @DecimalMin(value = "0", inclusive = false) float headsLr) {
+                              @DecimalMin(value = "0", inclusive = false) float studentLearningRate,
+                              @DecimalMin(value = "0", inclusive = false) float headLearningRate) {
     }
 
     /**

@@ -10,10 +10,7 @@ import dev.ladd.ml.diffusion.EulerSampler;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.pipeline.FlowModel;
 import dev.ladd.ml.pipeline.Pipeline;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Service;
-import org.springframework.web.ErrorResponseException;
 
 /**
  * Sample grids for people to look at next to the scores: one row per class (its first phrasing), one column
@@ -41,9 +38,7 @@ public class SampleGrids {
         CheckpointRecord checkpoint = queries.checkpoint(checkpointId);
         CheckpointRepository.Models stored = checkpoints.models(checkpointId);
         if (checkpoint.state().equals(CheckpointRecord.REFUSED) || stored.autoencoder() == null) {
-            throw new ErrorResponseException(HttpStatus.CONFLICT, ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-                    "checkpoint '" + checkpointId + "' was refused (" + checkpoint.refusalReason() + "): it has no samples"),
-                    null);
+            throw new CheckpointRefusedException(checkpointId, checkpoint.refusalReason());
         }
         try (NDManager manager = NDManager.newBaseManager();
              FlowModel student = models.student(stored.student())) {

@@ -1,11 +1,7 @@
 package dev.ladd.eval.web;
 
 import dev.ladd.eval.checkpoint.CheckpointRecord;
-import dev.ladd.eval.scoring.MetricsClassifier;
 import dev.ladd.eval.scoring.ScoreQueries;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -58,11 +54,5 @@ class CheckpointController {
     @GetMapping("/scoring")
     ScoreQueries.ScoringOverview scoring() {
         return queries.scoring();
-    }
-
-    /** The metrics classifier folder is unreadable: a configuration problem of the service, not of the request. */
-    @ExceptionHandler(MetricsClassifier.UnavailableException.class)
-    ProblemDetail classifierUnavailable(MetricsClassifier.UnavailableException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
     }
 }

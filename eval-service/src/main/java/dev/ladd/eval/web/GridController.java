@@ -6,11 +6,8 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.validation.annotation.Validated;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -48,11 +45,5 @@ class GridController {
                    @RequestParam(defaultValue = "1.5") @DecimalMin("0") @DecimalMax("20") double cfg)
             throws UnusableModelException {
         return grids.teacher(teacherId, steps, cfg);
-    }
-
-    /** A blob that went missing or bad after the checkpoint was verified: the model cannot be drawn. */
-    @ExceptionHandler(UnusableModelException.class)
-    ProblemDetail unusable(UnusableModelException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "the model cannot be loaded: " + e.getMessage());
     }
 }

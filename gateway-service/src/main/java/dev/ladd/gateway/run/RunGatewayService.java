@@ -39,14 +39,14 @@ public class RunGatewayService {
                 .setIterations(orDefault(request.iterations(), defaults.iterations()))
                 .setBatchSize(orDefault(request.batchSize(), defaults.batchSize()))
                 .setCheckpointInterval(orDefault(request.checkpointInterval(), defaults.checkpointInterval()))
-                .setStudentLr(request.studentLr() != null ? request.studentLr() : defaults.studentLr())
-                .setHeadsLr(request.headsLr() != null ? request.headsLr() : defaults.headsLr())
+                .setStudentLearningRate(request.studentLearningRate() != null ? request.studentLearningRate() : defaults.studentLearningRate())
+                .setHeadLearningRate(request.headLearningRate() != null ? request.headLearningRate() : defaults.headLearningRate())
                 .setSeed(request.seed() != null ? request.seed() : 0L)
                 .setDevice(request.device() != null ? request.device() : "cpu");
         if (request.studentNoise() != null) config.setStudentNoise(request.studentNoise());
         if (request.distillationWeight() != null) config.setDistillationWeight(request.distillationWeight());
         if (request.emaDecay() != null) config.setEmaDecay(request.emaDecay());
-        if (request.discriminatorTMean() != null) config.setDiscriminatorTMean(request.discriminatorTMean());
+        if (request.renoiseMean() != null) config.setRenoiseMean(request.renoiseMean());
         if (request.discriminatorSteps() != null) config.setDiscriminatorSteps(request.discriminatorSteps());
         if (request.r1Weight() != null) config.setR1Weight(request.r1Weight());
         if (request.headChannels() != null) config.setHeadChannels(request.headChannels());

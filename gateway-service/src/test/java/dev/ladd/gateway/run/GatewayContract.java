@@ -67,7 +67,7 @@ abstract class GatewayContract extends GatewayTestBase {
                         }));
 
         HttpResponse<String> withSwitches = postRun("{\"teacherId\":\"teacher-1\",\"studentNoise\":\"shard\","
-                + "\"distillationWeight\":1.0,\"emaDecay\":0.99,\"discriminatorTMean\":0.0,\"headChannels\":32,"
+                + "\"distillationWeight\":1.0,\"emaDecay\":0.99,\"renoiseMean\":0.0,\"headChannels\":32,"
                 + "\"samplerEta\":0.0}");
         assertThat(withSwitches.statusCode()).isEqualTo(202);
         String switchesRun = withSwitches.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
@@ -79,8 +79,8 @@ abstract class GatewayContract extends GatewayTestBase {
                             assertThat(config.getStudentNoise()).isEqualTo("shard");
                             assertThat(config.getDistillationWeight()).isEqualTo(1.0f);
                             assertThat(config.getEmaDecay()).isEqualTo(0.99f);
-                            assertThat(config.hasDiscriminatorTMean()).isTrue();
-                            assertThat(config.getDiscriminatorTMean()).isZero();
+                            assertThat(config.hasRenoiseMean()).isTrue();
+                            assertThat(config.getRenoiseMean()).isZero();
                             assertThat(config.getHeadChannels()).isEqualTo(32);
                             assertThat(config.hasSamplerEta()).isTrue();
                             assertThat(config.getSamplerEta()).isZero();

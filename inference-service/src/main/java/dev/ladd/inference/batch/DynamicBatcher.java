@@ -6,9 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -233,7 +230,7 @@ public final class DynamicBatcher implements AutoCloseable {
         ImageGenerator.Generation g;
         try {
             g = generator.generate(first.alias(), first.steps(), prompts, seeds);
-        } catch (ErrorResponseException e) {
+        } catch (NoModelException e) {
             batch.forEach(job -> job.result().completeExceptionally(e));
             return;
         } catch (RuntimeException | Error e) {
@@ -263,9 +260,8 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    private static ErrorResponseException shuttingDown() {
-        return new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE,
-                ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, "the service is shutting down"), null);
+    private static ShuttingDownException shuttingDown() {
+        return new ShuttingDownException();
     }
 
     /** Stops taking requests; the running batch ends; the waiting ones are answered 503. */

@@ -1,28 +1,25 @@
 package dev.ladd.inference.batch;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
+/**
+ * No model is loaded for the alias (none desired yet, or still loading); the web layer answers 503 with Retry-After
+ * ({@code dev.ladd.inference.web.InferenceProblems}).
+ */
+public class NoModelException extends RuntimeException {
 
-/** No model is loaded for the alias (none desired yet, or still loading): 503 with Retry-After. */
-public class NoModelException extends ErrorResponseException {
+    private final String alias;
+    private final long retryAfterSeconds;
 
     public NoModelException(String alias, long retryAfterSeconds) {
-        super(HttpStatus.SERVICE_UNAVAILABLE, problem(alias), null);
-        getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        super("no model is loaded for alias '" + alias + "' on this replica");
+        this.alias = alias;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    private static ProblemDetail problem(String alias) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "no model is loaded for alias '" + alias + "' on this replica");
-        p.setTitle("No model for alias");
-        p.setProperty("alias", alias);
-        return p;
+    public String alias() {
+        return alias;
     }
 
-    @Override
-    public String getMessage() {
-        return getBody().getDetail();
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

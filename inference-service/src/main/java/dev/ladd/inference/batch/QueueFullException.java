@@ -1,28 +1,25 @@
 package dev.ladd.inference.batch;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
+/**
+ * The bounded request queue is full: refused at once instead of a queue that grows without bound (the web layer
+ * answers 429 with Retry-After: {@code dev.ladd.inference.web.InferenceProblems}).
+ */
+public class QueueFullException extends RuntimeException {
 
-/** The bounded request queue is full: 429 with Retry-After, at once, instead of a queue that grows without bound. */
-public class QueueFullException extends ErrorResponseException {
+    private final int capacity;
+    private final long retryAfterSeconds;
 
     public QueueFullException(int capacity, long retryAfterSeconds) {
-        super(HttpStatus.TOO_MANY_REQUESTS, problem(capacity), null);
-        getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        super("the generation queue is full (" + capacity + " requests waiting); retry later");
+        this.capacity = capacity;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    private static ProblemDetail problem(int capacity) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
-                "the generation queue is full (" + capacity + " requests waiting); retry later");
-        p.setTitle("Too many requests");
-        p.setProperty("queueCapacity", capacity);
-        return p;
+    public int capacity() {
+        return capacity;
     }
 
-    @Override
-    public String getMessage() {
-        return getBody().getDetail();
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

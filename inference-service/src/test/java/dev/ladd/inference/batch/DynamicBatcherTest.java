@@ -115,8 +115,8 @@ class DynamicBatcherTest {
 
         assertThatThrownBy(() -> batcher.submit(new DynamicBatcher.Request("a", "x", 1, 1, 4)))
                 .isInstanceOfSatisfying(QueueFullException.class, e -> {
-                    assertThat(e.getStatusCode().value()).isEqualTo(429);
-                    assertThat(e.getHeaders().getFirst("Retry-After")).isEqualTo("3");
+                    assertThat(e.capacity()).isEqualTo(2);
+                    assertThat(e.retryAfterSeconds()).isEqualTo(3);
                 });
         assertThat(meters.find("ladd.inference.queue.depth").gauge().value()).isEqualTo(2.0);
         generator.gate.countDown();
@@ -144,7 +144,7 @@ class DynamicBatcherTest {
         assertThat(batcher.submit(new DynamicBatcher.Request("none", "x", 1, 1, 1)))
                 .failsWithin(Duration.ofSeconds(10)).withThrowableOfType(Exception.class)
                 .havingCause().isInstanceOfSatisfying(NoModelException.class,
-                        e -> assertThat(e.getStatusCode().value()).isEqualTo(503));
+                        e -> assertThat(e.retryAfterSeconds()).isEqualTo(2));
         assertThat(batcher.submit(new DynamicBatcher.Request("a", "x", 1, 1, 1)))
                 .failsWithin(Duration.ofSeconds(10)).withThrowableOfType(Exception.class)
                 .havingCause().isInstanceOf(GenerationFailedException.class);

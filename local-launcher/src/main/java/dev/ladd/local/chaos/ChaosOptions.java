@@ -44,7 +44,7 @@ public record ChaosOptions(List<String> scenarios, Path workDir, int basePort, i
     /** Every scenario's run: the same config and seed, so that each must end with the baseline's weights. */
     public String runConfig() {
         return "{\"teacherId\":\"default\",\"iterations\":" + iterations + ",\"checkpointInterval\":" + checkpointInterval
-                + ",\"batchSize\":16,\"seed\":11,\"studentLr\":1.0e-4,\"headsLr\":1.0e-4,\"studentNoise\":\"shard\","
+                + ",\"batchSize\":16,\"seed\":11,\"studentLearningRate\":1.0e-4,\"headLearningRate\":1.0e-4,\"studentNoise\":\"shard\","
                 + "\"distillationWeight\":1.0,\"emaDecay\":0.99,\"samplerEta\":0.0}";
     }
 

@@ -36,10 +36,17 @@ import java.util.stream.Collectors;
  * Every error a client causes becomes a 4xx {@code application/problem+json} body that names what is
  * wrong; nothing reaches the client as a stack trace. Unexpected failures become a 500 problem without
  * internals, and are logged here with their stack trace.
+ * <p>
+ * A service maps its own domain exceptions in one advice of its own, ordered before this one ({@code @Order(ORDER - 1)}):
+ * Spring asks the advices in order and takes the first that handles the exception at all, and this one handles every
+ * {@link Exception} (as a 500).
  */
 @RestControllerAdvice
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(ProblemDetailsAdvice.ORDER)
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    /** This advice's order: early (before any advice without an order), yet leaving room for a service's own. */
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 

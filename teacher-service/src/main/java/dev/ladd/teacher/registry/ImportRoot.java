@@ -1,11 +1,7 @@
 package dev.ladd.teacher.registry;
 
-import dev.ladd.platform.web.ProblemDetailsAdvice;
 import dev.ladd.teacher.TeacherProperties;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
-import org.springframework.web.ErrorResponseException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Where {@code POST /api/v1/teachers/import} may read model folders: only inside {@code ladd.teacher.imports.root}
@@ -50,14 +45,14 @@ public class ImportRoot {
     /**
      * The files of {@code folder} (absolute, or relative to the root).
      *
-     * @throws ErrorResponseException 403 when imports are off, 400 naming field {@code folder} when it is not a
-     *                                readable model folder inside the root, 413 when its files are too large together
+     * @throws ImportRefusedException when imports are off, when it is not a readable model folder inside the root
+     *                                (the message is about field {@code folder}), when its files are too large together
      */
     public ModelFolder read(String folder) {
         if (root == null) {
-            throw new ErrorResponseException(HttpStatus.FORBIDDEN, ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN,
+            throw new ImportRefusedException(ImportRefusedException.Reason.IMPORTS_OFF,
                     "importing model folders from the server's filesystem is off on this instance "
-                            + "(ladd.teacher.imports.root is not set)"), null);
+                            + "(ladd.teacher.imports.root is not set)");
         }
         Path real;
         try {
@@ -122,14 +117,12 @@ public class ImportRoot {
         }
     }
 
-    private ErrorResponseException tooLarge(String size) {
-        return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, ProblemDetail.forStatusAndDetail(
-                HttpStatus.CONTENT_TOO_LARGE, "the model folder's files have " + size + " together; an import takes at"
-                        + " most " + maxBytes + " bytes (ladd.teacher.imports.max-bytes)"), null);
+    private ImportRefusedException tooLarge(String size) {
+        return new ImportRefusedException(ImportRefusedException.Reason.TOO_LARGE, "the model folder's files have " + size
+                + " together; an import takes at most " + maxBytes + " bytes (ladd.teacher.imports.max-bytes)");
     }
 
-    private static ErrorResponseException badFolder(String message) {
-        return new ErrorResponseException(HttpStatus.BAD_REQUEST,
-                ProblemDetailsAdvice.invalidFields(List.of(Map.entry("folder", message))), null);
+    private static ImportRefusedException badFolder(String message) {
+        return new ImportRefusedException(ImportRefusedException.Reason.BAD_FOLDER, message);
     }
 }

@@ -19,19 +19,19 @@ public final class DistillationConfigs {
         LaddConfig d = LaddConfig.paper();
         List<Double> timesteps = c.getStudentTimestepsCount() == 0 ? d.studentTimesteps()
                 : c.getStudentTimestepsList().stream().map(Float::doubleValue).toList();
-        List<Double> weights = c.getStudentTimestepProbsCount() == 0 && c.getStudentTimestepsCount() == 0
+        List<Double> weights = c.getStudentTimestepWeightsCount() == 0 && c.getStudentTimestepsCount() == 0
                 ? d.studentTimestepWeights()
-                : c.getStudentTimestepProbsCount() == 0 ? timesteps.stream().map(t -> 1.0).toList()
-                : c.getStudentTimestepProbsList().stream().map(Float::doubleValue).toList();
+                : c.getStudentTimestepWeightsCount() == 0 ? timesteps.stream().map(t -> 1.0).toList()
+                : c.getStudentTimestepWeightsList().stream().map(Float::doubleValue).toList();
         return new LaddConfig(timesteps, weights,
-                c.hasDiscriminatorTMean() ? c.getDiscriminatorTMean() : d.renoiseMean(),
-                orDefault(c.getDiscriminatorTStd(), d.renoiseStd()),
+                c.hasRenoiseMean() ? c.getRenoiseMean() : d.renoiseMean(),
+                orDefault(c.getRenoiseStd(), d.renoiseStd()),
                 c.getFeatureBlocksList(),
                 c.getHeadChannels() == 0 ? d.headChannels() : c.getHeadChannels(),
-                (float) orDefault(c.getStudentLr(), d.studentLearningRate()),
-                (float) orDefault(c.getHeadsLr(), d.headLearningRate()),
-                (float) orDefault(c.getAdamBeta1(), d.beta1()),
-                (float) orDefault(c.getAdamBeta2(), d.beta2()),
+                (float) orDefault(c.getStudentLearningRate(), d.studentLearningRate()),
+                (float) orDefault(c.getHeadLearningRate(), d.headLearningRate()),
+                (float) orDefault(c.getBeta1(), d.beta1()),
+                (float) orDefault(c.getBeta2(), d.beta2()),
                 c.getBatchSize() == 0 ? d.batchSize() : c.getBatchSize(),
                 c.getDiscriminatorSteps() == 0 ? d.discriminatorSteps() : c.getDiscriminatorSteps(),
                 c.getR1Weight(),

@@ -48,8 +48,8 @@ class RunController {
         if (body.iterations() != null) config.setIterations(body.iterations());
         if (body.checkpointInterval() != null) config.setCheckpointInterval(body.checkpointInterval());
         if (body.batchSize() != null) config.setBatchSize(body.batchSize());
-        if (body.studentLr() != null) config.setStudentLr(body.studentLr());
-        if (body.headsLr() != null) config.setHeadsLr(body.headsLr());
+        if (body.studentLearningRate() != null) config.setStudentLearningRate(body.studentLearningRate());
+        if (body.headLearningRate() != null) config.setHeadLearningRate(body.headLearningRate());
         String runId = runs.start(body.teacherId(), config.build(), "trainer-api");
         return ResponseEntity.accepted().location(URI.create("/api/v1/runs/" + runId)).body(Map.of("runId", runId));
     }

@@ -15,6 +15,6 @@ record StartRunBody(
         @Min(1) @Max(1_000_000) Integer checkpointInterval,
         @Min(1) @Max(4096) Integer batchSize,
         Long seed,
-        @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Float studentLr,
-        @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Float headsLr) {
+        @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Float studentLearningRate,
+        @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Float headLearningRate) {
 }

@@ -26,7 +26,7 @@ class DistillationConfigsTest {
     @Test
     void givenFieldsReplaceTheDefaultsAndAZeroTHatMeanIsKeptBecauseItIsExplicit() {
         LaddConfig config = DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
-                .addAllStudentTimesteps(List.of(1f, 0.5f)).setDiscriminatorTMean(0f).setStudentLr(1e-4f)
+                .addAllStudentTimesteps(List.of(1f, 0.5f)).setRenoiseMean(0f).setStudentLearningRate(1e-4f)
                 .setBatchSize(16).setStudentNoise("shard").setDistillationWeight(1f).setEmaDecay(0.99f)
                 .setHeadChannels(32).setDiscriminatorSteps(2).addFeatureBlocks(1).addFeatureBlocks(3).setSamplerEta(0f).setSeed(9).build());
         assertThat(config.studentTimesteps()).containsExactly(1.0, 0.5);

@@ -88,7 +88,7 @@ final class TinyRunFixtures {
     static DistillationConfig config() {
         return DistillationConfig.newBuilder().setIterations(4).setCheckpointInterval(2).setBatchSize(4)
                 .setHeadChannels(8).setSeed(5).setEmaDecay(0.9f).setR1Weight(0.1f).setDistillationWeight(0.5f)
-                .setStudentLr(1e-3f).setHeadsLr(1e-3f).build();
+                .setStudentLearningRate(1e-3f).setHeadLearningRate(1e-3f).build();
     }
 
     /** Sends every shard of the run's dataset (the same latents for every run). */
