@@ -39,7 +39,7 @@ import java.util.Set;
  * </pre>
  * {@code report} prints the teacher-vs-student table as markdown ({@link TeacherStudentReport}): the teacher at
  * its full step count with CFG, at 4 and 1 steps with CFG, and the student ({@code student.json/.safetensors} in
- * DIR, as {@code trainer-service distill} writes it) at 4, 2 and 1 steps; FID, precision, recall, adherence,
+ * DIR, as {@code ladd-tools distill} writes it) at 4, 2 and 1 steps; FID, precision, recall, adherence,
  * ms per image at batch 1 and 64, images/s and the speed-up over the teacher's full step count, all measured in
  * this one process. Progress goes to stderr, the table to stdout.
  * <pre>

@@ -23,7 +23,7 @@ import java.util.Locale;
  * the same evaluation set and measured the way eval-service scores ({@link OfflineBench}).
  *
  * @param teacherDir    teacher.json/.safetensors and autoencoder.json/.safetensors ({@code models/default})
- * @param studentDir    student.json/.safetensors (what {@code trainer-service distill} writes)
+ * @param studentDir    student.json/.safetensors (what {@code ladd-tools distill} writes)
  * @param classifierDir the metrics classifier folder ({@code models/classifier})
  * @param fullSteps     the teacher's full step count
  */

@@ -7,7 +7,7 @@ import java.util.TreeSet;
 
 /**
  * The {@code --name=value} options that follow the command word of a service's offline command
- * ({@code java -jar teacher-service.jar train-default --out=DIR --seed=0}). A malformed option or value is an
+ * ({@code java -jar ladd-tools.jar train-default --out=DIR --seed=0}). A malformed option or value is an
  * {@link IllegalArgumentException} whose message names it (the commands exit with status 2 on those).
  */
 public final class CommandLineOptions {

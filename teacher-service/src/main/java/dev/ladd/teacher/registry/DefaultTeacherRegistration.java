@@ -36,7 +36,7 @@ class DefaultTeacherRegistration implements ApplicationRunner {
         }
         if (!Files.isRegularFile(folder.resolve("teacher.json"))) {
             log.warn("no default teacher at {} (ladd.teacher.default-model-dir); train one with "
-                    + "'java -jar teacher-service.jar train-default --out={}'", folder, folder);
+                    + "'java -jar ladd-tools/target/ladd-tools-0.1.0-SNAPSHOT.jar train-default --out={}'", folder, folder);
             return;
         }
         try {
