@@ -88,7 +88,7 @@ public final class TeacherTraining {
         NumericalBackendCheck.requireHealthy("teacher training");
         Shape latentShape = data.latentShape();
         while (step < config.steps()) {
-            Random rng = new Random(config.seed() * 1_000_003L + step);
+            Random rng = Seeds.random(config.seed(), step);
             Map<String, Double> metrics = new LinkedHashMap<>();
             try (NDManager sub = manager.newSubManager()) {
                 int[] indices = new int[config.batchSize()];

@@ -7,6 +7,8 @@ import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
 import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.train.LatentStatistics;
+import dev.ladd.ml.train.ReconstructionPsnr;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,10 +47,10 @@ public final class DefaultAutoencoderRecipe {
      */
     public static Checkpoint finish(Autoencoder autoencoder, LabeledImages train, LabeledImages heldOut,
                                                         long step, Map<String, Double> extraMetrics) {
-        autoencoder.setLatentNormalization(AutoencoderTraining.computeLatentNormalization(autoencoder,
+        autoencoder.setLatentNormalization(LatentStatistics.normalization(autoencoder,
                 train.subset(NORMALIZATION_SAMPLE)));
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("psnr_db", AutoencoderTraining.reconstructionPsnr(autoencoder, heldOut));
+        metrics.put("psnr_db", ReconstructionPsnr.of(autoencoder, heldOut));
         metrics.putAll(extraMetrics);
         return AutoencoderCheckpoint.save(autoencoder, step, metrics);
     }
