@@ -218,7 +218,7 @@ public final class LaddTraining {
         ParameterStore ps = in.ps();
         int b = in.size();
         NDArray t = studentTimesteps(sub, b, rng);
-        NDArray eps = config.studentNoise().equals(LaddConfig.SHARD_NOISE)
+        NDArray eps = config.studentNoise() == LaddConfig.StudentNoise.SHARD
                 ? seedNoise(sub, in.batch()) : RectifiedFlow.gaussian(sub, in.shape(), rng);
         NDArray xt = RectifiedFlow.noised(in.x0(), eps, t);
         NDArray tHat = RectifiedFlow.logitNormal(sub, b, config.renoiseMean(), config.renoiseStd(), rng);
