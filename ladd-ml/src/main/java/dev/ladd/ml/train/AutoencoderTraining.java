@@ -58,9 +58,13 @@ public final class AutoencoderTraining {
             }
         }
 
-        /** Fashion-MNIST, batch 64. */
+        public static final int DEFAULT_BATCH_SIZE = 64;
+        public static final double DEFAULT_LEARNING_RATE = 1e-3;
+        public static final double DEFAULT_KL_WEIGHT = 1e-4;
+
+        /** Fashion-MNIST with the named defaults: batch 64, learning rate 10⁻³, KL weight 10⁻⁴. */
         public static Config fashionMnist(long steps, long seed) {
-            return new Config(steps, 64, 1e-3, 1e-4, seed);
+            return new Config(steps, DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, DEFAULT_KL_WEIGHT, seed);
         }
 
         public Config withSteps(long total) {

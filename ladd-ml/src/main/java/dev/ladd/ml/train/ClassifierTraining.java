@@ -74,8 +74,12 @@ public final class ClassifierTraining {
          * by default; 3,500 steps of 128 reach 91 % test accuracy, models/classifier/README.md).
          */
         public static Config fashionMnist(long steps, int batchSize, long seed) {
-            return new Config(steps, batchSize, 2e-3, 1e-4, seed);
+            return new Config(steps, batchSize, DEFAULT_LEARNING_RATE, DEFAULT_WEIGHT_DECAY, seed);
         }
+
+        /** Peak learning rate on Fashion-MNIST. */
+        public static final double DEFAULT_LEARNING_RATE = 2e-3;
+        public static final double DEFAULT_WEIGHT_DECAY = 1e-4;
     }
 
     /** How a run ended: the steps done, whether the monitor stopped it, the last step's "loss" and "accuracy". */
