@@ -1,9 +1,14 @@
 package dev.ladd.ml.ladd;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Every choice of a LADD run. {@link #paper()} gives the paper's values (Sauer et al. 2024) where it
+ * Every choice of a LADD run; build one with {@link #builder()} (or change one with {@link #toBuilder()}).
+ * {@link #paper()} gives the paper's values (Sauer et al. 2024) where it
  * states them and the published re-implementations' where it does not; a run overrides any of them.
  *
  * @param studentTimesteps       the discrete noise levels the student learns to jump from (1 = pure noise)
@@ -22,9 +27,9 @@ import java.util.List;
  * @param r1Sigma                σ of that finite difference
  * @param emaDecay               decay of an EMA of the student's weights; 0 = off
  * @param distillationWeight     weight of MSE(x̂₀, x₀) in the student's loss; 0 = off (adversarial only)
- * @param studentNoise           {@code fresh}: the student's input noise is new noise (the paper);
- *                               {@code shard}: the noise that made each synthetic sample (its seed), so
- *                               at t = 1 the student sees exactly the teacher's starting point
+ * @param studentNoise           {@link StudentNoise#FRESH} ("fresh"): the student's input noise is new noise (the
+ *                               paper); {@link StudentNoise#SHARD} ("shard"): the noise that made each synthetic
+ *                               sample (its seed), so at t = 1 the student sees exactly the teacher's starting point
  * @param samplerEta             share of fresh noise in each re-noising of the student's few-step sampler
  *                               (DDIM's η; {@link dev.ladd.ml.diffusion.StudentSampler}): 1 = fresh noise (the
  *                               paper), 0 = the noise the student predicts (Euler steps of its flow). Recorded in
@@ -48,12 +53,34 @@ public record LaddConfig(
         double r1Sigma,
         double emaDecay,
         double distillationWeight,
-        String studentNoise,
+        StudentNoise studentNoise,
         double samplerEta,
         long seed) {
 
-    public static final String FRESH_NOISE = "fresh";
-    public static final String SHARD_NOISE = "shard";
+    /** The noise the student's input x_t is made from in training. */
+    public enum StudentNoise {
+        /** New noise (the paper). */
+        FRESH,
+        /** The noise that made each synthetic sample (its seed): at t = 1 the student sees the teacher's start. */
+        SHARD;
+
+        /** As in JSON and the run config: "fresh" or "shard". */
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** "fresh" or "shard" (as JSON and the run config spell it); refuses anything else naming the field. */
+        @JsonCreator
+        public static StudentNoise of(String id) {
+            for (StudentNoise noise : values()) {
+                if (noise.id().equals(id)) {
+                    return noise;
+                }
+            }
+            throw new IllegalArgumentException("invalid LADD config: studentNoise must be 'fresh' or 'shard', got '" + id + "'");
+        }
+    }
 
     public LaddConfig {
         studentTimesteps = List.copyOf(studentTimesteps);
@@ -77,30 +104,190 @@ public record LaddConfig(
         require(r1Weight >= 0 && r1Sigma > 0, "r1Weight must be >= 0 and r1Sigma > 0");
         require(emaDecay >= 0 && emaDecay < 1, "emaDecay must lie in [0, 1)");
         require(distillationWeight >= 0, "distillationWeight must be >= 0");
-        require(FRESH_NOISE.equals(studentNoise) || SHARD_NOISE.equals(studentNoise),
-                "studentNoise must be 'fresh' or 'shard'");
+        require(studentNoise != null, "studentNoise must be 'fresh' or 'shard'");
         require(samplerEta >= 0 && samplerEta <= 1, "samplerEta must lie in [0, 1]");
     }
 
     /**
      * The paper's defaults: t ∈ {1, .75, .5, .25} with p = {.7, .1, .1, .1}, t̂ ~ LogitNormal(1, 1), hinge loss only,
-     * fresh noise for the student's input and its sampler.
+     * fresh noise for the student's input and its sampler ({@link #builder()}'s defaults).
      */
     public static LaddConfig paper() {
-        return new LaddConfig(List.of(1.0, 0.75, 0.5, 0.25), List.of(0.7, 0.1, 0.1, 0.1), 1.0, 1.0, List.of(), 64,
-                1e-5f, 1e-4f, 0.9f, 0.999f, 64, 1, 0, 0.01, 0, 0, FRESH_NOISE, 1, 0);
+        return builder().build();
     }
 
-    public LaddConfig withBatchSize(int value) {
-        return new LaddConfig(studentTimesteps, studentTimestepWeights, renoiseMean, renoiseStd, featureBlocks,
-                headChannels, studentLearningRate, headLearningRate, beta1, beta2, value, discriminatorSteps, r1Weight,
-                r1Sigma, emaDecay, distillationWeight, studentNoise, samplerEta, seed);
+    /** A builder starting from the paper's values ({@link Builder}'s named defaults). */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public LaddConfig withSeed(long value) {
-        return new LaddConfig(studentTimesteps, studentTimestepWeights, renoiseMean, renoiseStd, featureBlocks,
-                headChannels, studentLearningRate, headLearningRate, beta1, beta2, batchSize, discriminatorSteps, r1Weight,
-                r1Sigma, emaDecay, distillationWeight, studentNoise, samplerEta, value);
+    /** A builder starting from this config's values. */
+    public Builder toBuilder() {
+        return new Builder()
+                .studentTimesteps(studentTimesteps).studentTimestepWeights(studentTimestepWeights)
+                .renoiseMean(renoiseMean).renoiseStd(renoiseStd)
+                .featureBlocks(featureBlocks).headChannels(headChannels)
+                .studentLearningRate(studentLearningRate).headLearningRate(headLearningRate)
+                .beta1(beta1).beta2(beta2)
+                .batchSize(batchSize).discriminatorSteps(discriminatorSteps)
+                .r1Weight(r1Weight).r1Sigma(r1Sigma)
+                .emaDecay(emaDecay).distillationWeight(distillationWeight)
+                .studentNoise(studentNoise).samplerEta(samplerEta)
+                .seed(seed);
+    }
+
+    /** A {@link LaddConfig} field by field; every field not set keeps its named default, the paper's value. */
+    public static final class Builder {
+
+        public static final List<Double> DEFAULT_STUDENT_TIMESTEPS = List.of(1.0, 0.75, 0.5, 0.25);
+        public static final List<Double> DEFAULT_STUDENT_TIMESTEP_WEIGHTS = List.of(0.7, 0.1, 0.1, 0.1);
+        public static final double DEFAULT_RENOISE_MEAN = 1.0;
+        public static final double DEFAULT_RENOISE_STD = 1.0;
+        /** Every block of the teacher. */
+        public static final List<Integer> DEFAULT_FEATURE_BLOCKS = List.of();
+        public static final int DEFAULT_HEAD_CHANNELS = 64;
+        public static final float DEFAULT_STUDENT_LEARNING_RATE = 1e-5f;
+        public static final float DEFAULT_HEAD_LEARNING_RATE = 1e-4f;
+        public static final float DEFAULT_BETA1 = 0.9f;
+        public static final float DEFAULT_BETA2 = 0.999f;
+        public static final int DEFAULT_BATCH_SIZE = 64;
+        public static final int DEFAULT_DISCRIMINATOR_STEPS = 1;
+        /** Off. */
+        public static final double DEFAULT_R1_WEIGHT = 0;
+        public static final double DEFAULT_R1_SIGMA = 0.01;
+        /** Off. */
+        public static final double DEFAULT_EMA_DECAY = 0;
+        /** Off: adversarial only, as the paper. */
+        public static final double DEFAULT_DISTILLATION_WEIGHT = 0;
+        public static final StudentNoise DEFAULT_STUDENT_NOISE = StudentNoise.FRESH;
+        /** Fresh noise in every re-noising, as the paper. */
+        public static final double DEFAULT_SAMPLER_ETA = 1;
+        public static final long DEFAULT_SEED = 0;
+
+        private List<Double> studentTimesteps = DEFAULT_STUDENT_TIMESTEPS;
+        private List<Double> studentTimestepWeights = DEFAULT_STUDENT_TIMESTEP_WEIGHTS;
+        private double renoiseMean = DEFAULT_RENOISE_MEAN;
+        private double renoiseStd = DEFAULT_RENOISE_STD;
+        private List<Integer> featureBlocks = DEFAULT_FEATURE_BLOCKS;
+        private int headChannels = DEFAULT_HEAD_CHANNELS;
+        private float studentLearningRate = DEFAULT_STUDENT_LEARNING_RATE;
+        private float headLearningRate = DEFAULT_HEAD_LEARNING_RATE;
+        private float beta1 = DEFAULT_BETA1;
+        private float beta2 = DEFAULT_BETA2;
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private int discriminatorSteps = DEFAULT_DISCRIMINATOR_STEPS;
+        private double r1Weight = DEFAULT_R1_WEIGHT;
+        private double r1Sigma = DEFAULT_R1_SIGMA;
+        private double emaDecay = DEFAULT_EMA_DECAY;
+        private double distillationWeight = DEFAULT_DISTILLATION_WEIGHT;
+        private StudentNoise studentNoise = DEFAULT_STUDENT_NOISE;
+        private double samplerEta = DEFAULT_SAMPLER_ETA;
+        private long seed = DEFAULT_SEED;
+
+        private Builder() {
+        }
+
+        public Builder studentTimesteps(List<Double> value) {
+            studentTimesteps = value;
+            return this;
+        }
+
+        public Builder studentTimestepWeights(List<Double> value) {
+            studentTimestepWeights = value;
+            return this;
+        }
+
+        public Builder renoiseMean(double value) {
+            renoiseMean = value;
+            return this;
+        }
+
+        public Builder renoiseStd(double value) {
+            renoiseStd = value;
+            return this;
+        }
+
+        public Builder featureBlocks(List<Integer> value) {
+            featureBlocks = value;
+            return this;
+        }
+
+        public Builder headChannels(int value) {
+            headChannels = value;
+            return this;
+        }
+
+        public Builder studentLearningRate(float value) {
+            studentLearningRate = value;
+            return this;
+        }
+
+        public Builder headLearningRate(float value) {
+            headLearningRate = value;
+            return this;
+        }
+
+        public Builder beta1(float value) {
+            beta1 = value;
+            return this;
+        }
+
+        public Builder beta2(float value) {
+            beta2 = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        public Builder discriminatorSteps(int value) {
+            discriminatorSteps = value;
+            return this;
+        }
+
+        public Builder r1Weight(double value) {
+            r1Weight = value;
+            return this;
+        }
+
+        public Builder r1Sigma(double value) {
+            r1Sigma = value;
+            return this;
+        }
+
+        public Builder emaDecay(double value) {
+            emaDecay = value;
+            return this;
+        }
+
+        public Builder distillationWeight(double value) {
+            distillationWeight = value;
+            return this;
+        }
+
+        public Builder studentNoise(StudentNoise value) {
+            studentNoise = value;
+            return this;
+        }
+
+        public Builder samplerEta(double value) {
+            samplerEta = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first invalid field */
+        public LaddConfig build() {
+            return new LaddConfig(studentTimesteps, studentTimestepWeights, renoiseMean, renoiseStd, featureBlocks,
+                    headChannels, studentLearningRate, headLearningRate, beta1, beta2, batchSize, discriminatorSteps,
+                    r1Weight, r1Sigma, emaDecay, distillationWeight, studentNoise, samplerEta, seed);
+        }
     }
 
     private static void require(boolean condition, String message) {

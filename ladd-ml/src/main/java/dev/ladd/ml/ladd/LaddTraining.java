@@ -27,6 +27,7 @@ import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AdamW;
 import dev.ladd.ml.train.ExponentialMovingAverage;
 import dev.ladd.ml.train.NonFiniteTrainingException;
+import dev.ladd.ml.train.Seeds;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -169,7 +170,7 @@ public final class LaddTraining {
     /** One iteration: a student update, then {@link LaddConfig#discriminatorSteps()} head updates. */
     public LaddStepMetrics step(NDManager manager, LaddBatch batch) {
         long started = System.nanoTime();
-        Random rng = new Random(config.seed() * 1_000_003L + iteration);
+        Random rng = Seeds.random(config.seed(), iteration);
         try (NDManager sub = manager.newSubManager()) {
             Inputs in = inputs(sub, batch);
             StudentUpdate student = studentStep(in, rng);
@@ -217,7 +218,7 @@ public final class LaddTraining {
         ParameterStore ps = in.ps();
         int b = in.size();
         NDArray t = studentTimesteps(sub, b, rng);
-        NDArray eps = config.studentNoise().equals(LaddConfig.SHARD_NOISE)
+        NDArray eps = config.studentNoise() == LaddConfig.StudentNoise.SHARD
                 ? seedNoise(sub, in.batch()) : RectifiedFlow.gaussian(sub, in.shape(), rng);
         NDArray xt = RectifiedFlow.noised(in.x0(), eps, t);
         NDArray tHat = RectifiedFlow.logitNormal(sub, b, config.renoiseMean(), config.renoiseStd(), rng);

@@ -33,7 +33,7 @@ import java.util.Random;
  *   lr_t = lr · ½·(1 + cos(π·t / T))                         t = 0 … T−1
  * </pre>
  * Deterministic for a seed: step k (0-based) draws its batch uniformly with replacement from its own
- * {@link AutoencoderTraining#stepRandom(long, long) Random(seed, k)}, and the weights start from
+ * {@link Seeds#stepRandom(long, long) Random(seed, k)}, and the weights start from
  * {@link FashionClassifier#initialize(NDManager, long)} with the same seed. Checkpoints are the weights
  * (safetensors, F32) and a manifest of kind {@value #CHECKPOINT_KIND} whose metrics hold
  * {@value #TEST_ACCURACY}.
@@ -74,8 +74,12 @@ public final class ClassifierTraining {
          * by default; 3,500 steps of 128 reach 91 % test accuracy, models/classifier/README.md).
          */
         public static Config fashionMnist(long steps, int batchSize, long seed) {
-            return new Config(steps, batchSize, 2e-3, 1e-4, seed);
+            return new Config(steps, batchSize, DEFAULT_LEARNING_RATE, DEFAULT_WEIGHT_DECAY, seed);
         }
+
+        /** Peak learning rate on Fashion-MNIST. */
+        public static final double DEFAULT_LEARNING_RATE = 2e-3;
+        public static final double DEFAULT_WEIGHT_DECAY = 1e-4;
     }
 
     /** How a run ended: the steps done, whether the monitor stopped it, the last step's "loss" and "accuracy". */
@@ -114,7 +118,7 @@ public final class ClassifierTraining {
         int classes = model.config().numClasses();
         Map<String, Double> metrics = Map.of();
         for (long step = 0; step < config.steps(); step++) {
-            Random rng = AutoencoderTraining.stepRandom(config.seed(), step);
+            Random rng = Seeds.stepRandom(config.seed(), step);
             int[] indices = new int[config.batchSize()];
             for (int i = 0; i < indices.length; i++) {
                 indices[i] = rng.nextInt(data.count());

@@ -44,10 +44,10 @@ public final class DefaultAutoencoderRecipe {
      */
     public static Checkpoint finish(Autoencoder autoencoder, LabeledImages train, LabeledImages heldOut,
                                                         long step, Map<String, Double> extraMetrics) {
-        autoencoder.setLatentNormalization(AutoencoderTraining.computeLatentNormalization(autoencoder,
+        autoencoder.setLatentNormalization(LatentStatistics.normalization(autoencoder,
                 train.subset(NORMALIZATION_SAMPLE)));
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("psnr_db", AutoencoderTraining.reconstructionPsnr(autoencoder, heldOut));
+        metrics.put("psnr_db", ReconstructionPsnr.of(autoencoder, heldOut));
         metrics.putAll(extraMetrics);
         return AutoencoderCheckpoint.save(autoencoder, step, metrics);
     }

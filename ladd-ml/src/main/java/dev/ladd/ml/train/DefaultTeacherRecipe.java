@@ -20,7 +20,7 @@ import java.util.Map;
 public final class DefaultTeacherRecipe {
 
     public static final int PROMPT_TOKENS = 12;
-    public static final float PROMPT_DROPOUT = 0.1f;
+    public static final float PROMPT_DROPOUT = TeacherTraining.Config.DEFAULT_PROMPT_DROPOUT;
 
     private DefaultTeacherRecipe() {
     }
@@ -38,7 +38,7 @@ public final class DefaultTeacherRecipe {
     }
 
     public static TeacherTraining.Config config(long steps, int batchSize, float learningRate, long seed) {
-        return new TeacherTraining.Config(steps, batchSize, learningRate, PROMPT_DROPOUT, 0, 1, seed);
+        return TeacherTraining.Config.of(steps, batchSize, learningRate, seed);
     }
 
     /** The teacher's checkpoint, in the latent space of {@code autoencoder}. */

@@ -49,6 +49,17 @@ public final class TeacherTraining {
                 throw new IllegalArgumentException("invalid teacher training config: " + this);
             }
         }
+
+        /** Probability of the empty prompt in training, for classifier-free guidance. */
+        public static final float DEFAULT_PROMPT_DROPOUT = 0.1f;
+        /** Training times t ~ LogitNormal(0, 1), as SD3. */
+        public static final double DEFAULT_T_MEAN = 0;
+        public static final double DEFAULT_T_STD = 1;
+
+        /** A run with the named defaults: {@link #DEFAULT_PROMPT_DROPOUT}, t ~ LogitNormal({@link #DEFAULT_T_MEAN}, {@link #DEFAULT_T_STD}). */
+        public static Config of(long steps, int batchSize, float learningRate, long seed) {
+            return new Config(steps, batchSize, learningRate, DEFAULT_PROMPT_DROPOUT, DEFAULT_T_MEAN, DEFAULT_T_STD, seed);
+        }
     }
 
     private final FlowTransformer model;
@@ -88,7 +99,7 @@ public final class TeacherTraining {
         NumericalBackendCheck.requireHealthy("teacher training");
         Shape latentShape = data.latentShape();
         while (step < config.steps()) {
-            Random rng = new Random(config.seed() * 1_000_003L + step);
+            Random rng = Seeds.random(config.seed(), step);
             Map<String, Double> metrics = new LinkedHashMap<>();
             try (NDManager sub = manager.newSubManager()) {
                 int[] indices = new int[config.batchSize()];

@@ -5,6 +5,7 @@ import dev.ladd.ml.data.TinyDataset;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
 import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.train.AutoencoderTrainingState;
 import dev.ladd.ml.train.TrainingMonitor;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class NumericalBackendCheckTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             Autoencoder model = new Autoencoder(AutoencoderConfig.tiny());
             model.initialize(manager, 1);
-            AutoencoderTraining.State state = AutoencoderTraining.State.start(model,
+            AutoencoderTrainingState state = AutoencoderTrainingState.start(model,
                     new AutoencoderTraining.Config(2, 4, 1e-3, 1e-4, 1));
             assertThatThrownBy(() -> AutoencoderTraining.train(state,
                     TinyDataset.generate(8, 4, 1).paddedTo32(), TrainingMonitor.NONE))

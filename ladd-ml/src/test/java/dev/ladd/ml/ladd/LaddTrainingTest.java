@@ -114,14 +114,16 @@ class LaddTrainingTest {
     }
 
     static java.util.stream.Stream<LaddConfig> resumableConfigs() {
-        LaddConfig p = LaddConfig.paper();
         return java.util.stream.Stream.of(
                 // every switch on, so that the EMA and both optimizers' states are part of what must survive
-                new LaddConfig(List.of(1.0, 0.5), List.of(0.5, 0.5), 0.0, 1.0, List.of(1), 8, 1e-3f, 1e-3f,
-                        0.5f, 0.99f, 6, 2, 0.1, 0.05, 0.9, 0.5, LaddConfig.SHARD_NOISE, 0, 4),
+                LaddConfig.builder().studentTimesteps(List.of(1.0, 0.5)).studentTimestepWeights(List.of(0.5, 0.5))
+                        .renoiseMean(0.0).featureBlocks(List.of(1)).headChannels(8)
+                        .studentLearningRate(1e-3f).headLearningRate(1e-3f).beta1(0.5f).beta2(0.99f)
+                        .batchSize(6).discriminatorSteps(2).r1Weight(0.1).r1Sigma(0.05).emaDecay(0.9)
+                        .distillationWeight(0.5).studentNoise(LaddConfig.StudentNoise.SHARD).samplerEta(0).seed(4).build(),
                 // the paper's timesteps and fresh noise, heads on every block
-                new LaddConfig(p.studentTimesteps(), p.studentTimestepWeights(), 1, 1, List.of(), 8, 1e-3f, 1e-3f,
-                        p.beta1(), p.beta2(), 6, 1, 0.1, 0.01, 0.9, 0.5, LaddConfig.FRESH_NOISE, 1, 5));
+                LaddConfig.builder().headChannels(8).studentLearningRate(1e-3f).headLearningRate(1e-3f)
+                        .batchSize(6).r1Weight(0.1).emaDecay(0.9).distillationWeight(0.5).seed(5).build());
     }
 
     @org.junit.jupiter.params.ParameterizedTest
@@ -152,10 +154,8 @@ class LaddTrainingTest {
     @Test
     void theOptionalLossesAddExactlyTheirWeightedTerms() throws Exception {
         LaddConfig plain = TinyLadd.config();
-        LaddConfig withBoth = new LaddConfig(plain.studentTimesteps(), plain.studentTimestepWeights(), plain.renoiseMean(),
-                plain.renoiseStd(), plain.featureBlocks(), plain.headChannels(), plain.studentLearningRate(),
-                plain.headLearningRate(), plain.beta1(), plain.beta2(), plain.batchSize(), 1, 2.0, 0.01, 0, 3.0,
-                plain.studentNoise(), plain.samplerEta(), plain.seed());
+        LaddConfig withBoth = plain.toBuilder().discriminatorSteps(1).r1Weight(2.0).r1Sigma(0.01).emaDecay(0)
+                .distillationWeight(3.0).build();
         LaddStepMetrics off = TinyLadd.training(manager, plain).step(manager, TinyLadd.batch(6, 5));
         LaddStepMetrics on = TinyLadd.training(manager, withBoth).step(manager, TinyLadd.batch(6, 5));
         // same weights and randomness: the student's loss differs by exactly 3 · MSE(x̂₀, x₀)
@@ -168,9 +168,8 @@ class LaddTrainingTest {
     @Test
     void withAnEmaThePublishedWeightsAreTheAverageNotTheTrainingWeights() throws Exception {
         LaddConfig p = TinyLadd.config();
-        LaddConfig config = new LaddConfig(p.studentTimesteps(), p.studentTimestepWeights(), p.renoiseMean(),
-                p.renoiseStd(), p.featureBlocks(), p.headChannels(), 1e-2f, p.headLearningRate(), p.beta1(), p.beta2(),
-                p.batchSize(), 1, 0, 0.01, 0.75, 0, p.studentNoise(), p.samplerEta(), p.seed());
+        LaddConfig config = p.toBuilder().studentLearningRate(1e-2f).discriminatorSteps(1).r1Weight(0).r1Sigma(0.01)
+                .emaDecay(0.75).distillationWeight(0).build();
         FlowTransformer teacher = TinyLadd.model(manager);
         FlowTransformer student = TinyLadd.copyOf(teacher, manager);
         LaddTraining training = new LaddTraining(teacher, student, TinyLadd.heads(teacher, config, manager),
@@ -194,14 +193,14 @@ class LaddTrainingTest {
     void headsThatReadOtherBlocksThanTheConfigAreRefused() throws Exception {
         LaddConfig config = TinyLadd.config();
         FlowTransformer teacher = TinyLadd.model(manager);
-        LaddConfig onlyFirst = new LaddConfig(config.studentTimesteps(), config.studentTimestepWeights(), 1, 1,
-                List.of(0), 8, 1e-5f, 1e-4f, 0.9f, 0.999f, 6, 1, 0, 0.01, 0, 0, LaddConfig.FRESH_NOISE, 1, 0);
+        LaddConfig onlyFirst = LaddConfig.builder().studentTimesteps(config.studentTimesteps())
+                .studentTimestepWeights(config.studentTimestepWeights()).featureBlocks(List.of(0)).headChannels(8)
+                .batchSize(6).build();
         assertThatThrownBy(() -> new LaddTraining(teacher, TinyLadd.copyOf(teacher, manager),
                 TinyLadd.heads(teacher, config, manager), TinyLadd.TOKENIZER, onlyFirst))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blocks");
-        assertThatThrownBy(() -> LaddTraining.featureBlocks(new LaddConfig(config.studentTimesteps(),
-                config.studentTimestepWeights(), 1, 1, List.of(0, 5), 8, 1e-5f, 1e-4f, 0.9f, 0.999f, 6, 1, 0, 0.01, 0, 0,
-                LaddConfig.FRESH_NOISE, 1, 0), teacher.config().denoiser()))
+        assertThatThrownBy(() -> LaddTraining.featureBlocks(onlyFirst.toBuilder().featureBlocks(List.of(0, 5)).build(),
+                teacher.config().denoiser()))
                 .hasMessageContaining("featureBlocks [0, 5] but the teacher has 2 blocks");
     }
 

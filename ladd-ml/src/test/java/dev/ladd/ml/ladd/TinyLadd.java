@@ -24,7 +24,7 @@ final class TinyLadd {
     static final WordTokenizer TOKENIZER = WordTokenizer.build(PROMPTS.allPrompts(), 8);
 
     static LaddConfig config() {
-        return LaddConfig.paper().withBatchSize(6).withSeed(3);
+        return LaddConfig.builder().batchSize(6).seed(3).build();
     }
 
     static FlowTransformer model(NDManager manager) {

@@ -91,7 +91,7 @@ class AutoencoderTrainingTest {
         Parameter first = model.getParameters().get(0).getValue();
         first.getArray().set(new ai.djl.ndarray.index.NDIndex(0), Float.NaN);
         Map<String, float[]> before = weights(model);
-        AutoencoderTraining.State state = AutoencoderTraining.State.start(model, config(3, 1));
+        AutoencoderTrainingState state = AutoencoderTrainingState.start(model, config(3, 1));
 
         assertThatThrownBy(() -> AutoencoderTraining.train(state, TRAIN, TrainingMonitor.NONE))
                 .isInstanceOf(NonFiniteTrainingException.class)
@@ -116,11 +116,11 @@ class AutoencoderTrainingTest {
     void theLossFallsClearlyOnTheTinyDatasetWithinAFewSeconds() {
         Autoencoder model = tiny(1);
         double mseBefore = heldOutMse(model);
-        double psnrBefore = AutoencoderTraining.reconstructionPsnr(model, HELD_OUT);
+        double psnrBefore = ReconstructionPsnr.of(model, HELD_OUT);
         List<Map<String, Double>> log = new ArrayList<>();
 
         AutoencoderTraining.Result result = AutoencoderTraining.train(
-                AutoencoderTraining.State.start(model, config(120, 1)), TRAIN, (step, total, metrics) -> log.add(metrics));
+                AutoencoderTrainingState.start(model, config(120, 1)), TRAIN, (step, total, metrics) -> log.add(metrics));
 
         assertThat(result.step()).isEqualTo(120);
         assertThat(result.stoppedEarly()).isFalse();
@@ -131,7 +131,7 @@ class AutoencoderTrainingTest {
         assertThat(last).as("training loss, first 10 steps %s", first).isLessThan(0.5 * first);
         double mseAfter = heldOutMse(model);
         assertThat(mseAfter).as("held-out MSE before: %s", mseBefore).isLessThan(0.5 * mseBefore);
-        double psnrAfter = AutoencoderTraining.reconstructionPsnr(model, HELD_OUT);
+        double psnrAfter = ReconstructionPsnr.of(model, HELD_OUT);
         assertThat(psnrAfter).as("held-out PSNR before: %s", psnrBefore).isGreaterThan(psnrBefore + 3);
     }
 
@@ -141,9 +141,9 @@ class AutoencoderTrainingTest {
         Autoencoder b = tiny(2);
         Autoencoder c = tiny(2);
 
-        AutoencoderTraining.train(AutoencoderTraining.State.start(a, config(8, 7)), TRAIN, TrainingMonitor.NONE);
-        AutoencoderTraining.train(AutoencoderTraining.State.start(b, config(8, 7)), TRAIN, TrainingMonitor.NONE);
-        AutoencoderTraining.train(AutoencoderTraining.State.start(c, config(8, 8)), TRAIN, TrainingMonitor.NONE);
+        AutoencoderTraining.train(AutoencoderTrainingState.start(a, config(8, 7)), TRAIN, TrainingMonitor.NONE);
+        AutoencoderTraining.train(AutoencoderTrainingState.start(b, config(8, 7)), TRAIN, TrainingMonitor.NONE);
+        AutoencoderTraining.train(AutoencoderTrainingState.start(c, config(8, 8)), TRAIN, TrainingMonitor.NONE);
 
         assertSameWeights(b, a);
         assertThat(weights(c).get(firstParameter(a))).isNotEqualTo(weights(a).get(firstParameter(a)));
@@ -158,10 +158,10 @@ class AutoencoderTrainingTest {
         int total = 8;
         int stopAt = 3;
         Autoencoder straight = tiny(3);
-        AutoencoderTraining.train(AutoencoderTraining.State.start(straight, config(total, 11)), TRAIN, TrainingMonitor.NONE);
+        AutoencoderTraining.train(AutoencoderTrainingState.start(straight, config(total, 11)), TRAIN, TrainingMonitor.NONE);
 
         Autoencoder first = tiny(3);
-        AutoencoderTraining.State state = AutoencoderTraining.State.start(first, config(total, 11));
+        AutoencoderTrainingState state = AutoencoderTrainingState.start(first, config(total, 11));
         AutoencoderTraining.Result stopped = AutoencoderTraining.train(state, TRAIN, (step, all, metrics) -> step < stopAt);
         assertThat(stopped.step()).isEqualTo(stopAt);
         assertThat(stopped.stoppedEarly()).isTrue();
@@ -169,7 +169,7 @@ class AutoencoderTrainingTest {
 
         Autoencoder resumedModel = tiny(99); // other weights: all of them must come from the file
         AdamW resumedOptimizer = new AdamW(resumedModel, (float) LEARNING_RATE, AutoencoderTraining.BETA1, AutoencoderTraining.BETA2, 0f);
-        AutoencoderTraining.State resumed = AutoencoderTraining.State.load(saved, resumedModel, resumedOptimizer);
+        AutoencoderTrainingState resumed = AutoencoderTrainingState.load(saved, resumedModel, resumedOptimizer);
         assertThat(resumed.step()).isEqualTo(stopAt);
         assertThat(resumed.config()).isEqualTo(config(total, 11));
         assertThat(resumedOptimizer.steps()).isEqualTo(stopAt);
@@ -182,7 +182,7 @@ class AutoencoderTrainingTest {
     @Test
     void theStateIsOneSafetensorsFileOfWeightsMomentsAndStep() throws Exception {
         Autoencoder model = tiny(4);
-        AutoencoderTraining.State state = AutoencoderTraining.State.start(model, config(3, 1));
+        AutoencoderTrainingState state = AutoencoderTrainingState.start(model, config(3, 1));
         AutoencoderTraining.train(state, TRAIN, TrainingMonitor.NONE);
 
         SafetensorsFile file = Safetensors.read(state.toSafetensors());
@@ -197,7 +197,7 @@ class AutoencoderTrainingTest {
         // a state of another architecture is refused before anything is loaded
         Autoencoder other = new Autoencoder(new AutoencoderConfig(1, 32, 4, 8, 2));
         other.initialize(manager, 0);
-        assertThatThrownBy(() -> AutoencoderTraining.State.load(state.toSafetensors(), other))
+        assertThatThrownBy(() -> AutoencoderTrainingState.load(state.toSafetensors(), other))
                 .isInstanceOf(CheckpointManifestException.class).hasMessageContaining("training state is for the autoencoder");
     }
 
@@ -215,7 +215,7 @@ class AutoencoderTrainingTest {
             expected += 0.5 * (mu[i] * mu[i] + Math.exp(logVar[i]) - 1 - logVar[i]) / 4;
         }
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray kl = AutoencoderTraining.klDivergence(mean, logVariance);
+            NDArray kl = AutoencoderLoss.klDivergence(mean, logVariance);
             assertThat((double) kl.getFloat()).isCloseTo(expected, within(1e-6));
             System.gc();
             collector.backward(kl);
@@ -231,9 +231,9 @@ class AutoencoderTrainingTest {
     @Test
     void theLatentNormalizationGivesUnitStandardDeviationOnTheSample() {
         Autoencoder model = tiny(5);
-        AutoencoderTraining.train(AutoencoderTraining.State.start(model, config(5, 1)), TRAIN, TrainingMonitor.NONE);
+        AutoencoderTraining.train(AutoencoderTrainingState.start(model, config(5, 1)), TRAIN, TrainingMonitor.NONE);
 
-        LatentNormalization normalization = AutoencoderTraining.computeLatentNormalization(model, TRAIN);
+        LatentNormalization normalization = LatentStatistics.normalization(model, TRAIN);
         model.setLatentNormalization(normalization);
 
         try (NDManager sub = manager.newSubManager()) {
@@ -251,9 +251,9 @@ class AutoencoderTrainingTest {
     @Test
     void aCheckpointRoundTripGivesIdenticalReconstructions() throws Exception {
         Autoencoder model = tiny(6);
-        AutoencoderTraining.train(AutoencoderTraining.State.start(model, config(5, 2)), TRAIN, TrainingMonitor.NONE);
-        model.setLatentNormalization(AutoencoderTraining.computeLatentNormalization(model, TRAIN));
-        double psnr = AutoencoderTraining.reconstructionPsnr(model, HELD_OUT);
+        AutoencoderTraining.train(AutoencoderTrainingState.start(model, config(5, 2)), TRAIN, TrainingMonitor.NONE);
+        model.setLatentNormalization(LatentStatistics.normalization(model, TRAIN));
+        double psnr = ReconstructionPsnr.of(model, HELD_OUT);
 
         Checkpoint checkpoint = AutoencoderCheckpoint.save(model, 5, Map.of("psnr", psnr));
         CheckpointManifest manifest = CheckpointManifests.read(CheckpointManifests.toJson(checkpoint.manifest()));
@@ -272,7 +272,7 @@ class AutoencoderTrainingTest {
             assertThat(loaded.reconstruct(ps, images, false).toFloatArray())
                     .containsExactly(model.reconstruct(ps, images, false).toFloatArray());
         }
-        assertThat(AutoencoderTraining.reconstructionPsnr(loaded, HELD_OUT)).isEqualTo(psnr);
+        assertThat(ReconstructionPsnr.of(loaded, HELD_OUT)).isEqualTo(psnr);
     }
 
     @Test

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TeacherTrainingTest {
 
     static final int CLASSES = 4;
-    static final TeacherTraining.Config CONFIG = new TeacherTraining.Config(12, 8, 3e-3f, 0.1f, 0, 1, 5);
+    static final TeacherTraining.Config CONFIG = TeacherTraining.Config.of(12, 8, 3e-3f, 5);
 
     NDManager manager;
     Prompts prompts;
@@ -131,7 +131,7 @@ class TeacherTrainingTest {
     void theLossFallsOnTinyDataWithinAFewSeconds() {
         FlowTransformer model = newModel();
         double[] losses = new double[150];
-        new TeacherTraining(model, tokenizer, prompts, new TeacherTraining.Config(150, 16, 1e-2f, 0.1f, 0, 1, 9))
+        new TeacherTraining(model, tokenizer, prompts, TeacherTraining.Config.of(150, 16, 1e-2f, 9))
                 .train(manager, data, (step, total, metrics) -> {
                     losses[(int) step - 1] = metrics.get("loss");
                     return true;

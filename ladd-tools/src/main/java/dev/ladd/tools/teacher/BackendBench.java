@@ -18,6 +18,7 @@ import dev.ladd.ml.nn.DenoiserConfig;
 import dev.ladd.ml.nn.Discriminator;
 import dev.ladd.ml.nn.DiscriminatorConfig;
 import dev.ladd.ml.train.AdamW;
+import dev.ladd.ml.train.AutoencoderLoss;
 import dev.ladd.ml.train.AutoencoderTraining;
 import dev.ladd.ml.train.DefaultAutoencoderRecipe;
 import dev.ladd.ml.train.DefaultTeacherRecipe;
@@ -165,7 +166,7 @@ final class BackendBench {
                     ParameterStore ps = new ParameterStore(sub, false);
                     long t0 = System.nanoTime();
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        collector.backward(AutoencoderTraining.losses(model, ps, images, noise, 1e-4, true).total());
+                        collector.backward(AutoencoderLoss.of(model, ps, images, noise, 1e-4, true).total());
                     }
                     optimizer.step();
                     long t1 = System.nanoTime();

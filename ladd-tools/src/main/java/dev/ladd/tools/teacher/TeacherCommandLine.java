@@ -17,6 +17,7 @@ import dev.ladd.ml.pipeline.FlowModel;
 import dev.ladd.ml.pipeline.Pipeline;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.train.AutoencoderTrainingState;
 import dev.ladd.ml.train.DefaultAutoencoderRecipe;
 import dev.ladd.ml.train.DefaultTeacherRecipe;
 import dev.ladd.ml.train.LatentDataset;
@@ -91,7 +92,7 @@ public final class TeacherCommandLine {
                 out.printf("autoencoder: reusing %s (weights %s)%n", from, manifest.weightsSha256());
             } else {
                 autoencoder = DefaultAutoencoderRecipe.newAutoencoder(manager, aeChannels, seed);
-                AutoencoderTraining.State aeState = AutoencoderTraining.State.start(autoencoder,
+                AutoencoderTrainingState aeState = AutoencoderTrainingState.start(autoencoder,
                         AutoencoderTraining.Config.fashionMnist(aeSteps, seed));
                 AutoencoderTraining.train(aeState, train, new ProgressReporter("autoencoder", out));
                 ae = DefaultAutoencoderRecipe.finish(autoencoder, train, test, aeSteps, Map.of());

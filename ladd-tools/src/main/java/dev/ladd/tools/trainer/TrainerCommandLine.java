@@ -176,7 +176,7 @@ public final class TrainerCommandLine {
 
             var student = ladd.student();   // a trainable copy of the teacher: train it as a teacher for the comparison
             var flow = new TeacherTraining(student, teacher.tokenizer(), prompts,
-                    new TeacherTraining.Config(warmup + iterations, config.batchSize(), 1e-4f, 0.1f, 0, 1, 1));
+                    TeacherTraining.Config.of(warmup + iterations, config.batchSize(), 1e-4f, 1));
             var dataset = new LatentDataset(latents, new Shape(shape), labels);
             long[] started = new long[1];
             flow.train(manager, dataset, (step, total, metrics) -> {

@@ -9,6 +9,7 @@ import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.data.LatentShard;
 import dev.ladd.ml.data.Prompts;
+import dev.ladd.ml.train.Seeds;
 import dev.ladd.platform.events.Outbox;
 import dev.ladd.platform.worker.BackgroundWorker;
 import dev.ladd.teacher.TeacherProperties;
@@ -154,7 +155,7 @@ class SyntheticDataGenerator extends BackgroundWorker {
         List<Long> seeds = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             prompts.add(promptFor(job, i));
-            seeds.add(job.seed() * 1_000_003L + i);
+            seeds.add(Seeds.derive(job.seed(), i));
         }
         LatentShard shard = sampler.sample(job, prompts, seeds);
         return new Shard(index, prompts, seeds, blobs.put(shard.toSafetensors()));

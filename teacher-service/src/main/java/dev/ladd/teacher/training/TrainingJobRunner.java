@@ -14,6 +14,7 @@ import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.FlowTransformer;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.ml.train.AutoencoderTraining;
+import dev.ladd.ml.train.AutoencoderTrainingState;
 import dev.ladd.ml.train.DefaultAutoencoderRecipe;
 import dev.ladd.ml.train.DefaultTeacherRecipe;
 import dev.ladd.ml.train.LatentDataset;
@@ -170,12 +171,12 @@ class TrainingJobRunner {
                                      TrainingMonitor monitor) throws IOException {
         LabeledImages train = trainingImages(request.dataset(), request.images(), request.seed());
         Autoencoder model = DefaultAutoencoderRecipe.newAutoencoder(manager, request.baseChannels(), request.seed());
-        AutoencoderTraining.State state;
+        AutoencoderTrainingState state;
         if (savedState == null) {
-            state = AutoencoderTraining.State.start(model, DefaultAutoencoderRecipe.config(request.steps(),
+            state = AutoencoderTrainingState.start(model, DefaultAutoencoderRecipe.config(request.steps(),
                     request.batchSize(), request.learningRate(), request.seed()));
         } else {
-            state = AutoencoderTraining.State.load(savedState, model);
+            state = AutoencoderTrainingState.load(savedState, model);
             log.info("job {} resumes at step {}", jobId, state.step());
         }
         AutoencoderTraining.Result result = AutoencoderTraining.train(state, train, monitor);

@@ -38,7 +38,7 @@ public final class DistillationConfigs {
                 orDefault(c.getR1Sigma(), d.r1Sigma()),
                 c.getEmaDecay(),
                 c.getDistillationWeight(),
-                c.getStudentNoise().isEmpty() ? d.studentNoise() : c.getStudentNoise(),
+                c.getStudentNoise().isEmpty() ? d.studentNoise() : LaddConfig.StudentNoise.of(c.getStudentNoise()),
                 c.hasSamplerEta() ? c.getSamplerEta() : d.samplerEta(),
                 c.getSeed());
     }

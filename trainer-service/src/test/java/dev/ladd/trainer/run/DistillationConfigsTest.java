@@ -34,7 +34,7 @@ class DistillationConfigsTest {
         assertThat(config.renoiseMean()).isZero();
         assertThat(config.studentLearningRate()).isEqualTo(1e-4f);
         assertThat(config.batchSize()).isEqualTo(16);
-        assertThat(config.studentNoise()).isEqualTo("shard");
+        assertThat(config.studentNoise()).isEqualTo(LaddConfig.StudentNoise.SHARD);
         assertThat(config.samplerEta()).isZero();   // explicit 0 kept, not read as "unset"
         assertThat(config.featureBlocks()).containsExactly(1, 3);
         assertThat(config.headChannels()).isEqualTo(32);
