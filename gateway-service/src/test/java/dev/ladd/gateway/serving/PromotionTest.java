@@ -50,8 +50,8 @@ class PromotionTest extends GatewayTestBase {
     @Test
     void promoteRollbackAndHistoryPublishServingDesiredAndAuditEveryChange() throws Exception {
         String run = "run-" + UUID.randomUUID();
-        String a = run + "/step-100";
-        String b = run + "/step-200";
+        String a = run + "-step-100";
+        String b = run + "-step-200";
         String alias = "alias-" + UUID.randomUUID().toString().substring(0, 8);
         String staff = createKey("ml-staff", 1000);
         String staffName = jdbc.queryForObject("SELECT name FROM api_key WHERE key_sha256 = ?", String.class,
@@ -115,8 +115,8 @@ class PromotionTest extends GatewayTestBase {
     @Test
     void refusedUnscoredAndUnknownCheckpointsAreNotPromoted() throws Exception {
         String run = "run-" + UUID.randomUUID();
-        String refusedId = run + "/step-100";
-        String unscoredId = run + "/step-200";
+        String refusedId = run + "-step-100";
+        String unscoredId = run + "-step-200";
         String alias = "alias-" + UUID.randomUUID().toString().substring(0, 8);
         kafka.send(Topics.CHECKPOINTS, run, published(run, refusedId, 100));
         kafka.send(Topics.CHECKPOINTS, run, published(run, unscoredId, 200));
@@ -130,7 +130,7 @@ class PromotionTest extends GatewayTestBase {
         HttpResponse<String> unscored = promote(alias, unscoredId, ADMIN_KEY);
         assertProblem(unscored, 409);
         assertThat(unscored.body()).contains("not scored");
-        assertProblem(promote(alias, run + "/step-999", ADMIN_KEY), 404);
+        assertProblem(promote(alias, run + "-step-999", ADMIN_KEY), 404);
         assertProblem(call("POST", "/api/v1/serving/" + alias + "/rollback", ADMIN_KEY, "{\"reason\":\"x\"}"), 404);
         assertProblem(call("POST", "/api/v1/serving/" + alias + "/promote", ADMIN_KEY, "{\"checkpointId\":\"x\"}"), 400);
         assertProblem(call("POST", "/api/v1/serving/bad%20alias/promote", ADMIN_KEY,
@@ -151,7 +151,7 @@ class PromotionTest extends GatewayTestBase {
     @Test
     void bothScoringPassesAreKeptTheFullOneShownAndAnUnknownPassIsDeadLettered() throws Exception {
         String run = "run-" + UUID.randomUUID();
-        String id = run + "/step-250";
+        String id = run + "-step-250";
         String path = "/api/v1/checkpoints/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
         kafka.send(Topics.CHECKPOINTS, run, published(run, id, 250));
         kafka.send(Topics.CHECKPOINT_SCORES, run, scored(run, id, 250, ScoringPass.SCORING_PASS_QUICK, 500, 40, 100));
@@ -188,7 +188,7 @@ class PromotionTest extends GatewayTestBase {
                 .setCheckpointScored(scored(run, id, 250, ScoringPass.SCORING_PASS_FULL, 5000, 1, 1).getCheckpointScored()
                         .toBuilder().setPassValue(7)).build();
         kafka.send(Topics.CHECKPOINT_SCORES, run, unknownPass);
-        String marker = run + "/step-500";
+        String marker = run + "-step-500";
         kafka.send(Topics.CHECKPOINT_SCORES, run, scored(run, marker, 500, ScoringPass.SCORING_PASS_QUICK, 500, 40, 100));
         await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints.find(marker).isPresent());
         String deadLetters = Topics.deadLetter(Topics.CHECKPOINT_SCORES, "gateway-service");
@@ -202,8 +202,8 @@ class PromotionTest extends GatewayTestBase {
     @Test
     void aScoreDeliveredTwiceIsAppliedOnceAndAMalformedOneIsDeadLettered() {
         String run = "run-" + UUID.randomUUID();
-        String id = run + "/step-100";
-        String marker = run + "/step-200";
+        String id = run + "-step-100";
+        String marker = run + "-step-200";
         EventEnvelope score = scored(run, id, 100, 30, 100);
         ConsumerChecks.redeliveredEventIsAppliedOnce(kafka, Topics.CHECKPOINT_SCORES, run, score,
                 scored(run, marker, 200, 30, 100), () -> checkpoints.find(marker).isPresent(), () -> {
@@ -214,7 +214,7 @@ class PromotionTest extends GatewayTestBase {
                     assertThat(jdbc.queryForObject("SELECT count(*) FROM processed_event WHERE event_id = ?",
                             Integer.class, score.getEventId())).isEqualTo(1);
                 });
-        String next = run + "/step-300";
+        String next = run + "-step-300";
         ConsumerChecks.malformedPayloadIsDeadLetteredAndConsumingGoesOn(kafka, Topics.CHECKPOINTS, "gateway-service", run,
                 published(run, next, 300), () -> checkpoints.find(next).isPresent());
     }

@@ -168,7 +168,7 @@ public final class FakeInference {
             images.addObject().put("seed", seed + i)
                     .put("pngBase64", Base64.getEncoder().encodeToString(png(size, (int) (seed + i) * 40)));
         }
-        var answer = JSON.createObjectNode().put("alias", request.path("alias").asString()).put("checkpointId", "run-1/step-100")
+        var answer = JSON.createObjectNode().put("alias", request.path("alias").asString()).put("checkpointId", "run-1-step-100")
                 .put("revision", 3).put("steps", request.path("steps").asInt()).put("queueMs", 1.2).put("generateMs", 15.3);
         answer.set("images", images);
         send(exchange, 200, "application/json", JSON.writeValueAsString(answer));
