@@ -1,5 +1,6 @@
 package dev.ladd.gateway.serving;
 
+import dev.ladd.gateway.checkpoint.ScoreState;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.EventEnvelope;
@@ -81,7 +82,7 @@ class DefaultStudentBootstrapTest extends GatewayTestBase {
         kafka.send(Topics.CHECKPOINTS, run, TestCheckpoints.published(run, trained, 250));
         kafka.send(Topics.CHECKPOINT_SCORES, run, TestCheckpoints.scored(run, trained, 250, 30, 100));
         await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints.find(trained)
-                .map(c -> c.published() && c.scoreState().equals("scored")).orElse(false));
+                .map(c -> c.published() && c.scoreState() == ScoreState.SCORED).orElse(false));
         HttpResponse<String> promote = call("POST", "/api/v1/serving/" + ALIAS + "/promote", ADMIN_KEY,
                 "{\"checkpointId\":\"" + trained + "\",\"reason\":\"the demo run's first checkpoint\"}");
         assertThat(promote.statusCode()).as(promote.body()).isEqualTo(200);
@@ -110,7 +111,7 @@ class DefaultStudentBootstrapTest extends GatewayTestBase {
         kafka.send(Topics.CHECKPOINTS, run, TestCheckpoints.published(run, student, 2000));   // known, not the event's flag:
         // that would serve it on this context's default-student alias, which the other test checks
         await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints.find(trained)
-                .map(c -> c.published() && c.scoreState().equals("scored")).orElse(false));
+                .map(c -> c.published() && c.scoreState() == ScoreState.SCORED).orElse(false));
         awaitPublished(student);
         assertThat(call("POST", "/api/v1/serving/" + alias + "/promote", ADMIN_KEY,
                 "{\"checkpointId\":\"" + trained + "\",\"reason\":\"chosen by a person\"}").statusCode()).isEqualTo(200);

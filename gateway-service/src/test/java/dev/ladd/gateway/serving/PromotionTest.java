@@ -1,5 +1,6 @@
 package dev.ladd.gateway.serving;
 
+import dev.ladd.gateway.checkpoint.ScoreState;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.ScoringPass;
@@ -38,7 +39,7 @@ class PromotionTest extends GatewayTestBase {
 
     void awaitState(String checkpointId, String state, boolean published) {
         await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints.find(checkpointId)
-                .map(c -> c.scoreState().equals(state) && c.published() == published).orElse(false));
+                .map(c -> c.scoreState().value().equals(state) && c.published() == published).orElse(false));
     }
 
     List<EventEnvelope> desired(String alias, int atLeast) {
@@ -208,7 +209,7 @@ class PromotionTest extends GatewayTestBase {
         ConsumerChecks.redeliveredEventIsAppliedOnce(kafka, Topics.CHECKPOINT_SCORES, run, score,
                 scored(run, marker, 200, 30, 100), () -> checkpoints.find(marker).isPresent(), () -> {
                     assertThat(checkpoints.find(id)).get().satisfies(c -> {
-                        assertThat(c.scoreState()).isEqualTo("scored");
+                        assertThat(c.scoreState()).isEqualTo(ScoreState.SCORED);
                         assertThat(c.student(ScoreRow.FULL, 4)).get().extracting(s -> s.fid()).isEqualTo(30.0);
                     });
                     assertThat(jdbc.queryForObject("SELECT count(*) FROM processed_event WHERE event_id = ?",
