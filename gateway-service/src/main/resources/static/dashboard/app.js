@@ -120,12 +120,14 @@ async function loadMe() {
 }
 
 // ---------- runs ----------
+// Fields left empty take trainer-service's defaults, shown as placeholders from GET /api/v1/trainer/runs/defaults
+// (the one place run defaults live: docs/adr/020).
 const RUN_FIELDS = [
   ['teacherId', 'Teacher', 'text', 'default'],
-  ['iterations', 'Iterations', 'number', 600],
-  ['checkpointInterval', 'Checkpoint interval', 'number', 100],
+  ['iterations', 'Iterations', 'number', ''],
+  ['checkpointInterval', 'Checkpoint interval', 'number', ''],
   ['batchSize', 'Batch size', 'number', ''],
-  ['studentLearningRate', 'Student LR', 'number', '1e-4'],
+  ['studentLearningRate', 'Student LR', 'number', ''],
   ['headLearningRate', 'Head LR', 'number', ''],
   ['seed', 'Seed', 'number', ''],
   ['studentNoise', 'Student noise (fresh | shard)', 'text', ''],
@@ -161,6 +163,11 @@ function startRunForm(onStarted) {
     return h('label', {}, label, inputs[name], h('span', { class: 'field-error', 'data-error-for': name }));
   })),
   actButton('Start run', () => form.requestSubmit(), { type: 'button', id: 'start-run-button' }));
+  get('/api/v1/trainer/runs/defaults').then((defaults) => {
+    for (const [name, value] of Object.entries(defaults)) {
+      if (inputs[name] && !inputs[name].value) inputs[name].placeholder = String(value);
+    }
+  }, () => {});   // without them the placeholders just say "default"
   return form;
 }
 

@@ -21,7 +21,6 @@ import java.util.List;
 /**
  * gateway-service settings ({@code ladd.gateway.*}).
  *
- * @param runDefaults   what a new run gets for every field its request leaves out
  * @param adminKey      the bootstrap admin API key, a secret (env {@code LADD_GATEWAY_ADMIN_KEY}); required, and
  *                      refused at start when it is a sample value or weak ({@code ApiKeyService}: checked in code, so
  *                      that no validation message prints it); registered on start, and a new value revokes the keys
@@ -36,8 +35,7 @@ import java.util.List;
  */
 @Validated
 @ConfigurationProperties("ladd.gateway")
-public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
-                                String adminKey,
+public record GatewayProperties(String adminKey,
                                 @NotNull @Valid Keys keys,
                                 @NotNull @Valid Inference inference,
                                 @NotNull @Valid Routes routes,
@@ -48,14 +46,6 @@ public record GatewayProperties(@NotNull @Valid RunDefaults runDefaults,
     @Override
     public String toString() {   // the record's own would print the admin key
         return "GatewayProperties[adminKey=****, routes=" + routes + ", inference=" + inference + "]";
-    }
-
-    /** The defaults of a distillation run started through the API. */
-    public record RunDefaults(@Min(1) int iterations,
-                              @Min(1) int batchSize,
-                              @Min(1) int checkpointInterval,
-                              @DecimalMin(value = "0", inclusive = false) float studentLearningRate,
-                              @DecimalMin(value = "0", inclusive = false) float headLearningRate) {
     }
 
     /**

@@ -57,7 +57,7 @@ class SchemaCompatibilityTest {
      */
     @Test
     void checkpointClaimChecksAddedLaterAreAbsentInOlderMessagesAndSkippedByOlderReaders() throws Exception {
-        byte[] older = PreviousCheckpointPublished.newBuilder().setRunId("run-1").setCheckpointId("run-1/step-2")
+        byte[] older = PreviousCheckpointPublished.newBuilder().setRunId("run-1").setCheckpointId("run-1-step-2")
                 .setStep(2).setTeacherId("t").setWeights(PreviousBlobRef.newBuilder().setSha256("ab".repeat(32)))
                 .build().toByteArray();
 
@@ -70,7 +70,7 @@ class SchemaCompatibilityTest {
         byte[] newer = read.toBuilder().setTeacherWeights(BlobRef.newBuilder().setSha256("cd".repeat(32)))
                 .setAutoencoderManifest(BlobRef.newBuilder().setSha256("ef".repeat(32))).build().toByteArray();
         PreviousCheckpointPublished byOlderCode = PreviousCheckpointPublished.parseFrom(newer);
-        assertThat(byOlderCode.getCheckpointId()).isEqualTo("run-1/step-2");
+        assertThat(byOlderCode.getCheckpointId()).isEqualTo("run-1-step-2");
         assertThat(byOlderCode.getStep()).isEqualTo(2);
         // forwarded by older code, the claim checks survive
         assertThat(CheckpointPublished.parseFrom(byOlderCode.toByteArray()).getAutoencoderManifest().getSha256())

@@ -117,7 +117,7 @@ public final class ScoringProgress {
         return new Snapshot(subject, pass, model, doneSamples, totalSamples, etaSeconds(), startedAt);
     }
 
-    /** e.g. {@code full pass of run-1/step-250: teacher@50+CFG1.5 [#####.....] 1536/20000 samples (8%), ETA 14m05s}. */
+    /** e.g. {@code full pass of run-1-step-250: teacher@50+CFG1.5 [#####.....] 1536/20000 samples (8%), ETA 14m05s}. */
     synchronized String line() {
         int width = 30;
         int filled = (int) (width * doneSamples / Math.max(1, totalSamples));

@@ -11,8 +11,8 @@ import org.springframework.web.bind.annotation.RestController;
 import java.util.List;
 
 /**
- * Checkpoints and their scores. A checkpoint id may contain '/' (the trainer's are {@code RUN/step-N}): send it
- * URL-encoded ({@code run-1%2Fstep-100}).
+ * Checkpoints and their scores. A checkpoint id ({@code RUN-step-N}, {@code dev.ladd.events.CheckpointIds}) is one
+ * path segment as it is.
  */
 @RestController
 @RequestMapping("/api/v1")

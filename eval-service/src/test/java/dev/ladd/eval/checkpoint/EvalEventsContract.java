@@ -221,7 +221,7 @@ abstract class EvalEventsContract extends EventContract {
 
     /** Sends a tiny family's checkpoint and waits until it is recorded as pending. */
     String pendingCheckpoint(TinyModels.Family family, String runId, int step) {
-        String id = runId + "/step-" + step;
+        String id = runId + "-step-" + step;
         kafka.send(Topics.CHECKPOINTS, runId, family.published(runId, id, step));
         await().atMost(Duration.ofSeconds(60)).until(() -> recorded(id));
         assertThat(checkpoints.find(id).orElseThrow().state()).isEqualTo("pending");

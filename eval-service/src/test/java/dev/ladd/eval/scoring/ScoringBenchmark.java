@@ -90,7 +90,7 @@ class ScoringBenchmark extends EventContract {
                 .setAutoencoderManifest(put(Files.readAllBytes(teacherDir.resolve("autoencoder.json"))));
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
-        String first = runId + "/step-250";
+        String first = runId + "-step-250";
         kafka.send(Topics.CHECKPOINTS, runId, TestEvents.from("trainer-service", runId, EventEnvelope.newBuilder()
                 .setCheckpointPublished(checkpoint.clone().setCheckpointId(first).setStep(250))));
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofSeconds(1))
@@ -99,7 +99,7 @@ class ScoringBenchmark extends EventContract {
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() -> status.current()
                 .map(s -> s.pass() == Pass.FULL && s.done() > 0 && s.subject().equals(first)).orElse(false));
         String fullProgress = status.current().map(Object::toString).orElse("?");
-        String second = runId + "/step-500";
+        String second = runId + "-step-500";
         kafka.send(Topics.CHECKPOINTS, runId, TestEvents.from("trainer-service", runId, EventEnvelope.newBuilder()
                 .setCheckpointPublished(checkpoint.clone().setCheckpointId(second).setStep(500))));
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofSeconds(1))

@@ -99,8 +99,8 @@ class ScoringTest extends EventContract {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         TinyModels.Family family = TinyModels.family(blobs, "tiny-" + suffix, 41);
         String runId = "run-" + suffix;
-        String first = runId + "/step-2";
-        String second = runId + "/step-4";
+        String first = runId + "-step-2";
+        String second = runId + "-step-4";
         EventEnvelope event = family.published(runId, first, 2);
 
         ConsumerChecks.redeliveredEventIsAppliedOnce(kafka, Topics.CHECKPOINTS, runId, event,
@@ -166,8 +166,8 @@ class ScoringTest extends EventContract {
         TinyModels.Family family = TinyModels.family(blobs, "tiny-" + suffix, 43);
         String teacherSha = family.teacher().weights().sha256();
         String firstRun = "run-a-" + suffix;
-        kafka.send(Topics.CHECKPOINTS, firstRun, family.published(firstRun, firstRun + "/step-1", 1));
-        await().atMost(Duration.ofSeconds(90)).until(() -> fullyScored(firstRun + "/step-1"));
+        kafka.send(Topics.CHECKPOINTS, firstRun, family.published(firstRun, firstRun + "-step-1", 1));
+        await().atMost(Duration.ofSeconds(90)).until(() -> fullyScored(firstRun + "-step-1"));
         assertThat(baselines(teacherSha)).isEqualTo(4);
         Timestamp computedAt = baselinesRecordedAt(teacherSha);
 
@@ -179,8 +179,8 @@ class ScoringTest extends EventContract {
         TinyModels.Family reimported = new TinyModels.Family("reimported-" + suffix, family.teacher(), family.autoencoder(),
                 family.student());
         String secondRun = "run-b-" + suffix;
-        kafka.send(Topics.CHECKPOINTS, secondRun, reimported.published(secondRun, secondRun + "/step-1", 1));
-        await().atMost(Duration.ofSeconds(90)).until(() -> fullyScored(secondRun + "/step-1"));
+        kafka.send(Topics.CHECKPOINTS, secondRun, reimported.published(secondRun, secondRun + "-step-1", 1));
+        await().atMost(Duration.ofSeconds(90)).until(() -> fullyScored(secondRun + "-step-1"));
 
         assertThat(baselines(teacherSha)).isEqualTo(4);
         assertThat(baselinesRecordedAt(teacherSha)).isEqualTo(computedAt);
@@ -200,7 +200,7 @@ class ScoringTest extends EventContract {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         TinyModels.Family family = TinyModels.family(blobs, "tiny-" + suffix, 51);
         String runId = "run-" + suffix;
-        String id = runId + "/step-1";
+        String id = runId + "-step-1";
         EventEnvelope teacherAsStudent = family.published(runId, id, 1).toBuilder().setCheckpointPublished(
                 family.published(runId, id, 1).getCheckpointPublished().toBuilder()
                         .setWeights(family.teacher().weightsRef()).setManifest(family.teacher().manifestRef())).build();

@@ -12,14 +12,14 @@ import java.util.Optional;
  * A checkpoint as the gateway learnt it from {@code CheckpointPublished} (claim checks) and
  * {@code CheckpointScored} (scores of a quick and then a full pass, or refused).
  *
- * @param scoreState unscored | scored | refused
+ * @param scoreState unscored | scored | refused (JSON: lower case)
  * @param scorePass  the most thorough pass received: "quick" or "full" (null before the first)
  * @param allScores  the scores of every pass received
  */
 public record CheckpointRecord(String checkpointId, String runId, Integer step, String teacherId,
                                @JsonIgnore BlobRef weights, @JsonIgnore BlobRef manifest,
                                @JsonIgnore BlobRef autoencoderWeights, @JsonIgnore BlobRef autoencoderManifest,
-                               Instant publishedAt, String scoreState, String scorePass, String refusalReason,
+                               Instant publishedAt, ScoreState scoreState, String scorePass, String refusalReason,
                                Instant scoredAt, @JsonIgnore List<ScoreRow> allScores) {
 
     public boolean published() {

@@ -30,7 +30,7 @@ public class CheckpointRepository {
     private final RowMapper<CheckpointRecord> checkpoint = (rs, i) -> new CheckpointRecord(rs.getString("checkpoint_id"),
             rs.getString("run_id"), (Integer) rs.getObject("step"), rs.getString("teacher_id"), blob(rs, "weights"),
             blob(rs, "manifest"), blob(rs, "autoencoder_weights"), blob(rs, "autoencoder_manifest"),
-            instant(rs, "published_at"), rs.getString("score_state"), rs.getString("score_pass"), rs.getString("refusal_reason"),
+            instant(rs, "published_at"), ScoreState.of(rs.getString("score_state")), rs.getString("score_pass"), rs.getString("refusal_reason"),
             instant(rs, "scored_at"), List.of());
 
     private final JdbcTemplate jdbc;

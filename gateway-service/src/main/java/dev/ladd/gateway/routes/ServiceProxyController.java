@@ -1,15 +1,7 @@
 package dev.ladd.gateway.routes;
 
-import dev.ladd.gateway.GatewayProperties;
-import dev.ladd.gateway.Problems;
-import dev.ladd.gateway.keys.Callers;
-import dev.ladd.platform.security.ServiceToken;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -17,12 +9,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The services' REST APIs under the gateway's origin and keys: {@code /api/v1/<service>/<rest>} goes to
@@ -34,23 +20,12 @@ import java.util.Set;
 @RestController
 class ServiceProxyController {
 
-    private static final Logger log = LoggerFactory.getLogger(ServiceProxyController.class);
-    private static final Set<String> FORWARDED_RESPONSE_HEADERS = Set.of("content-type", "location", "retry-after",
-            "content-disposition", "cache-control");
-
-    private final Map<String, URI> bases;
-    private final GatewayProperties.Routes routes;
-    private final HttpClient http;
-    private final ServiceToken token;
+    private final ServiceCalls services;
     private final Renders renders;
 
-    ServiceProxyController(GatewayProperties properties, ServiceToken token, Renders renders) {
-        this.token = token;
+    ServiceProxyController(ServiceCalls services, Renders renders) {
+        this.services = services;
         this.renders = renders;
-        this.routes = properties.routes();
-        this.bases = Map.of("trainer", routes.trainer(), "eval", routes.eval(), "teacher", routes.teacher(),
-                "inference", routes.inference());
-        this.http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
     }
 
     @Operation(summary = "Proxy to trainer-, eval-, teacher- or inference-service's /api/v1/** (GET: viewer; else ml-staff)")
@@ -59,52 +34,11 @@ class ServiceProxyController {
         String prefix = request.getContextPath() + "/api/v1/" + service;
         String rest = request.getRequestURI().substring(prefix.length());
         String query = request.getQueryString();
-        URI target = URI.create(bases.get(service).toString().replaceAll("/+$", "") + "/api/v1" + rest
-                + (query == null ? "" : "?" + query));
+        URI target = services.uri(service, "/api/v1" + rest + (query == null ? "" : "?" + query));
         if (Renders.isRender(request.getMethod(), rest)) {
             return renders.answer(service + " " + request.getMethod() + " " + rest + (query == null ? "" : "?" + query),
-                    () -> send(service, target, request, new byte[0]));
+                    () -> services.send(service, target, request, new byte[0]));
         }
-        return send(service, target, request, request.getInputStream().readAllBytes());
-    }
-
-    private ResponseEntity<byte[]> send(String service, URI target, HttpServletRequest request, byte[] body) {
-        HttpRequest.Builder out = token.addTo(HttpRequest.newBuilder(target)).timeout(routes.timeout())
-                .method(request.getMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body))
-                .header(ServiceToken.CALLER_HEADER, Callers.name(request))
-                .header(ServiceToken.CALLER_ROLE_HEADER, Callers.role(request));
-        for (String name : List.of("Content-Type", "Accept")) {
-            String value = request.getHeader(name);
-            if (value != null) {
-                out.header(name, value);
-            }
-        }
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            log.warn("{}-service at {} unreachable: {}", service, target, e.toString());
-            throw Problems.unavailable(service + "-service is unreachable; try again later");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Problems.unavailable("interrupted while waiting for " + service + "-service");
-        }
-        int status = response.statusCode();
-        if (status == 401) {   // the API key was checked here: the service refused the gateway itself
-            log.error("{}-service refused the gateway's service token: LADD_SERVICE_TOKEN differs between them", service);
-            throw Problems.of(HttpStatus.BAD_GATEWAY, service + "-service refused the gateway (a configuration error"
-                    + " on the server: the service token differs); the operators' logs say more");
-        }
-        if (status >= 500 && status != 503) {
-            throw Problems.of(HttpStatus.BAD_GATEWAY, service + "-service failed (HTTP " + status + ")");
-        }
-        HttpHeaders headers = new HttpHeaders();
-        response.headers().map().forEach((name, values) -> {
-            if (FORWARDED_RESPONSE_HEADERS.contains(name.toLowerCase())) {
-                headers.put(name, values);
-            }
-        });
-        return ResponseEntity.status(status).headers(headers).body(response.body());
+        return services.send(service, target, request, request.getInputStream().readAllBytes());
     }
 }

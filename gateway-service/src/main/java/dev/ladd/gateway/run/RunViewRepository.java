@@ -21,9 +21,16 @@ public class RunViewRepository {
         this.jdbc = jdbc;
     }
 
+    /** A run the trainer accepted; its RunStarted may have made the row already (then the requester is filled in). */
     public void insert(String runId, String teacherId, String requestedBy) {
-        jdbc.update("INSERT INTO run_view (run_id, teacher_id, state, requested_by) VALUES (?, ?, 'requested', ?)",
-                runId, teacherId, requestedBy);
+        jdbc.update("INSERT INTO run_view (run_id, teacher_id, state, requested_by) VALUES (?, ?, 'requested', ?) "
+                + "ON CONFLICT (run_id) DO UPDATE SET requested_by = EXCLUDED.requested_by", runId, teacherId, requestedBy);
+    }
+
+    /** RunStarted: training; a run whose start through the gateway is not recorded yet gets its row now. */
+    public void started(String runId, String teacherId) {
+        jdbc.update("INSERT INTO run_view (run_id, teacher_id, state, requested_by) VALUES (?, ?, 'training', '') "
+                + "ON CONFLICT (run_id) DO UPDATE SET state = 'training', reason = NULL, updated_at = now()", runId, teacherId);
     }
 
     public void updateState(String runId, String state, String reason) {

@@ -1,5 +1,6 @@
 package dev.ladd.gateway.serving;
 
+import dev.ladd.gateway.checkpoint.ScoreState;
 import dev.ladd.gateway.GatewayProperties;
 import dev.ladd.gateway.checkpoint.CheckpointRecord;
 import dev.ladd.gateway.checkpoint.CheckpointRepository;
@@ -44,7 +45,7 @@ public class AutoPromotionPolicy {
             return;
         }
         CheckpointRecord candidate = checkpoints.find(checkpointId).orElse(null);
-        if (candidate == null || !candidate.scoreState().equals("scored") || !candidate.published()
+        if (candidate == null || candidate.scoreState() != ScoreState.SCORED || !candidate.published()
                 || candidate.autoencoderWeights() == null || candidate.autoencoderManifest() == null) {
             return;   // not complete yet: the other event (published or scored) will call again
         }

@@ -46,11 +46,11 @@ public class PromotionService {
         CheckpointRecord checkpoint = checkpoints.find(checkpointId).orElseThrow(() ->
                 new NotFoundException("no checkpoint with id '" + checkpointId + "'"));
         switch (checkpoint.scoreState()) {
-            case "refused" -> throw Problems.conflict("checkpoint '" + checkpointId + "' was refused by eval-service ("
+            case REFUSED -> throw Problems.conflict("checkpoint '" + checkpointId + "' was refused by eval-service ("
                     + checkpoint.refusalReason() + "); it cannot be served");
-            case "unscored" -> throw Problems.conflict("checkpoint '" + checkpointId
+            case UNSCORED -> throw Problems.conflict("checkpoint '" + checkpointId
                     + "' is not scored yet; only a scored checkpoint can be promoted");
-            default -> {
+            case SCORED -> {
             }
         }
         if (!checkpoint.published() || checkpoint.autoencoderWeights() == null || checkpoint.autoencoderManifest() == null) {

@@ -29,7 +29,7 @@ class CheckpointApiController {
         return catalog.list(runId, limit);
     }
 
-    /** The id contains '/' (run-…/step-600): send it URL-encoded, or use {@code ?runId=}. */
+    /** The id ({@code run-…-step-600}) is one path segment as it is. */
     @GetMapping("/{checkpointId}")
     CheckpointRecord get(@PathVariable String checkpointId) {
         return catalog.get(checkpointId);

@@ -2,10 +2,9 @@ package dev.ladd.gateway.web;
 
 import dev.ladd.gateway.run.RunGatewayService;
 import dev.ladd.gateway.run.RunView;
-import dev.ladd.gateway.run.StartRunRequest;
+import dev.ladd.gateway.routes.ServiceCalls;
 import dev.ladd.gateway.keys.Callers;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.http.ResponseEntity;
@@ -17,6 +16,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.net.URI;
 import java.util.List;
 
@@ -25,16 +27,30 @@ import java.util.List;
 @RequestMapping("/api/v1/runs")
 class RunApiController {
 
-    private final RunGatewayService runs;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    RunApiController(RunGatewayService runs) {
+    private final RunGatewayService runs;
+    private final ServiceCalls services;
+
+    RunApiController(RunGatewayService runs, ServiceCalls services) {
         this.runs = runs;
+        this.services = services;
     }
 
-    /** Accepted, not done: the trainer picks the run up asynchronously; poll the Location. */
+    /**
+     * Accepted, not done: the trainer picks the run up asynchronously; poll the Location. The body goes to the
+     * trainer's {@code POST /api/v1/runs} as it came: the trainer alone validates it and fills in the defaults
+     * ({@code GET /api/v1/trainer/runs/defaults}); its 4xx problem (each invalid field) comes back unchanged.
+     */
     @PostMapping
-    ResponseEntity<RunView> start(@Valid @RequestBody StartRunRequest request, HttpServletRequest http) {
-        RunView run = runs.start(request, Callers.name(http));
+    ResponseEntity<?> start(@RequestBody byte[] body, HttpServletRequest http) {
+        ResponseEntity<byte[]> answer = services.send("trainer", services.uri("trainer", "/api/v1/runs"), http, body);
+        if (!answer.getStatusCode().is2xxSuccessful()) {
+            return answer;
+        }
+        JsonNode accepted = JSON.readTree(answer.getBody());
+        RunView run = runs.recordStarted(accepted.path("runId").asString(), accepted.path("teacherId").asString(),
+                Callers.name(http));
         return ResponseEntity.accepted().location(URI.create("/api/v1/runs/" + run.runId())).body(run);
     }
 

@@ -51,7 +51,7 @@ class ImagesApiTest extends GatewayTestBase {
             assertThat(png.getWidth()).isEqualTo(64);
             assertThat(png.getHeight()).isEqualTo(64);
         }
-        assertThat(response.headers().firstValue("X-Ladd-Checkpoint-Id")).hasValue("run-1/step-100");
+        assertThat(response.headers().firstValue("X-Ladd-Checkpoint-Id")).hasValue("run-1-step-100");
         JsonNode forwarded = JSON.readTree(FakeInference.lastImagesRequest());
         assertThat(forwarded.get("alias").asString()).isEqualTo("default");
         assertThat(forwarded.get("prompt").asString()).isEqualTo("a photo of a sneaker");

@@ -125,7 +125,7 @@ class InferenceClientTest {
     }
 
     private static InferenceClient client(List<URI> replicas) {
-        GatewayProperties properties = new GatewayProperties(null, null, null,
+        GatewayProperties properties = new GatewayProperties(null, null,
                 new GatewayProperties.Inference(replicas, Duration.ofSeconds(1), Duration.ofSeconds(5),
                         Duration.ofSeconds(30)), null, null, null, 65536);
         return new InferenceClient(properties, JsonMapper.builder().build(), new ServiceToken(TestServiceToken.VALUE));

@@ -37,7 +37,7 @@ class AdminKeyBootstrapTest {
     }
 
     private ApiKeyService start(String adminKey) {
-        ApiKeyService service = new ApiKeyService(keys, new GatewayProperties(null, adminKey,
+        ApiKeyService service = new ApiKeyService(keys, new GatewayProperties(adminKey,
                 new GatewayProperties.Keys(60, 600), null, null, null, null, 65536));
         service.run(new DefaultApplicationArguments());
         return service;

@@ -45,7 +45,7 @@ class SecurityTest extends GatewayTestBase {
         assertThat(call("GET", "/api/v1/runs", viewer, null).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/api/v1/serving/default/history", viewer, null).statusCode()).isEqualTo(200);
         HttpResponse<String> viewerPromotes = call("POST", "/api/v1/serving/default/promote", viewer,
-                "{\"checkpointId\":\"run-1/step-1\",\"reason\":\"better\"}");
+                "{\"checkpointId\":\"run-1-step-1\",\"reason\":\"better\"}");
         assertProblem(viewerPromotes, 403);
         assertThat(viewerPromotes.body()).contains("needs role 'ml-staff'");
         assertProblem(call("POST", "/api/v1/serving/default/rollback", viewer, "{\"reason\":\"worse\"}"), 403);
@@ -56,7 +56,7 @@ class SecurityTest extends GatewayTestBase {
 
         // ml-staff passes the role check: an unknown checkpoint is the promotion's own 404
         assertProblem(call("POST", "/api/v1/serving/default/promote", staff,
-                "{\"checkpointId\":\"run-1/step-1\",\"reason\":\"better\"}"), 404);
+                "{\"checkpointId\":\"run-1-step-1\",\"reason\":\"better\"}"), 404);
         assertThat(call("GET", "/api/v1/keys", ADMIN_KEY, null).body()).contains("\"name\":\"admin\"")
                 .doesNotContain(ADMIN_KEY).doesNotContain(viewer);
     }

@@ -143,14 +143,14 @@ class ModelsApiTest extends GatewayTestBase {
     void anAliasInferenceReportsServingIsAModelEvenWithoutAPromotionHere() throws Exception {
         String alias = newAlias();
         report(EventEnvelope.newBuilder().setModelServing(ModelServing.newBuilder().setAlias(alias)
-                .setCheckpointId("elsewhere/step-7").setRevision(4).setReplica("inference-0")), alias);
+                .setCheckpointId("elsewhere-step-7").setRevision(4).setReplica("inference-0")), alias);
 
         HttpResponse<String> found = await().atMost(Duration.ofSeconds(60)).until(() -> call("GET",
                 "/v1/models/" + alias, ADMIN_KEY, null), r -> r.statusCode() == 200);
         JsonNode model = JSON.readTree(found.body());
         assertThat(model.get("state").asString()).isEqualTo("serving");
-        assertThat(model.get("checkpoint_id").asString()).isEqualTo("elsewhere/step-7");
-        assertThat(model.get("served_checkpoint_id").asString()).isEqualTo("elsewhere/step-7");
+        assertThat(model.get("checkpoint_id").asString()).isEqualTo("elsewhere-step-7");
+        assertThat(model.get("served_checkpoint_id").asString()).isEqualTo("elsewhere-step-7");
         assertThat(model.get("revision").asLong()).isEqualTo(4);
         assertThat(model.get("run_id").isNull()).as("a checkpoint the gateway never learnt").isTrue();
 

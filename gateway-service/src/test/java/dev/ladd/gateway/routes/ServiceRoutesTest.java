@@ -36,9 +36,9 @@ class ServiceRoutesTest extends GatewayTestBase {
                 .contains("\"query\":\"after=5\"").contains("\"caller\":\"viewer-").contains("\"role\":\"viewer\"");
 
         assertProblem(call("POST", "/api/v1/trainer/runs/run-7/cancel", viewer, "{}"), 403);
-        HttpResponse<String> write = call("POST", "/api/v1/eval/checkpoints/run-7%2Fstep-10/x", staff, "{\"a\":1}");
+        HttpResponse<String> write = call("POST", "/api/v1/eval/checkpoints/run-7-step-10/x", staff, "{\"a\":1}");
         assertThat(write.statusCode()).as(write.body()).isEqualTo(200);
-        assertThat(write.body()).contains("\"method\":\"POST\"").contains("\"path\":\"/api/v1/checkpoints/run-7%2Fstep-10/x\"")
+        assertThat(write.body()).contains("\"method\":\"POST\"").contains("\"path\":\"/api/v1/checkpoints/run-7-step-10/x\"")
                 .contains("\"body\":\"{\\\"a\\\":1}\"");
 
         HttpResponse<String> missing = call("GET", "/api/v1/teacher/missing", viewer, null);

@@ -1,5 +1,6 @@
 package dev.ladd.gateway.serving;
 
+import dev.ladd.gateway.checkpoint.ScoreState;
 import dev.ladd.gateway.GatewayProperties;
 import dev.ladd.gateway.checkpoint.CheckpointRecord;
 import dev.ladd.gateway.checkpoint.CheckpointRepository;
@@ -29,7 +30,7 @@ class AutoPromotionPolicyTest {
         List<ScoreRow> rows = pass.equals(ScoreRow.QUICK)
                 ? List.of(row(ScoreRow.QUICK, fid4))
                 : List.of(row(ScoreRow.QUICK, fid4 + 5), row(ScoreRow.FULL, fid4));
-        return new CheckpointRecord(id, "run", 1, "default", BLOB, BLOB, BLOB, BLOB, Instant.now(), "scored", pass, null,
+        return new CheckpointRecord(id, "run", 1, "default", BLOB, BLOB, BLOB, BLOB, Instant.now(), ScoreState.SCORED, pass, null,
                 Instant.now(), rows);
     }
 

@@ -72,9 +72,9 @@ class AutoPromotionTest extends GatewayTestBase {
     @Test
     void scoresAreComparedWithinOnePassTheMostThoroughBothCheckpointsHave() {
         String run = "run-" + UUID.randomUUID();
-        String a = run + "/step-250";
-        String b = run + "/step-500";
-        String c = run + "/step-750";
+        String a = run + "-step-250";
+        String b = run + "-step-500";
+        String c = run + "-step-750";
         arriveQuick(run, a, 250, 30.0);
         assertThat(served()).as("nothing served: the budget alone decides, on the quick score").isEqualTo(a);
         assertThat(lastReason()).contains("quick pass, 500 samples");
@@ -102,26 +102,26 @@ class AutoPromotionTest extends GatewayTestBase {
     @Test
     void aScoredCheckpointIsPromotedOnlyWhenItBeatsTheServedFidByTheMarginWithinTheBudget() {
         String run = "run-" + UUID.randomUUID();
-        arrive(run, run + "/step-1", 1, 30.0, 10);
-        assertThat(served()).isEqualTo(run + "/step-1");
+        arrive(run, run + "-step-1", 1, 30.0, 10);
+        assertThat(served()).isEqualTo(run + "-step-1");
 
-        arrive(run, run + "/step-2", 2, 29.5, 10);     // better, but by less than the margin
-        assertThat(served()).isEqualTo(run + "/step-1");
-        arrive(run, run + "/step-3", 3, 10.0, 80);     // far better, but over the ms/image budget
-        assertThat(served()).isEqualTo(run + "/step-1");
-        arrive(run, run + "/step-4", 4, 28.5, 20);     // better by 1.5 within budget
-        assertThat(served()).isEqualTo(run + "/step-4");
+        arrive(run, run + "-step-2", 2, 29.5, 10);     // better, but by less than the margin
+        assertThat(served()).isEqualTo(run + "-step-1");
+        arrive(run, run + "-step-3", 3, 10.0, 80);     // far better, but over the ms/image budget
+        assertThat(served()).isEqualTo(run + "-step-1");
+        arrive(run, run + "-step-4", 4, 28.5, 20);     // better by 1.5 within budget
+        assertThat(served()).isEqualTo(run + "-step-4");
 
         List<Map<String, Object>> audit = jdbc.queryForList(
                 "SELECT actor, from_checkpoint_id, to_checkpoint_id, reason FROM serving_audit WHERE alias = ? ORDER BY id",
                 AUTO_ALIAS);
         assertThat(audit).extracting(r -> r.get("actor")).containsOnly("auto-policy");
-        assertThat(audit.get(audit.size() - 1)).containsEntry("from_checkpoint_id", run + "/step-1")
-                .containsEntry("to_checkpoint_id", run + "/step-4");
+        assertThat(audit.get(audit.size() - 1)).containsEntry("from_checkpoint_id", run + "-step-1")
+                .containsEntry("to_checkpoint_id", run + "-step-4");
         assertThat((String) audit.get(audit.size() - 1).get("reason")).contains("FID 28.500").contains("beats");
         assertThat(await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readEvents(Topics.SERVING_DESIRED,
                         Integer.MAX_VALUE, Duration.ofSeconds(3)).stream()
                 .filter(e -> e.getServingDesired().getAlias().equals(AUTO_ALIAS)).toList(), l -> !l.isEmpty()))
-                .last().satisfies(e -> assertThat(e.getServingDesired().getCheckpointId()).isEqualTo(run + "/step-4"));
+                .last().satisfies(e -> assertThat(e.getServingDesired().getCheckpointId()).isEqualTo(run + "-step-4"));
     }
 }

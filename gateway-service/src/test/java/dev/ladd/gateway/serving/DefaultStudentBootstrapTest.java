@@ -1,5 +1,6 @@
 package dev.ladd.gateway.serving;
 
+import dev.ladd.gateway.checkpoint.ScoreState;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.EventEnvelope;
@@ -50,17 +51,17 @@ class DefaultStudentBootstrapTest extends GatewayTestBase {
     @Test
     void theDefaultStudentIsServedOnceAndWhatAPersonPromotesAfterItReplacesIt() throws Exception {
         String first = "default-student-" + UUID.randomUUID().toString().substring(0, 12);
-        kafka.send(Topics.CHECKPOINTS, first, defaultStudent(first, first + "/step-2000"));
+        kafka.send(Topics.CHECKPOINTS, first, defaultStudent(first, first + "-step-2000"));
 
         List<EventEnvelope> desired = desired(1);
-        assertThat(desired.get(0).getServingDesired().getCheckpointId()).isEqualTo(first + "/step-2000");
+        assertThat(desired.get(0).getServingDesired().getCheckpointId()).isEqualTo(first + "-step-2000");
         assertThat(desired.get(0).getServingDesired().getRevision()).isEqualTo(1);
-        assertThat(desired.get(0).getServingDesired().getWeights()).isEqualTo(blob(first + "/step-2000w"));
+        assertThat(desired.get(0).getServingDesired().getWeights()).isEqualTo(blob(first + "-step-2000w"));
         assertThat(desired.get(0).getServingDesired().getAutoencoderWeights()).isEqualTo(blob("ae-w"));
         List<Map<String, Object>> audit = audit();
         assertThat(audit).singleElement().satisfies(row -> {
             assertThat(row).containsEntry("action", "promote").containsEntry("actor", "system:default-student")
-                    .containsEntry("to_checkpoint_id", first + "/step-2000").containsEntry("revision", 1L);
+                    .containsEntry("to_checkpoint_id", first + "-step-2000").containsEntry("revision", 1L);
             assertThat(row.get("from_checkpoint_id")).isNull();
             assertThat((String) row.get("reason")).contains("committed default student").contains(FOLDER);
         });
@@ -71,46 +72,46 @@ class DefaultStudentBootstrapTest extends GatewayTestBase {
 
         // another default student later (a newer commit, or a trainer whose database was reset): the alias has a history
         String second = "default-student-" + UUID.randomUUID().toString().substring(0, 12);
-        kafka.send(Topics.CHECKPOINTS, second, defaultStudent(second, second + "/step-2000"));
-        awaitPublished(second + "/step-2000");
+        kafka.send(Topics.CHECKPOINTS, second, defaultStudent(second, second + "-step-2000"));
+        awaitPublished(second + "-step-2000");
         assertThat(audit()).hasSize(1);
 
         // a person promotes a trained, scored checkpoint: it replaces the student, and the student stays below it
         String run = "run-" + UUID.randomUUID();
-        String trained = run + "/step-250";
+        String trained = run + "-step-250";
         kafka.send(Topics.CHECKPOINTS, run, TestCheckpoints.published(run, trained, 250));
         kafka.send(Topics.CHECKPOINT_SCORES, run, TestCheckpoints.scored(run, trained, 250, 30, 100));
         await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints.find(trained)
-                .map(c -> c.published() && c.scoreState().equals("scored")).orElse(false));
+                .map(c -> c.published() && c.scoreState() == ScoreState.SCORED).orElse(false));
         HttpResponse<String> promote = call("POST", "/api/v1/serving/" + ALIAS + "/promote", ADMIN_KEY,
                 "{\"checkpointId\":\"" + trained + "\",\"reason\":\"the demo run's first checkpoint\"}");
         assertThat(promote.statusCode()).as(promote.body()).isEqualTo(200);
-        assertThat(promote.body()).contains("\"fromCheckpointId\":\"" + first + "/step-2000\"").contains("\"revision\":2");
+        assertThat(promote.body()).contains("\"fromCheckpointId\":\"" + first + "-step-2000\"").contains("\"revision\":2");
 
         String third = "default-student-" + UUID.randomUUID().toString().substring(0, 12);
-        kafka.send(Topics.CHECKPOINTS, third, defaultStudent(third, third + "/step-2000"));
-        awaitPublished(third + "/step-2000");
-        assertThat(audit()).extracting(r -> r.get("to_checkpoint_id")).containsExactly(first + "/step-2000", trained);
+        kafka.send(Topics.CHECKPOINTS, third, defaultStudent(third, third + "-step-2000"));
+        awaitPublished(third + "-step-2000");
+        assertThat(audit()).extracting(r -> r.get("to_checkpoint_id")).containsExactly(first + "-step-2000", trained);
         assertThat(promotions.desired(ALIAS)).get().extracting(ServingRepository.Desired::checkpointId).isEqualTo(trained);
 
         HttpResponse<String> back = call("POST", "/api/v1/serving/" + ALIAS + "/rollback", ADMIN_KEY,
                 "{\"reason\":\"back to the default student\"}");
         assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
-        assertThat(back.body()).contains("\"toCheckpointId\":\"" + first + "/step-2000\"");
+        assertThat(back.body()).contains("\"toCheckpointId\":\"" + first + "-step-2000\"");
     }
 
     @Test
     void aPromotionMadeBeforeTheDefaultStudentArrivesIsNeverOverridden() throws Exception {
         String alias = "alias-" + UUID.randomUUID().toString().substring(0, 8);
         String run = "run-" + UUID.randomUUID();
-        String trained = run + "/step-100";
-        String student = "default-student-" + UUID.randomUUID().toString().substring(0, 12) + "/step-2000";
+        String trained = run + "-step-100";
+        String student = "default-student-" + UUID.randomUUID().toString().substring(0, 12) + "-step-2000";
         kafka.send(Topics.CHECKPOINTS, run, TestCheckpoints.published(run, trained, 100));
         kafka.send(Topics.CHECKPOINT_SCORES, run, TestCheckpoints.scored(run, trained, 100, 30, 100));
         kafka.send(Topics.CHECKPOINTS, run, TestCheckpoints.published(run, student, 2000));   // known, not the event's flag:
         // that would serve it on this context's default-student alias, which the other test checks
         await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints.find(trained)
-                .map(c -> c.published() && c.scoreState().equals("scored")).orElse(false));
+                .map(c -> c.published() && c.scoreState() == ScoreState.SCORED).orElse(false));
         awaitPublished(student);
         assertThat(call("POST", "/api/v1/serving/" + alias + "/promote", ADMIN_KEY,
                 "{\"checkpointId\":\"" + trained + "\",\"reason\":\"chosen by a person\"}").statusCode()).isEqualTo(200);

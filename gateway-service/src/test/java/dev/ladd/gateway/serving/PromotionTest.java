@@ -1,5 +1,6 @@
 package dev.ladd.gateway.serving;
 
+import dev.ladd.gateway.checkpoint.ScoreState;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.ScoringPass;
@@ -38,7 +39,7 @@ class PromotionTest extends GatewayTestBase {
 
     void awaitState(String checkpointId, String state, boolean published) {
         await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints.find(checkpointId)
-                .map(c -> c.scoreState().equals(state) && c.published() == published).orElse(false));
+                .map(c -> c.scoreState().value().equals(state) && c.published() == published).orElse(false));
     }
 
     List<EventEnvelope> desired(String alias, int atLeast) {
@@ -50,8 +51,8 @@ class PromotionTest extends GatewayTestBase {
     @Test
     void promoteRollbackAndHistoryPublishServingDesiredAndAuditEveryChange() throws Exception {
         String run = "run-" + UUID.randomUUID();
-        String a = run + "/step-100";
-        String b = run + "/step-200";
+        String a = run + "-step-100";
+        String b = run + "-step-200";
         String alias = "alias-" + UUID.randomUUID().toString().substring(0, 8);
         String staff = createKey("ml-staff", 1000);
         String staffName = jdbc.queryForObject("SELECT name FROM api_key WHERE key_sha256 = ?", String.class,
@@ -115,8 +116,8 @@ class PromotionTest extends GatewayTestBase {
     @Test
     void refusedUnscoredAndUnknownCheckpointsAreNotPromoted() throws Exception {
         String run = "run-" + UUID.randomUUID();
-        String refusedId = run + "/step-100";
-        String unscoredId = run + "/step-200";
+        String refusedId = run + "-step-100";
+        String unscoredId = run + "-step-200";
         String alias = "alias-" + UUID.randomUUID().toString().substring(0, 8);
         kafka.send(Topics.CHECKPOINTS, run, published(run, refusedId, 100));
         kafka.send(Topics.CHECKPOINTS, run, published(run, unscoredId, 200));
@@ -130,7 +131,7 @@ class PromotionTest extends GatewayTestBase {
         HttpResponse<String> unscored = promote(alias, unscoredId, ADMIN_KEY);
         assertProblem(unscored, 409);
         assertThat(unscored.body()).contains("not scored");
-        assertProblem(promote(alias, run + "/step-999", ADMIN_KEY), 404);
+        assertProblem(promote(alias, run + "-step-999", ADMIN_KEY), 404);
         assertProblem(call("POST", "/api/v1/serving/" + alias + "/rollback", ADMIN_KEY, "{\"reason\":\"x\"}"), 404);
         assertProblem(call("POST", "/api/v1/serving/" + alias + "/promote", ADMIN_KEY, "{\"checkpointId\":\"x\"}"), 400);
         assertProblem(call("POST", "/api/v1/serving/bad%20alias/promote", ADMIN_KEY,
@@ -151,7 +152,7 @@ class PromotionTest extends GatewayTestBase {
     @Test
     void bothScoringPassesAreKeptTheFullOneShownAndAnUnknownPassIsDeadLettered() throws Exception {
         String run = "run-" + UUID.randomUUID();
-        String id = run + "/step-250";
+        String id = run + "-step-250";
         String path = "/api/v1/checkpoints/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
         kafka.send(Topics.CHECKPOINTS, run, published(run, id, 250));
         kafka.send(Topics.CHECKPOINT_SCORES, run, scored(run, id, 250, ScoringPass.SCORING_PASS_QUICK, 500, 40, 100));
@@ -188,7 +189,7 @@ class PromotionTest extends GatewayTestBase {
                 .setCheckpointScored(scored(run, id, 250, ScoringPass.SCORING_PASS_FULL, 5000, 1, 1).getCheckpointScored()
                         .toBuilder().setPassValue(7)).build();
         kafka.send(Topics.CHECKPOINT_SCORES, run, unknownPass);
-        String marker = run + "/step-500";
+        String marker = run + "-step-500";
         kafka.send(Topics.CHECKPOINT_SCORES, run, scored(run, marker, 500, ScoringPass.SCORING_PASS_QUICK, 500, 40, 100));
         await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints.find(marker).isPresent());
         String deadLetters = Topics.deadLetter(Topics.CHECKPOINT_SCORES, "gateway-service");
@@ -202,19 +203,19 @@ class PromotionTest extends GatewayTestBase {
     @Test
     void aScoreDeliveredTwiceIsAppliedOnceAndAMalformedOneIsDeadLettered() {
         String run = "run-" + UUID.randomUUID();
-        String id = run + "/step-100";
-        String marker = run + "/step-200";
+        String id = run + "-step-100";
+        String marker = run + "-step-200";
         EventEnvelope score = scored(run, id, 100, 30, 100);
         ConsumerChecks.redeliveredEventIsAppliedOnce(kafka, Topics.CHECKPOINT_SCORES, run, score,
                 scored(run, marker, 200, 30, 100), () -> checkpoints.find(marker).isPresent(), () -> {
                     assertThat(checkpoints.find(id)).get().satisfies(c -> {
-                        assertThat(c.scoreState()).isEqualTo("scored");
+                        assertThat(c.scoreState()).isEqualTo(ScoreState.SCORED);
                         assertThat(c.student(ScoreRow.FULL, 4)).get().extracting(s -> s.fid()).isEqualTo(30.0);
                     });
                     assertThat(jdbc.queryForObject("SELECT count(*) FROM processed_event WHERE event_id = ?",
                             Integer.class, score.getEventId())).isEqualTo(1);
                 });
-        String next = run + "/step-300";
+        String next = run + "-step-300";
         ConsumerChecks.malformedPayloadIsDeadLetteredAndConsumingGoesOn(kafka, Topics.CHECKPOINTS, "gateway-service", run,
                 published(run, next, 300), () -> checkpoints.find(next).isPresent());
     }

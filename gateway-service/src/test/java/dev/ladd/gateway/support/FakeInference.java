@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Stands in for inference-service (and the other proxied services) at the HTTP boundary, one per test JVM, on a
  * free loopback port. {@code POST /api/v1/images} answers as inference-service's internal API does: real PNGs of
- * the asked size, or, steered by the prompt, "busy" → 429 + Retry-After 7, "down" → 503, "boom" → 500. Every
+ * the asked size, or, steered by the prompt, "busy" → 429 + Retry-After 7, "down" → 503, "boom" → 500.
+ * {@code POST /api/v1/runs} with a JSON object answers as trainer-service does: 202 with a new run id, or, with
+ * {@code "iterations":0} in the body, its 400 problem ({@link #INVALID_RUN}). Every
  * other path echoes the request as JSON (method, path, query, body, caller, role); a path containing "missing" → 404,
  * one ending in ".png" a PNG (counted; one containing "slow" waits for {@link #releaseSlowRenders}). Like the real
  * services it answers 401 to a request without this JVM's service token, and a path containing "wrong-token" acts as a
@@ -35,6 +37,12 @@ public final class FakeInference {
     private static HttpServer server;
     private static final AtomicReference<String> LAST_IMAGES_REQUEST = new AtomicReference<>();
     private static final AtomicInteger IMAGES_REQUESTS = new AtomicInteger();
+    private static final AtomicReference<String> LAST_RUN_REQUEST = new AtomicReference<>();
+    private static final AtomicReference<String> LAST_RUN_CALLER = new AtomicReference<>();
+    /** trainer-service's answer to a run request with {@code "iterations":0}, as it writes it. */
+    public static final String INVALID_RUN = "{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,"
+            + "\"detail\":\"invalid field 'iterations': must be greater than or equal to 1\",\"instance\":\"/api/v1/runs\","
+            + "\"errors\":[{\"field\":\"iterations\",\"message\":\"must be greater than or equal to 1\"}]}";
     private static final AtomicInteger RENDERS = new AtomicInteger();
     private static final java.util.concurrent.Semaphore SLOW_RENDERS = new java.util.concurrent.Semaphore(0);
 
@@ -78,6 +86,15 @@ public final class FakeInference {
     /** Lets {@code n} waiting "slow" renders finish. */
     public static void releaseSlowRenders(int n) {
         SLOW_RENDERS.release(n);
+    }
+
+    /** The body of the last {@code POST /api/v1/runs} it received (as trainer-service), and its caller header. */
+    public static String lastRunRequest() {
+        return LAST_RUN_REQUEST.get();
+    }
+
+    public static String lastRunCaller() {
+        return LAST_RUN_CALLER.get();
     }
 
     /** The body of the last {@code POST /api/v1/images} it received. */
@@ -129,6 +146,19 @@ public final class FakeInference {
                 images(exchange, JSON.readTree(body));
                 return;
             }
+            if (path.equals("/api/v1/runs") && exchange.getRequestMethod().equals("POST") && body.startsWith("{")) {
+                LAST_RUN_REQUEST.set(body);
+                LAST_RUN_CALLER.set(exchange.getRequestHeaders().getFirst(ServiceToken.CALLER_HEADER));
+                if (body.contains("\"iterations\":0")) {
+                    send(exchange, 400, "application/problem+json", INVALID_RUN);
+                    return;
+                }
+                String runId = "run-" + java.util.UUID.randomUUID();
+                exchange.getResponseHeaders().set("Location", "/api/v1/runs/" + runId);
+                send(exchange, 202, "application/json", JSON.writeValueAsString(JSON.createObjectNode().put("runId", runId)
+                        .put("teacherId", JSON.readTree(body).path("teacherId").asString())));
+                return;
+            }
             if (path.contains("missing")) {
                 send(exchange, 404, "application/problem+json", "{\"status\":404,\"detail\":\"no such thing\"}");
                 return;
@@ -168,7 +198,7 @@ public final class FakeInference {
             images.addObject().put("seed", seed + i)
                     .put("pngBase64", Base64.getEncoder().encodeToString(png(size, (int) (seed + i) * 40)));
         }
-        var answer = JSON.createObjectNode().put("alias", request.path("alias").asString()).put("checkpointId", "run-1/step-100")
+        var answer = JSON.createObjectNode().put("alias", request.path("alias").asString()).put("checkpointId", "run-1-step-100")
                 .put("revision", 3).put("steps", request.path("steps").asInt()).put("queueMs", 1.2).put("generateMs", 15.3);
         answer.set("images", images);
         send(exchange, 200, "application/json", JSON.writeValueAsString(answer));

@@ -112,7 +112,7 @@ public abstract class GatewayTestBase extends EventContract {
      */
     protected String promoteNewCheckpoint(String alias) throws Exception {
         String run = "run-" + UUID.randomUUID();
-        String checkpointId = run + "/step-100";
+        String checkpointId = run + "-step-100";
         kafka.send(Topics.CHECKPOINTS, run, TestCheckpoints.published(run, checkpointId, 100));
         kafka.send(Topics.CHECKPOINT_SCORES, run, TestCheckpoints.scored(run, checkpointId, 100, 30, 100));
         await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject("SELECT count(*) FROM checkpoint "

@@ -49,7 +49,7 @@ class CommittedDefaultStudentTest extends EventContract {
     void theCommittedDefaultStudentIsServedAndAnswersTheReadmesFirstRequest() throws Exception {
         Path student = MODELS.resolve("default-student");
         Path teacher = MODELS.resolve("default");
-        TinyServingModels.Servable committed = new TinyServingModels.Servable("default-student/step-2000",
+        TinyServingModels.Servable committed = new TinyServingModels.Servable("default-student-step-2000",
                 put(student.resolve("student.safetensors")), put(student.resolve("student.json")),
                 put(teacher.resolve("autoencoder.safetensors")), put(teacher.resolve("autoencoder.json")));
         kafka.send(Topics.SERVING_DESIRED, "default", committed.desired("default", 1));
@@ -57,7 +57,7 @@ class CommittedDefaultStudentTest extends EventContract {
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(120)).until(() -> http.send(TestServiceToken.add(HttpRequest.newBuilder(
                 URI.create("http://localhost:" + port + "/api/v1/serving/default"))).build(),
-                HttpResponse.BodyHandlers.ofString()).body().contains("\"serving\":{\"checkpointId\":\"default-student/step-2000\""));
+                HttpResponse.BodyHandlers.ofString()).body().contains("\"serving\":{\"checkpointId\":\"default-student-step-2000\""));
 
         byte[] first = image(http);
         assertThat(image(http)).as("the same prompt and seed give the same PNG").isEqualTo(first);
@@ -73,7 +73,7 @@ class CommittedDefaultStudentTest extends EventContract {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = JSON.readTree(response.body());
-        assertThat(body.get("checkpointId").asString()).isEqualTo("default-student/step-2000");
+        assertThat(body.get("checkpointId").asString()).isEqualTo("default-student-step-2000");
         return Base64.getDecoder().decode(body.get("images").get(0).get("pngBase64").asString());
     }
 

@@ -58,7 +58,7 @@ public final class LaddTraining {
 
     private final FlowTransformer teacher;
     private final FlowTransformer student;
-    private final Discriminator heads;
+    private final Discriminator discriminator;
     private final WordTokenizer tokenizer;
     private final LaddConfig config;
     private final AdamW studentOptimizer;
@@ -71,24 +71,24 @@ public final class LaddTraining {
     /**
      * @param teacher the frozen teacher (its parameters are frozen here)
      * @param student a trainable copy of the teacher's weights
-     * @param heads   initialized heads for {@link #featureBlocks}
+     * @param discriminator initialized heads for {@link #featureBlocks}
      */
-    public LaddTraining(FlowTransformer teacher, FlowTransformer student, Discriminator heads, WordTokenizer tokenizer,
-                        LaddConfig config) {
+    public LaddTraining(FlowTransformer teacher, FlowTransformer student, Discriminator discriminator,
+                        WordTokenizer tokenizer, LaddConfig config) {
         NumericalBackendCheck.requireHealthy("LADD training");
         this.teacher = teacher;
         this.student = student;
-        this.heads = heads;
+        this.discriminator = discriminator;
         this.tokenizer = tokenizer;
         this.config = config;
         this.blocks = featureBlocks(config, teacher.config().denoiser());
-        if (!java.util.Arrays.equals(blocks, heads.config().blocks())) {
-            throw new IllegalArgumentException("the heads read blocks " + java.util.Arrays.toString(heads.config().blocks())
+        if (!java.util.Arrays.equals(blocks, discriminator.config().blocks())) {
+            throw new IllegalArgumentException("the heads read blocks " + java.util.Arrays.toString(discriminator.config().blocks())
                     + " but the config asks for " + java.util.Arrays.toString(blocks));
         }
         teacher.freezeParameters(true);
         this.studentOptimizer = new AdamW(student, config.studentLearningRate(), config.beta1(), config.beta2(), 0f);
-        this.headOptimizer = new AdamW(heads, config.headLearningRate(), config.beta1(), config.beta2(), 0f);
+        this.headOptimizer = new AdamW(discriminator, config.headLearningRate(), config.beta1(), config.beta2(), 0f);
         this.ema = config.emaDecay() > 0 ? new ExponentialMovingAverage(student, config.emaDecay()) : null;
         double[] cumulative = new double[config.studentTimesteps().size()];
         double total = config.studentTimestepWeights().stream().mapToDouble(Double::doubleValue).sum();
@@ -108,10 +108,10 @@ public final class LaddTraining {
                                            NDManager manager) throws CheckpointMismatchException {
         FlowTransformer student = withWeights(teacher.config(), BlockWeights.snapshot(teacher, DType.F32, Map.of()), manager);
         DenoiserConfig d = teacher.config().denoiser();
-        Discriminator heads = new Discriminator(new DiscriminatorConfig(featureBlocks(config, d), d.width(),
+        Discriminator discriminator = new Discriminator(new DiscriminatorConfig(featureBlocks(config, d), d.width(),
                 d.textWidth(), HEAD_TIME_WIDTH, config.headChannels()));
-        heads.initialize(manager, config.seed());
-        return new LaddTraining(teacher, student, heads, tokenizer, config);
+        discriminator.initialize(manager, config.seed());
+        return new LaddTraining(teacher, student, discriminator, tokenizer, config);
     }
 
     public FlowTransformer student() {
@@ -223,7 +223,7 @@ public final class LaddTraining {
         NDArray xt = RectifiedFlow.noised(in.x0(), eps, t);
         NDArray tHat = RectifiedFlow.logitNormal(sub, b, config.renoiseMean(), config.renoiseStd(), rng);
         NDArray epsHat = RectifiedFlow.gaussian(sub, in.shape(), rng);
-        heads.freezeParameters(true);
+        discriminator.freezeParameters(true);
         try {
             NDArray fake;
             double loss;
@@ -234,7 +234,7 @@ public final class LaddTraining {
                 List<NDArray> features = teacher.features(ps, RectifiedFlow.noised(fake, epsHat, tHat), tHat,
                         in.teacherText(), in.mask(), blocks, false);
                 NDArray total = LaddLosses.generatorHinge(
-                        heads.logits(ps, features, in.rows(), in.cols(), tHat, in.teacherText().get(1), false));
+                        discriminator.logits(ps, features, in.rows(), in.cols(), tHat, in.teacherText().get(1), false));
                 NDArray mse = LaddLosses.distillation(fake, in.x0());
                 if (config.distillationWeight() > 0) {
                     total = total.add(Scalars.mul(mse, config.distillationWeight()));
@@ -252,7 +252,7 @@ public final class LaddTraining {
             }
             return new StudentUpdate(fake.stopGradient(), loss, distillation, gradNorm);
         } finally {
-            heads.freezeParameters(false);
+            discriminator.freezeParameters(false);
         }
     }
 
@@ -271,7 +271,7 @@ public final class LaddTraining {
         List<NDArray> features = teacher.features(ps, both, levels, text, mask, blocks, false);
         double loss, dReal, dFake;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            List<NDArray> logits = heads.logits(ps, features, in.rows(), in.cols(), levels, text.get(1), true);
+            List<NDArray> logits = discriminator.logits(ps, features, in.rows(), in.cols(), levels, text.get(1), true);
             List<NDArray> real = new ArrayList<>();
             List<NDArray> fakes = new ArrayList<>();
             for (NDArray l : logits) {
@@ -304,7 +304,7 @@ public final class LaddTraining {
             NDArray real = f.get("0:" + b);
             perturbed.add(real.add(Scalars.mul(RectifiedFlow.gaussian(f.getManager(), real.getShape(), rng), config.r1Sigma())));
         }
-        List<NDArray> perturbedLogits = heads.logits(ps, perturbed, rows, cols, levels.get("0:" + b),
+        List<NDArray> perturbedLogits = discriminator.logits(ps, perturbed, rows, cols, levels.get("0:" + b),
                 pooled.get("0:" + b), true);
         return LaddLosses.approximateR1(realLogits, perturbedLogits, config.r1Sigma());
     }
@@ -337,7 +337,7 @@ public final class LaddTraining {
 
     public SafetensorsFile captureState(Map<String, String> metadata) {
         List<SafetensorsTensor> tensors = new ArrayList<>(StateTensors.of("student/", student));
-        tensors.addAll(StateTensors.of("heads/", heads));
+        tensors.addAll(StateTensors.of("heads/", discriminator));
         tensors.addAll(StateTensors.of("student_optim/", studentOptimizer.moments()));
         tensors.addAll(StateTensors.of("head_optim/", headOptimizer.moments()));
         if (ema != null) {
@@ -352,7 +352,7 @@ public final class LaddTraining {
 
     public void restoreState(SafetensorsFile state) throws CheckpointMismatchException {
         BlockWeights.load(student, StateTensors.section(state, "student/"));
-        BlockWeights.load(heads, StateTensors.section(state, "heads/"));
+        BlockWeights.load(discriminator, StateTensors.section(state, "heads/"));
         studentOptimizer.restore(StateTensors.values(state, "student_optim/"),
                 StateTensors.number(state, "student_optimizer_steps"));
         headOptimizer.restore(StateTensors.values(state, "head_optim/"), StateTensors.number(state, "head_optimizer_steps"));

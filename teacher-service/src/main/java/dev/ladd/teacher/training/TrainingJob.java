@@ -12,6 +12,6 @@ import java.time.Instant;
  *                      it trains in, or null
  */
 public record TrainingJob(String jobId, String kind, String teacherId, String baseTeacher, String autoencoderId,
-                          String state, long step, long totalSteps, Double loss, Long etaSeconds, String error,
+                          JobState state, long step, long totalSteps, Double loss, Long etaSeconds, String error,
                           Instant createdAt, Instant updatedAt) {
 }

@@ -14,7 +14,7 @@ public class TrainingJobRepository {
 
     private static final RowMapper<TrainingJob> JOB = (rs, i) -> new TrainingJob(
             rs.getString("job_id"), rs.getString("kind"), rs.getString("teacher_id"), rs.getString("base_teacher"),
-            rs.getString("autoencoder_id"), rs.getString("state"),
+            rs.getString("autoencoder_id"), JobState.of(rs.getString("state")),
             rs.getLong("step"), rs.getLong("total_steps"), (Double) rs.getObject("loss"), (Long) rs.getObject("eta_seconds"),
             rs.getString("error"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
 
@@ -38,8 +38,9 @@ public class TrainingJobRepository {
                 step, loss, etaSeconds, jobId);
     }
 
-    public void state(String jobId, String state, String error) {
-        jdbc.update("UPDATE training_job SET state = ?, error = ?, updated_at = now() WHERE job_id = ?", state, error, jobId);
+    public void state(String jobId, JobState state, String error) {
+        jdbc.update("UPDATE training_job SET state = ?, error = ?, updated_at = now() WHERE job_id = ?", state.value(), error,
+                jobId);
     }
 
     public void stopped(String jobId, long step, BlobId state) {
@@ -62,7 +63,7 @@ public class TrainingJobRepository {
 
     /** Whether a stop was asked for the job (through any replica). */
     public boolean stopRequested(String jobId) {
-        return "stopping".equals(jdbc.queryForList("SELECT state FROM training_job WHERE job_id = ?", String.class, jobId)
+        return JobState.STOPPING.value().equals(jdbc.queryForList("SELECT state FROM training_job WHERE job_id = ?", String.class, jobId)
                 .stream().findFirst().orElse(null));
     }
 

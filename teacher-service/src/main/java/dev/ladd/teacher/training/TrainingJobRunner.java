@@ -103,10 +103,10 @@ class TrainingJobRunner {
                 }
                 return;
             }
-            jobs.state(jobId, "completed", null);
+            jobs.state(jobId, JobState.COMPLETED, null);
         } catch (IOException | RuntimeException e) {
             log.error("job {} failed", jobId, e);
-            jobs.state(jobId, "failed", e.getMessage());
+            jobs.state(jobId, JobState.FAILED, e.getMessage());
         }
     }
 

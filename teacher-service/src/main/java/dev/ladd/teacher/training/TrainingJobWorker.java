@@ -8,7 +8,6 @@ import org.springframework.stereotype.Component;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The training-job worker: one thread that runs one job at a time (the machine's cores are the limit), the oldest
@@ -21,7 +20,6 @@ import java.util.Set;
 class TrainingJobWorker extends BackgroundWorker {
 
     /** The states of a job a worker may take: waiting, or left by a worker that died. */
-    static final Set<String> OPEN = Set.of("queued", "running", "stopping");
 
     private final TrainingJobRepository jobs;
     private final TrainingJobRunner runner;
@@ -57,7 +55,7 @@ class TrainingJobWorker extends BackgroundWorker {
             }
             try (AdvisoryLocks.Held held = lock.get()) {
                 // another worker may have finished it between the listing and the lock
-                if (jobs.find(jobId).filter(job -> OPEN.contains(job.state())).isEmpty()) {
+                if (jobs.find(jobId).filter(job -> job.state().open()).isEmpty()) {
                     continue;
                 }
                 runner.run(jobId, this::keepGoing);

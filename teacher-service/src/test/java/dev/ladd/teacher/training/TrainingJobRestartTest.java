@@ -84,7 +84,7 @@ class TrainingJobRestartTest extends EventContract {
             }   // a service stop: the running job saves its state and is queued again
 
             TrainingJob afterStop = jobs.find(paused).orElseThrow();
-            assertThat(afterStop.state()).isEqualTo("queued");
+            assertThat(afterStop.state()).isEqualTo(JobState.QUEUED);
             pausedAt = afterStop.step();
             assertThat(pausedAt).isBetween(1L, 99_999L);
             pausedState = jobs.savedState(paused).orElseThrow();
@@ -119,7 +119,7 @@ class TrainingJobRestartTest extends EventContract {
     }
 
     String state(String jobId) {
-        return jobs.find(jobId).orElseThrow().state();
+        return jobs.find(jobId).orElseThrow().state().value();
     }
 
     long step(String jobId) {

@@ -33,8 +33,6 @@ public class RunService {
 
     private static final Logger log = LoggerFactory.getLogger(RunService.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    static final int DEFAULT_ITERATIONS = 1000;
-    static final int DEFAULT_CHECKPOINT_INTERVAL = 100;
 
     private final RunRepository runs;
     private final Outbox outbox;
@@ -72,8 +70,8 @@ public class RunService {
                     + request.getRunId() + "' teacher_id='" + request.getTeacherId() + "'");
         }
         DistillationConfig config = request.getConfig();
-        int iterations = config.getIterations() == 0 ? DEFAULT_ITERATIONS : config.getIterations();
-        int interval = config.getCheckpointInterval() == 0 ? Math.min(DEFAULT_CHECKPOINT_INTERVAL, iterations)
+        int iterations = config.getIterations() == 0 ? RunDefaults.STANDARD.iterations() : config.getIterations();
+        int interval = config.getCheckpointInterval() == 0 ? Math.min(RunDefaults.STANDARD.checkpointInterval(), iterations)
                 : config.getCheckpointInterval();
         LaddConfig ladd;
         String invalid = null;

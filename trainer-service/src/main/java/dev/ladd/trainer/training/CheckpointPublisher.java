@@ -1,5 +1,6 @@
 package dev.ladd.trainer.training;
 
+import dev.ladd.events.CheckpointIds;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
 import dev.ladd.events.v1.CheckpointPublished;
@@ -63,7 +64,7 @@ class CheckpointPublisher {
         BlobId weights = blobs.put(student.weights());
         BlobId manifest = blobs.put(student.manifestJson());
         BlobId state = blobs.put(Safetensors.toBytes(training.captureState(Map.of())));
-        String checkpointId = runId + "/step-" + step;
+        String checkpointId = CheckpointIds.of(runId, step);
         tx.executeWithoutResult(status -> {
             lease.verify();   // no checkpoint, event or state change under a lost lease (docs/adr/018)
             if (checkpoints.insert(new CheckpointRepository.Checkpoint(runId, step, checkpointId, weights, manifest, state,

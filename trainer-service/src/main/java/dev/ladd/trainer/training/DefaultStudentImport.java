@@ -1,5 +1,6 @@
 package dev.ladd.trainer.training;
 
+import dev.ladd.events.CheckpointIds;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.ml.blob.BlobId;
@@ -100,7 +101,7 @@ class DefaultStudentImport implements ApplicationRunner {
         BlobId[] teacher = put(folder.teacher());
         BlobId[] autoencoder = put(folder.autoencoder());
         int step = Math.toIntExact(folder.manifest().step());
-        String checkpointId = runId + "/step-" + step;
+        String checkpointId = CheckpointIds.of(runId, step);
         boolean imported = Boolean.TRUE.equals(tx.execute(status -> {
             if (!runs.insertImported(runId, settings.teacherId(), REQUESTED_BY, dir.toString(), step, teacher, autoencoder)) {
                 return false;   // another replica imported it a moment ago

@@ -1,11 +1,13 @@
 package dev.ladd.trainer.web;
 
-import dev.ladd.events.v1.DistillationConfig;
+import dev.ladd.platform.security.ServiceToken;
 import dev.ladd.ml.ladd.LaddStepMetrics;
 import dev.ladd.trainer.run.CheckpointRepository;
 import dev.ladd.trainer.run.Run;
+import dev.ladd.trainer.run.RunDefaults;
 import dev.ladd.trainer.run.RunMetricsRepository;
 import dev.ladd.trainer.run.RunService;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -42,16 +44,24 @@ class RunController {
         this.checkpoints = checkpoints;
     }
 
+    /**
+     * Starts a run: validates the request (a 400 naming each invalid field, which the gateway relays unchanged), fills
+     * in {@link RunDefaults#STANDARD} and publishes RunRequested. The requester is the gateway's caller when it comes
+     * through the gateway.
+     */
     @PostMapping
-    ResponseEntity<Map<String, String>> start(@Valid @RequestBody StartRunBody body) {
-        DistillationConfig.Builder config = DistillationConfig.newBuilder().setSeed(body.seed() == null ? 0 : body.seed());
-        if (body.iterations() != null) config.setIterations(body.iterations());
-        if (body.checkpointInterval() != null) config.setCheckpointInterval(body.checkpointInterval());
-        if (body.batchSize() != null) config.setBatchSize(body.batchSize());
-        if (body.studentLearningRate() != null) config.setStudentLearningRate(body.studentLearningRate());
-        if (body.headLearningRate() != null) config.setHeadLearningRate(body.headLearningRate());
-        String runId = runs.start(body.teacherId(), config.build(), "trainer-api");
-        return ResponseEntity.accepted().location(URI.create("/api/v1/runs/" + runId)).body(Map.of("runId", runId));
+    ResponseEntity<Map<String, String>> start(@Valid @RequestBody StartRunRequest body, HttpServletRequest request) {
+        String caller = request.getHeader(ServiceToken.CALLER_HEADER);
+        String runId = runs.start(body.teacherId(), body.toConfig(RunDefaults.STANDARD),
+                caller == null || caller.isBlank() ? "trainer-api" : caller);
+        return ResponseEntity.accepted().location(URI.create("/api/v1/runs/" + runId))
+                .body(Map.of("runId", runId, "teacherId", body.teacherId()));
+    }
+
+    /** What a run gets for each field its request leaves out. */
+    @GetMapping("/defaults")
+    RunDefaults defaults() {
+        return RunDefaults.STANDARD;
     }
 
     @PostMapping("/{runId}/cancel")

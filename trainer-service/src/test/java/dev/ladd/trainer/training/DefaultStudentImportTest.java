@@ -102,13 +102,13 @@ class DefaultStudentImportTest extends EventContract {
         assertThat(run.importedFrom()).isEqualTo(STUDENT.toString());
         List<CheckpointRepository.Checkpoint> stored = checkpoints.list(runId);
         assertThat(stored).singleElement().satisfies(c -> {
-            assertThat(c.checkpointId()).isEqualTo(runId + "/step-40");
+            assertThat(c.checkpointId()).isEqualTo(runId + "-step-40");
             assertThat(c.isFinal()).isTrue();
             assertThat(c.state()).as("an imported checkpoint has no resume state").isNull();
         });
 
         CheckpointPublished published = publishedFor(runId, 1).get(0);
-        assertThat(published.getCheckpointId()).isEqualTo(runId + "/step-40");
+        assertThat(published.getCheckpointId()).isEqualTo(runId + "-step-40");
         assertThat(published.getStep()).isEqualTo(40);
         assertThat(published.getFinal()).isTrue();
         assertThat(published.getTeacherId()).isEqualTo("default");

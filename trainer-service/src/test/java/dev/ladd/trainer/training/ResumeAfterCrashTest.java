@@ -1,5 +1,6 @@
 package dev.ladd.trainer.training;
 
+import dev.ladd.platform.security.ServiceToken;
 import dev.ladd.platform.test.TestServiceToken;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.EventEnvelope;
@@ -107,16 +108,51 @@ class ResumeAfterCrashTest extends EventContract {
 
     @Test
     void startingARunThroughTheTrainerApiPublishesRunRequestedAndBadBodiesGetA400NamingTheField() throws Exception {
-        HttpResponse<String> started = post("/api/v1/runs", "{\"teacherId\":\"tiny\",\"iterations\":3,\"seed\":4}");
+        HttpResponse<String> started = HttpClient.newHttpClient().send(TestServiceToken.add(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/v1/runs"))).header("Content-Type", "application/json")
+                        .header(ServiceToken.CALLER_HEADER, "alice")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"teacherId\":\"tiny\",\"iterations\":3,\"seed\":4}")).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).isEqualTo(202);
         String runId = started.body().replaceAll(".*\"runId\":\"([^\"]+)\".*", "$1");
         await().atMost(Duration.ofSeconds(30)).until(() -> runs.find(runId).isPresent());
         assertThat(runs.find(runId).orElseThrow().iterations()).isEqualTo(3);
+        // the defaults written into the event are the ones GET /api/v1/runs/defaults shows (docs/adr/020)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(kafka.readEvents(Topics.RUN_REQUESTED, Integer.MAX_VALUE, Duration.ofSeconds(3))).anySatisfy(e -> {
+                    assertThat(e.getRunRequested().getRunId()).isEqualTo(runId);
+                    assertThat(e.getRunRequested().getRequestedBy()).isEqualTo("alice");
+                    var config = e.getRunRequested().getConfig();
+                    assertThat(config.getIterations()).isEqualTo(3);
+                    assertThat(config.getSeed()).isEqualTo(4);
+                    assertThat(config.getBatchSize()).isEqualTo(64);
+                    assertThat(config.getCheckpointInterval()).isEqualTo(250);
+                    assertThat(config.getStudentLearningRate()).isEqualTo(1e-5f);
+                    assertThat(config.getHeadLearningRate()).isEqualTo(1e-4f);
+                    assertThat(config.getDevice()).isEqualTo("cpu");
+                    assertThat(config.hasRenoiseMean()).isFalse();
+                }));
+        HttpResponse<String> defaults = HttpClient.newHttpClient().send(TestServiceToken.add(HttpRequest.newBuilder(URI.create(
+                "http://localhost:" + port + "/api/v1/runs/defaults"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(defaults.statusCode()).isEqualTo(200);
+        assertThat(defaults.body()).contains("\"iterations\":2000", "\"checkpointInterval\":250", "\"batchSize\":64",
+                "\"studentNoise\":\"fresh\"", "\"samplerEta\":1.0");
 
-        HttpResponse<String> unknownField = post("/api/v1/runs", "{\"teacherId\":\"tiny\",\"studentNoise\":\"shard\"}");
+        HttpResponse<String> unknownField = post("/api/v1/runs", "{\"teacherId\":\"tiny\",\"iteration\":5}");
         assertThat(unknownField.statusCode()).isEqualTo(400);
         assertThat(unknownField.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(unknownField.body()).contains("studentNoise");
+        assertThat(unknownField.body()).contains("iteration");
+
+        HttpResponse<String> badJson = post("/api/v1/runs", "{\"teacherId\": ");
+        assertThat(badJson.statusCode()).isEqualTo(400);
+        assertThat(badJson.body()).contains("not valid JSON");
+
+        HttpResponse<String> badLadd = post("/api/v1/runs", "{\"teacherId\":\"t\",\"studentNoise\":\"loud\",\"emaDecay\":1.5,"
+                + "\"discriminatorSteps\":0,\"samplerEta\":2,\"device\":\"tpu\"}");
+        assertThat(badLadd.statusCode()).isEqualTo(400);
+        assertThat(badLadd.body()).contains("\"field\":\"studentNoise\"").contains("\"field\":\"emaDecay\"")
+                .contains("\"field\":\"samplerEta\"").contains("\"field\":\"discriminatorSteps\"")
+                .contains("\"field\":\"device\"");
 
         HttpResponse<String> badValues = post("/api/v1/runs", "{\"teacherId\":\"../x\",\"iterations\":0}");
         assertThat(badValues.statusCode()).isEqualTo(400);
