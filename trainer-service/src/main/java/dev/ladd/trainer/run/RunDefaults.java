@@ -18,7 +18,7 @@ public record RunDefaults(int iterations, int batchSize, int checkpointInterval,
     private static RunDefaults standard() {
         LaddConfig paper = LaddConfig.paper();
         return new RunDefaults(2000, paper.batchSize(), 250, 0, paper.studentLearningRate(), paper.headLearningRate(),
-                "cpu", paper.studentNoise(), paper.distillationWeight(), paper.emaDecay(), paper.renoiseMean(),
+                "cpu", paper.studentNoise().id(), paper.distillationWeight(), paper.emaDecay(), paper.renoiseMean(),
                 paper.discriminatorSteps(), paper.r1Weight(), paper.headChannels(), paper.samplerEta());
     }
 }
