@@ -3,6 +3,7 @@ package dev.ladd.eval.teacher;
 import dev.ladd.eval.EvalProperties;
 import dev.ladd.eval.scoring.MetricsClassifier;
 import dev.ladd.ml.checkpoint.BlockWeights;
+import dev.ladd.ml.eval.BaselinesFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
