@@ -95,7 +95,7 @@ public class BaselineImport implements SmartLifecycle {
         String actual = BlockWeights.sha256Hex(Files.readAllBytes(file));
         if (!actual.equals(expected)) {
             throw new IllegalArgumentException(what + " " + file + " has sha256 " + actual + ", the file was made for "
-                    + expected + " (run eval-service's baselines command again for this teacher)");
+                    + expected + " (run ladd-tools' baselines command again for this teacher)");
         }
     }
 
