@@ -1,6 +1,5 @@
 package dev.ladd.eval;
 
-import dev.ladd.eval.cli.EvalCommandLine;
 import dev.ladd.platform.security.EnableServiceTokenCheck;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -10,11 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 @EnableServiceTokenCheck   // its API answers only the gateway (platform-support's ServiceTokenFilter)
 public class EvalServiceApplication {
-    /** Starts the service, or runs one offline job when the first argument names one (see {@link EvalCommandLine}). */
+    /** Starts the service; the offline commands (train-classifier, report, baselines) are ladd-tools' (ADR 021). */
     public static void main(String[] args) {
-        if (args.length > 0 && EvalCommandLine.COMMANDS.contains(args[0])) {
-            System.exit(EvalCommandLine.run(args));
-        }
         SpringApplication.run(EvalServiceApplication.class, args);
     }
 }

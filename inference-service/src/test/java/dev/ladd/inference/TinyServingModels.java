@@ -1,10 +1,7 @@
 package dev.ladd.inference;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.NormalInitializer;
 import dev.ladd.events.v1.BlobRef;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.ServingDesired;
@@ -18,7 +15,7 @@ import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.AutoencoderConfig;
 import dev.ladd.ml.nn.FlowTransformer;
-import dev.ladd.ml.nn.FlowTransformerConfig;
+import dev.ladd.ml.testing.TinyModels;
 import dev.ladd.ml.text.WordTokenizer;
 import dev.ladd.platform.test.TestEvents;
 
@@ -29,7 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Tiny random models for inference-service's tests, made in code as eval-service's: a tiny teacher gives the
+ * Tiny random models for inference-service's tests, made in code as eval-service's (the same tiny networks, ladd-ml's
+ * test-jar {@link TinyModels#model}): a tiny teacher gives the
  * architecture, vocabulary and latent space; a student (random weights from a seed) is checkpointed with
  * {@link FlowModelCheckpoint#student}; a tiny autoencoder decodes its 4×8×8 latents into 32×32 images. Their images mean
  * nothing; the tests check that the service serves the checkpoint it was told to, and only a verified one.
@@ -61,9 +59,9 @@ public final class TinyServingModels {
     public static Servable store(BlobStore blobs, String checkpointId, long seed, boolean nanWeights) throws IOException {
         WordTokenizer tokenizer = WordTokenizer.build(Prompts.fashionMnist().allPrompts(), 10);
         try (NDManager manager = NDManager.newBaseManager()) {
-            FlowTransformer teacherModel = model(manager, tokenizer, seed);
+            FlowTransformer teacherModel = TinyModels.model(manager, tokenizer, seed);
             Checkpoint teacher = FlowModelCheckpoint.teacher(teacherModel, tokenizer, 1.0, 0.0, null, 0, Map.of());
-            FlowTransformer studentModel = model(manager, tokenizer, seed + 1);
+            FlowTransformer studentModel = TinyModels.model(manager, tokenizer, seed + 1);
             Map<String, NDArray> weights = new LinkedHashMap<>();
             studentModel.getParameters().forEach(p -> weights.put(p.getKey(), nanWeights
                     ? manager.full(p.getValue().getArray().getShape(), Float.NaN) : p.getValue().getArray()));
@@ -99,14 +97,6 @@ public final class TinyServingModels {
     /** Where the file-system blob store keeps a blob. */
     public static Path file(Path blobRoot, BlobId blob) {
         return blobRoot.resolve("sha256").resolve(blob.sha256().substring(0, 2)).resolve(blob.sha256());
-    }
-
-    private static FlowTransformer model(NDManager manager, WordTokenizer tokenizer, long seed) {
-        Engine.getInstance().setRandomSeed(Math.toIntExact(seed));
-        FlowTransformer model = new FlowTransformer(FlowTransformerConfig.tiny(tokenizer.vocabularySize(), 10));
-        model.setInitializer(new NormalInitializer(0.1f), Parameter.Type.WEIGHT);
-        model.initialize(manager);
-        return model;
     }
 
     public static BlobRef ref(BlobId id) {

@@ -1,5 +1,6 @@
 package dev.ladd.tools;
 
+import dev.ladd.tools.eval.EvalCommandLine;
 import dev.ladd.tools.gateway.LatencyBench;
 import dev.ladd.tools.teacher.TeacherCommandLine;
 import dev.ladd.tools.trainer.TrainerCommandLine;
@@ -13,9 +14,8 @@ import java.util.function.ToIntFunction;
 /**
  * The research commands in one jar (docs/adr/021): {@code java -jar ladd-tools/target/ladd-tools-*.jar <command>
  * [--name=value …]}; {@code --help} lists them, {@code <command> --help} shows one's options. Exit codes as every
- * command here: 0 done, 1 failed, 2 bad arguments (an unknown command included). The services' jars only serve.
- * eval-service's {@code train-classifier}/{@code report}/{@code baselines} and inference-service's
- * {@code bench-batching} stay in their services' jars: they measure through service classes (ADR 021).
+ * command here: 0 done, 1 failed, 2 bad arguments (an unknown command included). The services' jars only serve,
+ * but for inference-service's {@code bench-batching}, which benchmarks the service's own DynamicBatcher (ADR 021).
  */
 public final class LaddTools {
 
@@ -44,7 +44,20 @@ public final class LaddTools {
             new Command("bench-latency", "the gateway's added latency (LADD_API_KEY, LADD_SERVICE_TOKEN from the environment)",
                     "bench-latency --inference=http://localhost:8084 --gateway=http://localhost:8080 [--requests=500]\n"
                             + "    [--warmup=20] [--alias=default] [--steps=4] [--prompt=...]",
-                    LatencyBench::run));
+                    LatencyBench::run),
+            new Command("train-classifier", "trains the metrics classifier and its reference statistics (FID, precision/recall)",
+                    "train-classifier --out=models/classifier [--steps=3500] [--batch=128] [--seed=0]\n"
+                            + "    [--learning-rate=0.002] [--data=DIR]",
+                    EvalCommandLine::run),
+            new Command("report", "the teacher-vs-student table (quality and speed), measured in one process",
+                    "report --teacher=models/default --student=DIR [--classifier=models/classifier]\n"
+                            + "    [--samples=5000] [--teacher-steps=50] [--cfg=1.5] [--warmup=1] [--repeats=5]",
+                    EvalCommandLine::run),
+            new Command("baselines", "measures a teacher's baselines as eval-service does and writes baselines.json",
+                    "baselines --teacher=models/default [--classifier=models/classifier] [--samples=5000]\n"
+                            + "    [--quick-samples=500] [--teacher-steps=50,4,2,1] [--cfg=1.5] [--warmup=1] [--repeats=3]\n"
+                            + "    [--out=TEACHER/baselines.json]",
+                    EvalCommandLine::run));
 
     private LaddTools() {
     }
@@ -81,7 +94,7 @@ public final class LaddTools {
         out.println("usage: java -jar ladd-tools.jar <command> [--name=value ...]   (<command> --help: its options)");
         out.println("commands:");
         for (Command c : COMMANDS) {
-            out.printf("  %-14s %s%n", c.name(), c.summary());
+            out.printf("  %-16s %s%n", c.name(), c.summary());
         }
     }
 }

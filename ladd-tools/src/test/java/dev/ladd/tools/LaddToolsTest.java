@@ -1,5 +1,6 @@
 package dev.ladd.tools;
 
+import dev.ladd.tools.eval.EvalCommandLine;
 import dev.ladd.tools.gateway.LatencyBench;
 import dev.ladd.tools.teacher.TeacherCommandLine;
 import dev.ladd.tools.trainer.TrainerCommandLine;
@@ -30,6 +31,7 @@ class LaddToolsTest {
         all.addAll(TeacherCommandLine.COMMANDS);
         all.addAll(TrainerCommandLine.COMMANDS);
         all.addAll(LatencyBench.COMMANDS);
+        all.addAll(EvalCommandLine.COMMANDS);
         assertThat(LaddTools.COMMANDS.stream().map(LaddTools.Command::name)).containsExactlyInAnyOrderElementsOf(all);
         String help = out.toString(StandardCharsets.UTF_8);
         for (String command : all) {

@@ -9,6 +9,9 @@ import dev.ladd.eval.teacher.BaselineRepository;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.CheckpointScored;
 import dev.ladd.events.v1.EventEnvelope;
+import dev.ladd.events.v1.Score;
+import dev.ladd.ml.eval.Measurement;
+import dev.ladd.ml.eval.ModelScore;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.metrics.SpeedMeter;
 import dev.ladd.ml.nn.Autoencoder;
@@ -197,7 +200,7 @@ public class CheckpointScoring {
                             .setCheckpointScored(CheckpointScored.newBuilder().setRunId(checkpoint.runId()).setCheckpointId(id)
                                     .setStep(checkpoint.step()).setTeacherId(checkpoint.teacherId())
                                     .setPass(pass.toProto()).setNumSamples(properties.samples(pass))
-                                    .addAllScores(all.stream().map(ModelScore::toProto).toList())));
+                                    .addAllScores(all.stream().map(CheckpointScoring::toProto).toList())));
                     return true;
                 }));
                 if (published) {
@@ -323,6 +326,14 @@ public class CheckpointScoring {
     }
 
     /** The units of a target in the database: committed one by one, so they survive a stop or a crash. */
+    /** A score as {@code CheckpointScored} carries it. */
+    static Score toProto(ModelScore s) {
+        return Score.newBuilder().setSampler(s.sampler()).setSteps(s.steps()).setCfgScale((float) s.cfgScale()).setFid(s.fid())
+                .setPrecision(s.precision()).setRecall(s.recall()).setPromptAdherence(s.adherence())
+                .setMsPerImageBatch1(s.msPerImageBatch1()).setMsPerImageBatch64(s.msPerImageBatch64())
+                .setImagesPerSecond(s.imagesPerSecond()).setNumSamples(s.samples()).build();
+    }
+
     private Measurement.Units units(String model, Measurement.Target target) {
         return new Measurement.Units() {
             @Override

@@ -6,6 +6,8 @@ import dev.ladd.eval.checkpoint.CheckpointRepository;
 import dev.ladd.eval.teacher.BaselineRepository;
 import dev.ladd.eval.teacher.TeacherRecord;
 import dev.ladd.eval.teacher.TeacherRepository;
+import dev.ladd.ml.eval.Measurement;
+import dev.ladd.ml.eval.ModelScore;
 import dev.ladd.platform.web.NotFoundException;
 import org.springframework.stereotype.Service;
 

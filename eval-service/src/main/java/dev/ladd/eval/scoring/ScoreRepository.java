@@ -1,5 +1,6 @@
 package dev.ladd.eval.scoring;
 
+import dev.ladd.ml.eval.ModelScore;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;

@@ -1,28 +1,24 @@
 package dev.ladd.eval.scoring;
 
-import dev.ladd.ml.metrics.SpeedMeter;
+import dev.ladd.ml.eval.Measurement;
+import dev.ladd.ml.eval.MeasurementProgress;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
- * Progress and ETA of one piece of long scoring work — a checkpoint's pass (with any teacher baselines it needs
- * first), or a command's measurements: samples made of all its targets, and a line to {@code sink} at most every
- * {@code logInterval} and when a target is finished, like the training jobs' progress bars. The ETA weighs the
- * work left by network evaluations (a guided teacher step costs two, timing included) at the pace measured
- * since this work began, so units made before a restart count as done but not towards the pace.
+ * Progress and ETA of a checkpoint's scoring pass (with any teacher baselines it needs first): ladd-ml's
+ * {@link MeasurementProgress}, whose lines start with the pass and the checkpoint, and what the API shows of it.
  */
-public final class ScoringProgress {
+public final class ScoringProgress extends MeasurementProgress {
 
     /**
      * What the API shows of it.
      *
-     * @param subject    what is scored: a checkpoint id, or a command's teacher
-     * @param pass       quick or full (null for the report command)
+     * @param subject    what is scored: a checkpoint id
+     * @param pass       quick or full
      * @param model      the target being measured now, e.g. {@code teacher@50+CFG1.5}
      * @param done       samples made of {@code total}
      * @param etaSeconds null until the pace is known
@@ -33,19 +29,6 @@ public final class ScoringProgress {
 
     private final String subject;
     private final Pass pass;
-    private final int timingSamples;
-    private final Duration logInterval;
-    private final Consumer<String> sink;
-    private final LongSupplier nanoClock;
-    private final Instant startedAt = Instant.now();
-    private final long startNanos;
-    private final long totalSamples;
-    private final double totalWork;
-    private long doneSamples;
-    private double doneWork;
-    private double workHere;
-    private long lastLogNanos;
-    private String model = "";
 
     /**
      * @param targets     everything this work measures
@@ -54,85 +37,12 @@ public final class ScoringProgress {
      */
     public ScoringProgress(String subject, Pass pass, List<Measurement.Target> targets, int speedCalls,
                            Duration logInterval, Consumer<String> sink) {
-        this(subject, pass, targets, speedCalls, logInterval, sink, System::nanoTime);
-    }
-
-    ScoringProgress(String subject, Pass pass, List<Measurement.Target> targets, int speedCalls, Duration logInterval,
-                    Consumer<String> sink, LongSupplier nanoClock) {
+        super(pass.label() + " pass of " + subject, targets, speedCalls, logInterval, sink);
         this.subject = subject;
         this.pass = pass;
-        this.timingSamples = speedCalls * (1 + SpeedMeter.LARGE_BATCH);
-        this.logInterval = logInterval;
-        this.sink = sink;
-        this.nanoClock = nanoClock;
-        this.startNanos = nanoClock.getAsLong();
-        this.lastLogNanos = startNanos;
-        this.totalSamples = targets.stream().mapToLong(Measurement.Target::samples).sum();
-        this.totalWork = targets.stream().mapToDouble(t -> (double) (t.samples() + timingSamples) * t.evaluationsPerSample())
-                .sum();
-    }
-
-    /** Counts samples made before this work began (committed units, finished targets): done, not towards the pace. */
-    public synchronized void alreadyDone(Measurement.Target target, int samples, boolean timed) {
-        doneSamples += samples;
-        doneWork += (double) (samples + (timed ? timingSamples : 0)) * target.evaluationsPerSample();
-    }
-
-    synchronized void working(Measurement.Target target) {
-        model = target.label();
-    }
-
-    synchronized void sampled(Measurement.Target target, int samples) {
-        doneSamples += samples;
-        double work = (double) samples * target.evaluationsPerSample();
-        doneWork += work;
-        workHere += work;
-        long now = nanoClock.getAsLong();
-        if (now - lastLogNanos >= logInterval.toNanos()) {
-            lastLogNanos = now;
-            sink.accept(line());
-        }
-    }
-
-    synchronized void finished(Measurement.Target target, ModelScore score) {
-        double work = (double) timingSamples * target.evaluationsPerSample();
-        doneWork += work;
-        workHere += work;
-        lastLogNanos = nanoClock.getAsLong();
-        sink.accept(String.format(Locale.ROOT, "%s: %s over %d samples: FID %.2f, precision %.3f, recall %.3f, "
-                        + "adherence %.3f, %.2f ms/image (b1) — %s", prefix(), target.label(), target.samples(), score.fid(),
-                score.precision(), score.recall(), score.adherence(), score.msPerImageBatch1(), counts()));
-    }
-
-    /** The ETA in seconds at the pace so far; null before any work was done here. */
-    public synchronized Long etaSeconds() {
-        if (workHere <= 0) {
-            return null;
-        }
-        double perWork = (nanoClock.getAsLong() - startNanos) / 1e9 / workHere;
-        return Math.max(0, Math.round(perWork * Math.max(0, totalWork - doneWork)));
     }
 
     public synchronized Snapshot snapshot() {
-        return new Snapshot(subject, pass, model, doneSamples, totalSamples, etaSeconds(), startedAt);
-    }
-
-    /** e.g. {@code full pass of run-1-step-250: teacher@50+CFG1.5 [#####.....] 1536/20000 samples (8%), ETA 14m05s}. */
-    synchronized String line() {
-        int width = 30;
-        int filled = (int) (width * doneSamples / Math.max(1, totalSamples));
-        return String.format(Locale.ROOT, "%s: %s [%s%s] %s", prefix(), model, "#".repeat(filled), ".".repeat(width - filled),
-                counts());
-    }
-
-    private String prefix() {
-        return (pass == null ? "" : pass.label() + " pass of ") + subject;
-    }
-
-    private String counts() {
-        Long eta = etaSeconds();
-        return String.format(Locale.ROOT, "%d/%d samples (%.0f%%), ETA %s", doneSamples, totalSamples,
-                100.0 * doneSamples / Math.max(1, totalSamples),
-                eta == null ? "unknown" : String.format(Locale.ROOT, "%dm%02ds", eta / 60, eta % 60));
+        return new Snapshot(subject, pass, model(), doneSamples(), totalSamples(), etaSeconds(), startedAt());
     }
 }

@@ -1,5 +1,6 @@
 package dev.ladd.eval.scoring;
 
+import dev.ladd.ml.eval.Measurement;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 

@@ -3,6 +3,7 @@ package dev.ladd.eval.teacher;
 import dev.ladd.eval.EvalProperties;
 import dev.ladd.eval.scoring.MetricsClassifier;
 import dev.ladd.ml.checkpoint.BlockWeights;
+import dev.ladd.ml.eval.BaselinesFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -94,7 +95,7 @@ public class BaselineImport implements SmartLifecycle {
         String actual = BlockWeights.sha256Hex(Files.readAllBytes(file));
         if (!actual.equals(expected)) {
             throw new IllegalArgumentException(what + " " + file + " has sha256 " + actual + ", the file was made for "
-                    + expected + " (run eval-service's baselines command again for this teacher)");
+                    + expected + " (run ladd-tools' baselines command again for this teacher)");
         }
     }
 

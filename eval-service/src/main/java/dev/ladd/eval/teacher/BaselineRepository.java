@@ -1,6 +1,6 @@
 package dev.ladd.eval.teacher;
 
-import dev.ladd.eval.scoring.ModelScore;
+import dev.ladd.ml.eval.ModelScore;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;

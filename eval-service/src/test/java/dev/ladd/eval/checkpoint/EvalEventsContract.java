@@ -3,7 +3,7 @@ package dev.ladd.eval.checkpoint;
 import dev.ladd.platform.test.TestServiceToken;
 import dev.ladd.eval.TinyModels;
 import dev.ladd.eval.teacher.BaselineImport;
-import dev.ladd.eval.teacher.BaselinesFile;
+import dev.ladd.ml.eval.BaselinesFile;
 import dev.ladd.eval.scoring.CheckpointScoring;
 import dev.ladd.eval.scoring.MetricsClassifier;
 import dev.ladd.eval.scoring.Pass;

@@ -1,10 +1,10 @@
-package dev.ladd.eval.cli;
+package dev.ladd.tools.eval;
 
 import ai.djl.pytorch.jni.JniUtils;
-import dev.ladd.eval.scoring.Measurement;
-import dev.ladd.eval.scoring.ModelScore;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
+import dev.ladd.ml.eval.Measurement;
+import dev.ladd.ml.eval.ModelScore;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.metrics.SpeedMeter;
 import dev.ladd.ml.pipeline.FlowModel;

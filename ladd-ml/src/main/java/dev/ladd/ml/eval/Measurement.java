@@ -1,4 +1,4 @@
-package dev.ladd.eval.scoring;
+package dev.ladd.ml.eval;
 
 import dev.ladd.ml.diffusion.EulerSampler;
 import dev.ladd.ml.diffusion.Sampler;
@@ -19,8 +19,8 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * Measures models on the evaluation set the one way every score here is made — by the service's worker, by the
- * {@code report} command and by the {@code baselines} command: the set's samples are made in units of
+ * Measures models on the evaluation set the one way every score is made — by eval-service's worker, by
+ * ladd-tools' {@code report} command and by its {@code baselines} command: the set's samples are made in units of
  * {@value #UNIT} (the samplers' own chunk, so every sample is made in the same batch as by one call over the whole
  * set and the latents are the same), each unit handed to {@link Units} as soon as it is made; then the latents are
  * scored and the model timed ({@link ModelBench}). Between two units the caller may stop the work ({@code goOn});
@@ -64,6 +64,21 @@ public final class Measurement {
         public int units() {
             return (samples + UNIT - 1) / UNIT;
         }
+    }
+
+    /**
+     * Told what a measurement is doing, for progress and ETA ({@link MeasurementProgress}; eval-service's
+     * {@code ScoringProgress} extends it with what its API shows).
+     */
+    public interface Progress {
+        /** {@code target} is being measured now. */
+        void working(Target target);
+
+        /** {@code samples} more samples of {@code target} were made. */
+        void sampled(Target target, int samples);
+
+        /** {@code target} is scored and timed. */
+        void finished(Target target, ModelScore score);
     }
 
     /** Where the units of one target are kept: the database in the service, memory in the commands. */
@@ -115,7 +130,7 @@ public final class Measurement {
      * says stop.
      */
     public Optional<ModelScore> measure(Target target, Pipeline model, Units units,
-                                        ScoringProgress progress, BooleanSupplier goOn) {
+                                        Progress progress, BooleanSupplier goOn) {
         List<String> prompts = scorer.prompts();
         List<Long> seeds = scorer.seeds();
         if (prompts.size() != target.samples()) {

@@ -1,6 +1,5 @@
-package dev.ladd.eval.teacher;
+package dev.ladd.ml.eval;
 
-import dev.ladd.eval.scoring.ModelScore;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
@@ -17,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * A teacher's baselines as a file shipped beside it ({@code models/default/baselines.json}), so that a fresh
- * platform never computes the default teacher's: written by eval-service's {@code baselines} command, imported at
+ * platform never computes the default teacher's: written by ladd-tools' {@code baselines} command, imported at
  * start ({@code ladd.eval.baseline-files}) when the teacher beside it and the metrics classifier are the ones it
  * names. Version 1:
  * <pre>

@@ -1,11 +1,11 @@
-package dev.ladd.eval.cli;
+package dev.ladd.tools.eval;
 
 import ai.djl.pytorch.jni.JniUtils;
-import dev.ladd.eval.scoring.Measurement;
-import dev.ladd.eval.scoring.ModelScore;
-import dev.ladd.eval.teacher.BaselinesFile;
 import dev.ladd.ml.checkpoint.BlockWeights;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
+import dev.ladd.ml.eval.BaselinesFile;
+import dev.ladd.ml.eval.Measurement;
+import dev.ladd.ml.eval.ModelScore;
 import dev.ladd.ml.metrics.ClassifierFolder;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.metrics.SpeedMeter;
@@ -96,7 +96,7 @@ record TeacherBaselinesCommand(Path teacherDir, Path classifierDir, List<Integer
     /** The command with every option it used, defaults included. */
     String command() {
         return "java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=" + JniUtils.getNumThreads()
-                + " -jar eval-service.jar baselines --teacher=" + teacherDir + " --classifier=" + classifierDir
+                + " -jar ladd-tools.jar baselines --teacher=" + teacherDir + " --classifier=" + classifierDir
                 + " --samples=" + sampleCounts.get(sampleCounts.size() - 1)
                 + (sampleCounts.size() > 1 ? " --quick-samples=" + sampleCounts.get(0) : "")
                 + " --teacher-steps=" + teacherSteps.stream().map(String::valueOf).collect(Collectors.joining(","))

@@ -1,4 +1,4 @@
-package dev.ladd.eval.cli;
+package dev.ladd.tools.eval;
 
 import ai.djl.ndarray.NDManager;
 import dev.ladd.ml.data.FashionMnist;
@@ -23,10 +23,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * eval-service's offline jobs, run from the command line with the service's jar:
+ * eval-service's offline jobs, run from the command line with ladd-tools' jar (moved out of the service, ADR 021):
  * <pre>
- *   java -jar eval-service.jar train-classifier --out=models/classifier [--steps=3500] [--batch=128] [--seed=0]
- *                                              [--learning-rate=0.002] [--data=DIR]
+ *   java -jar ladd-tools.jar train-classifier --out=models/classifier [--steps=3500] [--batch=128] [--seed=0]
+ *                                            [--learning-rate=0.002] [--data=DIR]
  * </pre>
  * {@code train-classifier} trains the {@link FashionClassifier} whose features FID, precision/recall and
  * prompt adherence are measured with, on Fashion-MNIST's training set, and writes three files:
@@ -34,8 +34,8 @@ import java.util.Set;
  * {@code reference-test.safetensors}, the {@link ReferenceStats} of the 10,000 test images. As a floor for
  * generated images it prints the scores of 10,000 real training images against that reference.
  * <pre>
- *   java -jar eval-service.jar report --teacher=models/default --student=DIR [--classifier=models/classifier]
- *                                    [--samples=5000] [--teacher-steps=50] [--cfg=1.5] [--warmup=1] [--repeats=5]
+ *   java -jar ladd-tools.jar report --teacher=models/default --student=DIR [--classifier=models/classifier]
+ *                                  [--samples=5000] [--teacher-steps=50] [--cfg=1.5] [--warmup=1] [--repeats=5]
  * </pre>
  * {@code report} prints the teacher-vs-student table as markdown ({@link TeacherStudentReport}): the teacher at
  * its full step count with CFG, at 4 and 1 steps with CFG, and the student ({@code student.json/.safetensors} in
@@ -43,13 +43,13 @@ import java.util.Set;
  * ms per image at batch 1 and 64, images/s and the speed-up over the teacher's full step count, all measured in
  * this one process. Progress goes to stderr, the table to stdout.
  * <pre>
- *   java -jar eval-service.jar baselines --teacher=models/default [--classifier=models/classifier] [--samples=5000]
- *                                       [--quick-samples=500] [--teacher-steps=50,4,2,1] [--cfg=1.5] [--warmup=1]
- *                                       [--repeats=3] [--out=TEACHER/baselines.json]
+ *   java -jar ladd-tools.jar baselines --teacher=models/default [--classifier=models/classifier] [--samples=5000]
+ *                                     [--quick-samples=500] [--teacher-steps=50,4,2,1] [--cfg=1.5] [--warmup=1]
+ *                                     [--repeats=3] [--out=TEACHER/baselines.json]
  * </pre>
  * {@code baselines} measures the teacher's baselines at the quick and the full pass's sample counts the way the
  * service does and writes them, with the teacher's and the classifier's sha256 and how they were made, to a
- * {@link dev.ladd.eval.teacher.BaselinesFile} in the teacher's folder, which eval-service imports at start
+ * {@link dev.ladd.ml.eval.BaselinesFile} in the teacher's folder, which eval-service imports at start
  * ({@code ladd.eval.baseline-files}); it prints the table and the file.
  */
 public final class EvalCommandLine {

@@ -1,8 +1,6 @@
-package dev.ladd.eval.cli;
+package dev.ladd.tools.eval;
 
 import ai.djl.ndarray.NDManager;
-import dev.ladd.eval.TinyModels;
-import dev.ladd.eval.teacher.BaselinesFile;
 import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.checkpoint.BlockWeights;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
@@ -12,6 +10,7 @@ import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.data.TinyDataset;
 import dev.ladd.ml.diffusion.EulerSampler;
+import dev.ladd.ml.eval.BaselinesFile;
 import dev.ladd.ml.metrics.ClassifierOutputs;
 import dev.ladd.ml.metrics.ReferenceStats;
 import dev.ladd.ml.metrics.SampleScorer;
@@ -19,6 +18,7 @@ import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.nn.FashionClassifier;
 import dev.ladd.ml.pipeline.FlowModel;
 import dev.ladd.ml.pipeline.Pipeline;
+import dev.ladd.ml.testing.TinyModels;
 import dev.ladd.ml.train.ClassifierTraining;
 import dev.ladd.platform.cli.CommandLineOptions;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
-package dev.ladd.eval.scoring;
+package dev.ladd.ml.eval;
 
-import dev.ladd.events.v1.Score;
 import dev.ladd.ml.metrics.ModelBench;
 
 /**
  * One model's scores on the evaluation set: a student checkpoint at a step count, or a teacher at a step count
- * with CFG. Quality from {@link dev.ladd.ml.metrics.SampleScorer}, speed from {@link dev.ladd.ml.metrics.SpeedMeter}.
+ * with CFG (eval-service's scores, the {@code report} and {@code baselines} commands' rows). Quality from
+ * {@link dev.ladd.ml.metrics.SampleScorer}, speed from {@link dev.ladd.ml.metrics.SpeedMeter}.
  *
  * @param sampler           "student" or "teacher"
  * @param steps             sampler steps (network evaluations per sample, twice that for the teacher with CFG)
@@ -35,12 +35,5 @@ public record ModelScore(String sampler, int steps, double cfgScale, double fid,
     /** How many times faster per image than {@code baseline}, at batch 64. */
     public double speedUpBatch64Over(ModelScore baseline) {
         return baseline.msPerImageBatch64 / msPerImageBatch64;
-    }
-
-    public Score toProto() {
-        return Score.newBuilder().setSampler(sampler).setSteps(steps).setCfgScale((float) cfgScale).setFid(fid)
-                .setPrecision(precision).setRecall(recall).setPromptAdherence(adherence)
-                .setMsPerImageBatch1(msPerImageBatch1).setMsPerImageBatch64(msPerImageBatch64)
-                .setImagesPerSecond(imagesPerSecond).setNumSamples(samples).build();
     }
 }

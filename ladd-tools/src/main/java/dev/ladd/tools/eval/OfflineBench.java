@@ -1,14 +1,12 @@
-package dev.ladd.eval.cli;
+package dev.ladd.tools.eval;
 
 import ai.djl.ndarray.NDManager;
-import dev.ladd.eval.scoring.Measurement;
-import dev.ladd.eval.scoring.ModelScore;
-import dev.ladd.eval.scoring.ModelStore;
-import dev.ladd.eval.scoring.ScoringProgress;
-import dev.ladd.eval.scoring.UnusableModelException;
 import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
+import dev.ladd.ml.eval.Measurement;
+import dev.ladd.ml.eval.MeasurementProgress;
+import dev.ladd.ml.eval.ModelScore;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.metrics.SpeedMeter;
 import dev.ladd.ml.nn.Autoencoder;
@@ -27,7 +25,7 @@ import java.util.function.Function;
 
 /**
  * The commands' way of measuring: a teacher folder ({@code models/default}: teacher and autoencoder) loaded once,
- * and targets measured with the service's own {@link Measurement} (units kept in memory), one after the other in
+ * and targets measured with eval-service's own {@link Measurement} (units kept in memory), one after the other in
  * this process, with progress and ETA on {@code progress}.
  */
 final class OfflineBench implements AutoCloseable {
@@ -64,11 +62,7 @@ final class OfflineBench implements AutoCloseable {
 
     /** Refuses a model whose latents this folder's autoencoder cannot decode. */
     void requireDecodes(String what, FlowTransformer model) {
-        try {
-            ModelStore.checkLatentSpace(what, model, autoencoder);
-        } catch (UnusableModelException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        autoencoder.requireDecodes(what, model.config().denoiser());
     }
 
     /** The folder's teacher as its baselines are measured. */
@@ -85,7 +79,7 @@ final class OfflineBench implements AutoCloseable {
     List<ModelScore> measure(String subject, List<Measurement.Target> targets,
                              Function<Measurement.Target, Pipeline> samplers, PrintStream progress)
             throws IOException {
-        ScoringProgress tracker = new ScoringProgress(subject, null, targets, speedCalls, PROGRESS_INTERVAL,
+        MeasurementProgress tracker = new MeasurementProgress(subject, targets, speedCalls, PROGRESS_INTERVAL,
                 progress::println);
         List<ModelScore> scores = new ArrayList<>();
         SampleScorer scorer = null;
