@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.NormalInitializer;
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.ServingDesired;
 import dev.ladd.ml.blob.BlobId;
@@ -47,8 +48,8 @@ public final class TinyServingModels {
         public EventEnvelope desired(String alias, long revision) {
             return TestEvents.from("gateway-service", alias, EventEnvelope.newBuilder().setServingDesired(
                     ServingDesired.newBuilder().setAlias(alias).setCheckpointId(checkpointId).setRevision(revision)
-                            .setWeights(ref(weights)).setManifest(ref(manifest))
-                            .setAutoencoderWeights(ref(autoencoderWeights)).setAutoencoderManifest(ref(autoencoderManifest))));
+                            .setStudent(ModelRef.newBuilder().setWeights(ref(weights)).setManifest(ref(manifest)))
+                            .setAutoencoder(ModelRef.newBuilder().setWeights(ref(autoencoderWeights)).setManifest(ref(autoencoderManifest)))));
         }
     }
 
