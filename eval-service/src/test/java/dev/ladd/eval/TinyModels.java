@@ -1,6 +1,7 @@
 package dev.ladd.eval;
 
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.ml.blob.BlobId;
@@ -60,10 +61,10 @@ public final class TinyModels {
             return TestEvents.from("trainer-service", runId, EventEnvelope.newBuilder().setCheckpointPublished(
                     CheckpointPublished.newBuilder().setRunId(runId).setCheckpointId(checkpointId).setStep(step)
                             .setTeacherId(teacherId)
-                            .setWeights(student.weightsRef()).setManifest(student.manifestRef())
-                            .setTeacherWeights(teacher.weightsRef()).setTeacherManifest(teacher.manifestRef())
-                            .setAutoencoderWeights(autoencoder.weightsRef())
-                            .setAutoencoderManifest(autoencoder.manifestRef())));
+                            .setStudent(ModelRef.newBuilder().setWeights(student.weightsRef()).setManifest(student.manifestRef()))
+                            .setTeacher(ModelRef.newBuilder().setWeights(teacher.weightsRef()).setManifest(teacher.manifestRef()))
+                            .setAutoencoder(ModelRef.newBuilder().setWeights(autoencoder.weightsRef())
+                            .setManifest(autoencoder.manifestRef()))));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ladd.inference;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.ServingDesired;
 import dev.ladd.ml.blob.BlobId;
@@ -45,8 +46,8 @@ public final class TinyServingModels {
         public EventEnvelope desired(String alias, long revision) {
             return TestEvents.from("gateway-service", alias, EventEnvelope.newBuilder().setServingDesired(
                     ServingDesired.newBuilder().setAlias(alias).setCheckpointId(checkpointId).setRevision(revision)
-                            .setWeights(ref(weights)).setManifest(ref(manifest))
-                            .setAutoencoderWeights(ref(autoencoderWeights)).setAutoencoderManifest(ref(autoencoderManifest))));
+                            .setStudent(ModelRef.newBuilder().setWeights(ref(weights)).setManifest(ref(manifest)))
+                            .setAutoencoder(ModelRef.newBuilder().setWeights(ref(autoencoderWeights)).setManifest(ref(autoencoderManifest)))));
         }
     }
 

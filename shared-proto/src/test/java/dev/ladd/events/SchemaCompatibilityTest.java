@@ -8,6 +8,7 @@ import dev.ladd.events.compat.PreviousCheckpointPublished;
 import dev.ladd.events.v1.BlobRef;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.EventEnvelope;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.RunRequested;
 import org.junit.jupiter.api.Test;
 
@@ -51,29 +52,32 @@ class SchemaCompatibilityTest {
     }
 
     /**
-     * CheckpointPublished gained the teacher's and the autoencoder's claim checks (fields 8–11). A trainer
-     * older than them wrote fields 1–7: today's reader sees the new ones as absent (eval-service then refuses
-     * the checkpoint, naming them); an older reader of a newer message keeps the fields it knows.
+     * CheckpointPublished names its models with ModelRef (fields 13–15, docs/adr/020); the loose weight/manifest
+     * fields it had before (4, 5, 8–11) are reserved. A message from a trainer older than that reads as one without
+     * models (eval-service refuses it, naming them: accepted before 1.0); an older reader of a newer message keeps the
+     * fields it knows, and forwarding it keeps the models.
      */
     @Test
-    void checkpointClaimChecksAddedLaterAreAbsentInOlderMessagesAndSkippedByOlderReaders() throws Exception {
+    void modelRefsReplacedTheLoosePairsAndOlderReadersSkipThem() throws Exception {
         byte[] older = PreviousCheckpointPublished.newBuilder().setRunId("run-1").setCheckpointId("run-1-step-2")
                 .setStep(2).setTeacherId("t").setWeights(PreviousBlobRef.newBuilder().setSha256("ab".repeat(32)))
                 .build().toByteArray();
 
         CheckpointPublished read = CheckpointPublished.parseFrom(older);
 
-        assertThat(read.getWeights().getSha256()).isEqualTo("ab".repeat(32));
-        assertThat(read.hasTeacherWeights()).isFalse();
-        assertThat(read.hasAutoencoderWeights()).isFalse();
+        assertThat(read.getCheckpointId()).isEqualTo("run-1-step-2");
+        assertThat(read.hasStudent()).isFalse();
+        assertThat(read.hasTeacher()).isFalse();
+        assertThat(read.hasAutoencoder()).isFalse();
 
-        byte[] newer = read.toBuilder().setTeacherWeights(BlobRef.newBuilder().setSha256("cd".repeat(32)))
-                .setAutoencoderManifest(BlobRef.newBuilder().setSha256("ef".repeat(32))).build().toByteArray();
+        byte[] newer = read.toBuilder().setStudent(ModelRef.newBuilder().setWeights(BlobRef.newBuilder().setSha256("cd".repeat(32))))
+                .setAutoencoder(ModelRef.newBuilder().setManifest(BlobRef.newBuilder().setSha256("ef".repeat(32))))
+                .build().toByteArray();
         PreviousCheckpointPublished byOlderCode = PreviousCheckpointPublished.parseFrom(newer);
         assertThat(byOlderCode.getCheckpointId()).isEqualTo("run-1-step-2");
         assertThat(byOlderCode.getStep()).isEqualTo(2);
-        // forwarded by older code, the claim checks survive
-        assertThat(CheckpointPublished.parseFrom(byOlderCode.toByteArray()).getAutoencoderManifest().getSha256())
+        // forwarded by older code, the models survive
+        assertThat(CheckpointPublished.parseFrom(byOlderCode.toByteArray()).getAutoencoder().getManifest().getSha256())
                 .isEqualTo("ef".repeat(32));
     }
 

@@ -56,12 +56,12 @@ public class CheckpointIntakeService {
             throw new IllegalArgumentException("CheckpointPublished needs a checkpoint_id, a run_id and a teacher_id");
         }
         List<String> problems = new ArrayList<>();
-        verified("student", checkpoint.hasWeights(), checkpoint.getWeights(),
-                checkpoint.hasManifest(), checkpoint.getManifest(), problems);
-        StoredModel teacher = verified("teacher", checkpoint.hasTeacherWeights(), checkpoint.getTeacherWeights(),
-                checkpoint.hasTeacherManifest(), checkpoint.getTeacherManifest(), problems);
-        StoredModel autoencoder = verified("autoencoder", checkpoint.hasAutoencoderWeights(),
-                checkpoint.getAutoencoderWeights(), checkpoint.hasAutoencoderManifest(), checkpoint.getAutoencoderManifest(),
+        verified("student", checkpoint.getStudent().hasWeights(), checkpoint.getStudent().getWeights(),
+                checkpoint.getStudent().hasManifest(), checkpoint.getStudent().getManifest(), problems);
+        StoredModel teacher = verified("teacher", checkpoint.getTeacher().hasWeights(), checkpoint.getTeacher().getWeights(),
+                checkpoint.getTeacher().hasManifest(), checkpoint.getTeacher().getManifest(), problems);
+        StoredModel autoencoder = verified("autoencoder", checkpoint.getAutoencoder().hasWeights(),
+                checkpoint.getAutoencoder().getWeights(), checkpoint.getAutoencoder().hasManifest(), checkpoint.getAutoencoder().getManifest(),
                 problems);
         if (problems.isEmpty()) {
             if (checkpoints.insert(checkpoint, CheckpointRecord.PENDING, null)) {

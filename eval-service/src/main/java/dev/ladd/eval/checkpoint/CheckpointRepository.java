@@ -46,17 +46,18 @@ public class CheckpointRepository {
                                         autoencoder_weights_sha256, autoencoder_weights_size,
                                         autoencoder_manifest_sha256, autoencoder_manifest_size)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkpoint_id) DO NOTHING""",
-                c.getCheckpointId(), c.getRunId(), c.getStep(), c.getTeacherId(), c.getWeights().getSha256(),
-                c.getWeights().getSizeBytes(), c.getManifest().getSha256(), c.getManifest().getSizeBytes(),
+                c.getCheckpointId(), c.getRunId(), c.getStep(), c.getTeacherId(), c.getStudent().getWeights().getSha256(),
+                c.getStudent().getWeights().getSizeBytes(), c.getStudent().getManifest().getSha256(),
+                c.getStudent().getManifest().getSizeBytes(),
                 state, refusalReason,
-                c.hasTeacherWeights() ? c.getTeacherWeights().getSha256() : null,
-                c.hasTeacherWeights() ? c.getTeacherWeights().getSizeBytes() : null,
-                c.hasTeacherManifest() ? c.getTeacherManifest().getSha256() : null,
-                c.hasTeacherManifest() ? c.getTeacherManifest().getSizeBytes() : null,
-                c.hasAutoencoderWeights() ? c.getAutoencoderWeights().getSha256() : null,
-                c.hasAutoencoderWeights() ? c.getAutoencoderWeights().getSizeBytes() : null,
-                c.hasAutoencoderManifest() ? c.getAutoencoderManifest().getSha256() : null,
-                c.hasAutoencoderManifest() ? c.getAutoencoderManifest().getSizeBytes() : null) == 1;
+                c.getTeacher().hasWeights() ? c.getTeacher().getWeights().getSha256() : null,
+                c.getTeacher().hasWeights() ? c.getTeacher().getWeights().getSizeBytes() : null,
+                c.getTeacher().hasManifest() ? c.getTeacher().getManifest().getSha256() : null,
+                c.getTeacher().hasManifest() ? c.getTeacher().getManifest().getSizeBytes() : null,
+                c.getAutoencoder().hasWeights() ? c.getAutoencoder().getWeights().getSha256() : null,
+                c.getAutoencoder().hasWeights() ? c.getAutoencoder().getWeights().getSizeBytes() : null,
+                c.getAutoencoder().hasManifest() ? c.getAutoencoder().getManifest().getSha256() : null,
+                c.getAutoencoder().hasManifest() ? c.getAutoencoder().getManifest().getSizeBytes() : null) == 1;
     }
 
     public Optional<CheckpointRecord> find(String checkpointId) {

@@ -11,6 +11,7 @@ import dev.ladd.eval.scoring.ScoringQueue;
 import dev.ladd.eval.scoring.ScoringUnitRepository;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.CheckpointScored;
 import dev.ladd.events.v1.EventEnvelope;
@@ -112,10 +113,10 @@ abstract class EvalEventsContract extends EventContract {
     EventEnvelope validCheckpoint(String checkpointId) throws Exception {
         CheckpointPublished.Builder c = CheckpointPublished.newBuilder().setRunId("run-1").setCheckpointId(checkpointId)
                 .setStep(100).setTeacherId("teacher-1")
-                .setWeights(ref(blob("weights of " + checkpointId))).setManifest(ref(blob("manifest of " + checkpointId)))
-                .setTeacherWeights(ref(blob("teacher weights"))).setTeacherManifest(ref(blob("teacher manifest")))
-                .setAutoencoderWeights(ref(blob("autoencoder weights")))
-                .setAutoencoderManifest(ref(blob("autoencoder manifest")));
+                .setStudent(ModelRef.newBuilder().setWeights(ref(blob("weights of " + checkpointId))).setManifest(ref(blob("manifest of " + checkpointId))))
+                .setTeacher(ModelRef.newBuilder().setWeights(ref(blob("teacher weights"))).setManifest(ref(blob("teacher manifest"))))
+                .setAutoencoder(ModelRef.newBuilder().setWeights(ref(blob("autoencoder weights")))
+                .setManifest(ref(blob("autoencoder manifest"))));
         return published(c);
     }
 
@@ -162,7 +163,7 @@ abstract class EvalEventsContract extends EventContract {
                     assertThat(jdbc.queryForObject("SELECT count(*) FROM processed_event WHERE event_id = ?",
                             Integer.class, event.getEventId())).isEqualTo(1);
                     assertThat(checkpoints.models(id).autoencoder().weights().sha256())
-                            .isEqualTo(event.getCheckpointPublished().getAutoencoderWeights().getSha256());
+                            .isEqualTo(event.getCheckpointPublished().getAutoencoder().getWeights().getSha256());
                 });
     }
 
@@ -170,7 +171,8 @@ abstract class EvalEventsContract extends EventContract {
     void aCheckpointWhoseWeightsFailTheChecksumIsRefusedAndAnnounced() throws Exception {
         String id = "ckpt-" + UUID.randomUUID();
         BlobRef missingWeights = BlobRef.newBuilder().setSha256("ab".repeat(32)).setSizeBytes(10).build();
-        CheckpointPublished.Builder c = validCheckpoint(id).getCheckpointPublished().toBuilder().setWeights(missingWeights);
+        CheckpointPublished.Builder c = validCheckpoint(id).getCheckpointPublished().toBuilder();
+        c.setStudent(c.getStudent().toBuilder().setWeights(missingWeights));
 
         kafka.send(Topics.CHECKPOINTS, "run-1", published(c));
 
@@ -188,8 +190,8 @@ abstract class EvalEventsContract extends EventContract {
         bytes[0] ^= 0x55;
         file.toFile().setWritable(true);
         Files.write(file, bytes);
-        CheckpointPublished.Builder c = validCheckpoint(id).getCheckpointPublished().toBuilder()
-                .setTeacherWeights(ref(damaged));
+        CheckpointPublished.Builder c = validCheckpoint(id).getCheckpointPublished().toBuilder();
+        c.setTeacher(c.getTeacher().toBuilder().setWeights(ref(damaged)));
 
         kafka.send(Topics.CHECKPOINTS, "run-1", published(c));
 
@@ -204,7 +206,7 @@ abstract class EvalEventsContract extends EventContract {
     void aCheckpointWithoutItsAutoencoderIsRefusedNamingWhatIsMissing() throws Exception {
         String id = "ckpt-" + UUID.randomUUID();
         CheckpointPublished.Builder c = validCheckpoint(id).getCheckpointPublished().toBuilder()
-                .clearAutoencoderWeights().clearAutoencoderManifest();
+                .clearAutoencoder();
 
         kafka.send(Topics.CHECKPOINTS, "run-1", published(c));
 
@@ -541,8 +543,9 @@ abstract class EvalEventsContract extends EventContract {
         assertProblem(get("/api/v1/teachers/" + family.teacherId() + "/grid.png?cfg=21"), 400, "");
 
         String refused = "ckpt-" + UUID.randomUUID();
-        kafka.send(Topics.CHECKPOINTS, "run-1", published(validCheckpoint(refused).getCheckpointPublished().toBuilder()
-                .clearTeacherManifest()));
+        CheckpointPublished.Builder withoutTeacherManifest = validCheckpoint(refused).getCheckpointPublished().toBuilder();
+        withoutTeacherManifest.setTeacher(withoutTeacherManifest.getTeacher().toBuilder().clearManifest());
+        kafka.send(Topics.CHECKPOINTS, "run-1", published(withoutTeacherManifest));
         refusedOnceAnnounced(refused);
         assertProblem(get("/api/v1/checkpoints/" + refused + "/grid.png"), 409, "was refused");
     }

@@ -5,6 +5,7 @@ import dev.ladd.eval.checkpoint.CheckpointRecord;
 import dev.ladd.eval.checkpoint.CheckpointRepository;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.ml.blob.BlobId;
@@ -83,11 +84,11 @@ class ScoringBenchmark extends EventContract {
         }
         String runId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         CheckpointPublished.Builder checkpoint = CheckpointPublished.newBuilder().setRunId(runId).setTeacherId("default")
-                .setWeights(put(student.weights())).setManifest(put(student.manifestJson()))
-                .setTeacherWeights(put(teacherWeights))
-                .setTeacherManifest(put(Files.readAllBytes(teacherDir.resolve("teacher.json"))))
-                .setAutoencoderWeights(put(Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors"))))
-                .setAutoencoderManifest(put(Files.readAllBytes(teacherDir.resolve("autoencoder.json"))));
+                .setStudent(ModelRef.newBuilder().setWeights(put(student.weights())).setManifest(put(student.manifestJson())))
+                .setTeacher(ModelRef.newBuilder().setWeights(put(teacherWeights))
+                .setManifest(put(Files.readAllBytes(teacherDir.resolve("teacher.json")))))
+                .setAutoencoder(ModelRef.newBuilder().setWeights(put(Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors"))))
+                .setManifest(put(Files.readAllBytes(teacherDir.resolve("autoencoder.json")))));
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
         String first = runId + "-step-250";

@@ -6,6 +6,7 @@ import dev.ladd.eval.checkpoint.CheckpointRecord;
 import dev.ladd.eval.checkpoint.CheckpointRepository;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.CheckpointScored;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.Score;
 import dev.ladd.events.v1.ScoringPass;
@@ -203,7 +204,7 @@ class ScoringTest extends EventContract {
         String id = runId + "-step-1";
         EventEnvelope teacherAsStudent = family.published(runId, id, 1).toBuilder().setCheckpointPublished(
                 family.published(runId, id, 1).getCheckpointPublished().toBuilder()
-                        .setWeights(family.teacher().weightsRef()).setManifest(family.teacher().manifestRef())).build();
+                        .setStudent(ModelRef.newBuilder().setWeights(family.teacher().weightsRef()).setManifest(family.teacher().manifestRef()))).build();
 
         kafka.send(Topics.CHECKPOINTS, runId, teacherAsStudent);
 

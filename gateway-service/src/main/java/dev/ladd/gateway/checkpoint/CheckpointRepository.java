@@ -49,9 +49,10 @@ public class CheckpointRepository {
                     autoencoder_weights = excluded.autoencoder_weights,
                     autoencoder_manifest = excluded.autoencoder_manifest, published_at = excluded.published_at""",
                 p.getCheckpointId(), p.getRunId(), p.getStep(), emptyToNull(p.getTeacherId()),
-                p.hasWeights() ? p.getWeights().toByteArray() : null, p.hasManifest() ? p.getManifest().toByteArray() : null,
-                p.hasAutoencoderWeights() ? p.getAutoencoderWeights().toByteArray() : null,
-                p.hasAutoencoderManifest() ? p.getAutoencoderManifest().toByteArray() : null);
+                p.getStudent().hasWeights() ? p.getStudent().getWeights().toByteArray() : null,
+                p.getStudent().hasManifest() ? p.getStudent().getManifest().toByteArray() : null,
+                p.getAutoencoder().hasWeights() ? p.getAutoencoder().getWeights().toByteArray() : null,
+                p.getAutoencoder().hasManifest() ? p.getAutoencoder().getManifest().toByteArray() : null);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ladd.gateway.serving;
 
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.EventEnvelope;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.ModelPromoted;
 import dev.ladd.events.v1.ModelRolledBack;
 import dev.ladd.events.v1.ServingDesired;
@@ -145,9 +146,9 @@ public class PromotionService {
         ServingChange change = serving.audit(alias, revision, action, from, to.checkpointId(), actor, reason);
         outbox.publish(Topics.SERVING_DESIRED, alias, alias, EventEnvelope.newBuilder().setServingDesired(
                 ServingDesired.newBuilder().setAlias(alias).setCheckpointId(to.checkpointId()).setRevision(revision)
-                        .setWeights(to.weights()).setManifest(to.manifest())
-                        .setAutoencoderWeights(to.autoencoderWeights())
-                        .setAutoencoderManifest(to.autoencoderManifest())));
+                        .setStudent(ModelRef.newBuilder().setWeights(to.weights()).setManifest(to.manifest()))
+                        .setAutoencoder(ModelRef.newBuilder().setWeights(to.autoencoderWeights())
+                        .setManifest(to.autoencoderManifest()))));
         return change;
     }
 }

@@ -65,7 +65,7 @@ class ModelsApiTest extends GatewayTestBase {
         long created = model.get("created").asLong();
         assertThat(created).isBetween(before - 1, System.currentTimeMillis() / 1000 + 1);
         assertThat(model.get("checkpoint_id").asString()).isEqualTo(first);
-        assertThat(model.get("run_id").asString()).isEqualTo(first.substring(0, first.indexOf('/')));
+        assertThat(model.get("run_id").asString()).isEqualTo(first.substring(0, first.lastIndexOf("-step-")));
         assertThat(model.get("step").asInt()).isEqualTo(100);
         assertThat(model.get("revision").asLong()).isEqualTo(1);
         assertThat(model.get("state").asString()).as("promoted, not yet reported by inference").isEqualTo("swapping");

@@ -3,6 +3,7 @@ package dev.ladd.gateway.serving;
 import dev.ladd.gateway.checkpoint.ScoreState;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.CheckpointPublished;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.gateway.checkpoint.CheckpointRepository;
 import dev.ladd.gateway.support.GatewayTestBase;
@@ -42,9 +43,9 @@ class DefaultStudentBootstrapTest extends GatewayTestBase {
     static EventEnvelope defaultStudent(String runId, String checkpointId) {
         return TestEvents.from("trainer-service", runId, EventEnvelope.newBuilder().setCheckpointPublished(
                 CheckpointPublished.newBuilder().setRunId(runId).setCheckpointId(checkpointId).setStep(2000).setFinal(true)
-                        .setTeacherId("default").setWeights(blob(checkpointId + "w")).setManifest(blob(checkpointId + "m"))
-                        .setAutoencoderWeights(blob("ae-w")).setAutoencoderManifest(blob("ae-m"))
-                        .setTeacherWeights(blob("t-w")).setTeacherManifest(blob("t-m"))
+                        .setTeacherId("default").setStudent(ModelRef.newBuilder().setWeights(blob(checkpointId + "w")).setManifest(blob(checkpointId + "m")))
+                        .setAutoencoder(ModelRef.newBuilder().setWeights(blob("ae-w")).setManifest(blob("ae-m")))
+                        .setTeacher(ModelRef.newBuilder().setWeights(blob("t-w")).setManifest(blob("t-m")))
                         .setDefaultStudentFolder(FOLDER)));
     }
 
@@ -56,8 +57,8 @@ class DefaultStudentBootstrapTest extends GatewayTestBase {
         List<EventEnvelope> desired = desired(1);
         assertThat(desired.get(0).getServingDesired().getCheckpointId()).isEqualTo(first + "-step-2000");
         assertThat(desired.get(0).getServingDesired().getRevision()).isEqualTo(1);
-        assertThat(desired.get(0).getServingDesired().getWeights()).isEqualTo(blob(first + "-step-2000w"));
-        assertThat(desired.get(0).getServingDesired().getAutoencoderWeights()).isEqualTo(blob("ae-w"));
+        assertThat(desired.get(0).getServingDesired().getStudent().getWeights()).isEqualTo(blob(first + "-step-2000w"));
+        assertThat(desired.get(0).getServingDesired().getAutoencoder().getWeights()).isEqualTo(blob("ae-w"));
         List<Map<String, Object>> audit = audit();
         assertThat(audit).singleElement().satisfies(row -> {
             assertThat(row).containsEntry("action", "promote").containsEntry("actor", "system:default-student")

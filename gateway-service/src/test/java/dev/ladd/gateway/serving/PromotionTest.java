@@ -81,11 +81,11 @@ class PromotionTest extends GatewayTestBase {
         assertThat(desired).allSatisfy(e -> {
             assertThat(e.getProducer()).isEqualTo("gateway-service");
             assertThat(e.getServingDesired().getAlias()).isEqualTo(alias);
-            assertThat(e.getServingDesired().getAutoencoderWeights()).isEqualTo(blob("ae-w"));
-            assertThat(e.getServingDesired().getAutoencoderManifest()).isEqualTo(blob("ae-m"));
+            assertThat(e.getServingDesired().getAutoencoder().getWeights()).isEqualTo(blob("ae-w"));
+            assertThat(e.getServingDesired().getAutoencoder().getManifest()).isEqualTo(blob("ae-m"));
         });
-        assertThat(desired.get(1).getServingDesired().getWeights()).isEqualTo(blob(b + "w"));
-        assertThat(desired.get(1).getServingDesired().getManifest()).isEqualTo(blob(b + "m"));
+        assertThat(desired.get(1).getServingDesired().getStudent().getWeights()).isEqualTo(blob(b + "w"));
+        assertThat(desired.get(1).getServingDesired().getStudent().getManifest()).isEqualTo(blob(b + "m"));
 
         List<EventEnvelope> changes = await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readEvents(
                         Topics.SERVING_CHANGES, Integer.MAX_VALUE, Duration.ofSeconds(3)).stream()

@@ -1,6 +1,7 @@
 package dev.ladd.gateway.support;
 
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.CheckpointScored;
 import dev.ladd.events.v1.EventEnvelope;
@@ -22,9 +23,9 @@ public final class TestCheckpoints {
     public static EventEnvelope published(String runId, String checkpointId, int step) {
         return TestEvents.from("trainer-service", runId, EventEnvelope.newBuilder().setCheckpointPublished(
                 CheckpointPublished.newBuilder().setRunId(runId).setCheckpointId(checkpointId).setStep(step)
-                        .setTeacherId("default").setWeights(blob(checkpointId + "w")).setManifest(blob(checkpointId + "m"))
-                        .setAutoencoderWeights(blob("ae-w")).setAutoencoderManifest(blob("ae-m"))
-                        .setTeacherWeights(blob("t-w")).setTeacherManifest(blob("t-m"))));
+                        .setTeacherId("default").setStudent(ModelRef.newBuilder().setWeights(blob(checkpointId + "w")).setManifest(blob(checkpointId + "m")))
+                        .setAutoencoder(ModelRef.newBuilder().setWeights(blob("ae-w")).setManifest(blob("ae-m")))
+                        .setTeacher(ModelRef.newBuilder().setWeights(blob("t-w")).setManifest(blob("t-m")))));
     }
 
     /** A CheckpointScored as an eval-service older than the scoring passes sent it (no pass: read as full). */

@@ -45,10 +45,11 @@ public class DesiredModelRepository {
                     autoencoder_manifest_sha256 = excluded.autoencoder_manifest_sha256,
                     autoencoder_manifest_size = excluded.autoencoder_manifest_size, updated_at = now()
                 WHERE serving_desired.revision < excluded.revision""",
-                d.getAlias(), d.getCheckpointId(), d.getRevision(), d.getWeights().getSha256(),
-                d.getWeights().getSizeBytes(), d.getManifest().getSha256(), d.getManifest().getSizeBytes(),
-                sha(d.hasAutoencoderWeights(), d.getAutoencoderWeights()), size(d.hasAutoencoderWeights(), d.getAutoencoderWeights()),
-                sha(d.hasAutoencoderManifest(), d.getAutoencoderManifest()), size(d.hasAutoencoderManifest(), d.getAutoencoderManifest())) == 1;
+                d.getAlias(), d.getCheckpointId(), d.getRevision(), d.getStudent().getWeights().getSha256(),
+                d.getStudent().getWeights().getSizeBytes(), d.getStudent().getManifest().getSha256(),
+                d.getStudent().getManifest().getSizeBytes(),
+                sha(d.getAutoencoder().hasWeights(), d.getAutoencoder().getWeights()), size(d.getAutoencoder().hasWeights(), d.getAutoencoder().getWeights()),
+                sha(d.getAutoencoder().hasManifest(), d.getAutoencoder().getManifest()), size(d.getAutoencoder().hasManifest(), d.getAutoencoder().getManifest())) == 1;
     }
 
     public Optional<DesiredModel> find(String alias) {

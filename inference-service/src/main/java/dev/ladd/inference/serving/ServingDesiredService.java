@@ -40,10 +40,10 @@ public class ServingDesiredService {
         if (d.getAlias().isBlank() || d.getCheckpointId().isBlank() || d.getRevision() < 1) {
             throw new IllegalArgumentException("ServingDesired needs an alias, a checkpoint_id and a revision >= 1");
         }
-        check("weights", d.getWeights(), true);
-        check("manifest", d.getManifest(), true);
-        check("autoencoder_weights", d.getAutoencoderWeights(), false);
-        check("autoencoder_manifest", d.getAutoencoderManifest(), false);
+        check("weights", d.getStudent().getWeights(), true);
+        check("manifest", d.getStudent().getManifest(), true);
+        check("autoencoder_weights", d.getAutoencoder().getWeights(), false);
+        check("autoencoder_manifest", d.getAutoencoder().getManifest(), false);
         if (desired.upsertIfNewer(d)) {
             log.info("alias '{}' should now serve checkpoint {} (revision {})", d.getAlias(), d.getCheckpointId(), d.getRevision());
             if (TransactionSynchronizationManager.isSynchronizationActive()) {

@@ -2,6 +2,7 @@ package dev.ladd.inference.serving;
 
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.ServingDesired;
 import dev.ladd.platform.test.ConsumerChecks;
@@ -28,7 +29,7 @@ abstract class InferenceEventsContract extends EventContract {
     static EventEnvelope desired(String alias, String checkpointId, long revision) {
         BlobRef blob = BlobRef.newBuilder().setSha256("cd".repeat(32)).setSizeBytes(1).build();
         return TestEvents.from("gateway-service", alias, EventEnvelope.newBuilder().setServingDesired(ServingDesired.newBuilder()
-                .setAlias(alias).setCheckpointId(checkpointId).setRevision(revision).setWeights(blob).setManifest(blob)));
+                .setAlias(alias).setCheckpointId(checkpointId).setRevision(revision).setStudent(ModelRef.newBuilder().setWeights(blob).setManifest(blob))));
     }
 
     boolean serves(String alias, String checkpointId) {

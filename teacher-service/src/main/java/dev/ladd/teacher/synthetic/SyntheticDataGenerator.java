@@ -2,6 +2,7 @@ package dev.ladd.teacher.synthetic;
 
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.SyntheticDataRejected;
 import dev.ladd.events.v1.SyntheticShardProduced;
@@ -191,12 +192,12 @@ class SyntheticDataGenerator extends BackgroundWorker {
                 .setShard(BlobRef.newBuilder().setSha256(shard.blob().sha256()).setSizeBytes(shard.blob().sizeBytes())
                         .setMediaType("application/vnd.ladd.latent-shard+safetensors"))
                 .setCount(shard.prompts().size()).addAllPrompts(shard.prompts()).addAllSeeds(shard.seeds())
-                .setTeacherWeights(blobRef(teacher[0], "application/safetensors"))
-                .setTeacherManifest(blobRef(teacher[1], "application/json"));
+                .setTeacher(ModelRef.newBuilder().setWeights(blobRef(teacher[0], "application/safetensors"))
+                .setManifest(blobRef(teacher[1], "application/json")));
         // the latent space's decoder travels with the teacher: the trainer hands it on to eval-service
         teachers.attachedAutoencoder(job.teacherId()).ifPresent(ae -> produced
-                .setAutoencoderWeights(blobRef(ae[0], "application/safetensors"))
-                .setAutoencoderManifest(blobRef(ae[1], "application/json")));
+                .setAutoencoder(ModelRef.newBuilder().setWeights(blobRef(ae[0], "application/safetensors"))
+                .setManifest(blobRef(ae[1], "application/json"))));
         return produced;
     }
 

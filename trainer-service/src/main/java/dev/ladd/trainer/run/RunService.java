@@ -141,12 +141,12 @@ public class RunService {
             throw new IllegalArgumentException("shard request id '" + shard.getRequestId() + "' is not one of run "
                     + shard.getRunId() + "'s requests (" + prefix + "N)");
         }
-        if (shard.hasTeacherWeights() && shard.hasTeacherManifest()) {
-            runs.setTeacherIfUnknown(shard.getRunId(), blob(shard.getTeacherWeights()), blob(shard.getTeacherManifest()));
+        if (shard.getTeacher().hasWeights() && shard.getTeacher().hasManifest()) {
+            runs.setTeacherIfUnknown(shard.getRunId(), blob(shard.getTeacher().getWeights()), blob(shard.getTeacher().getManifest()));
         }
-        if (shard.hasAutoencoderWeights() && shard.hasAutoencoderManifest()) {
-            runs.setAutoencoderIfUnknown(shard.getRunId(), blob(shard.getAutoencoderWeights()),
-                    blob(shard.getAutoencoderManifest()));
+        if (shard.getAutoencoder().hasWeights() && shard.getAutoencoder().hasManifest()) {
+            runs.setAutoencoderIfUnknown(shard.getRunId(), blob(shard.getAutoencoder().getWeights()),
+                    blob(shard.getAutoencoder().getManifest()));
         }
         if (runs.insertShard(shard, requestIndex)) {
             log.info("run {}: shard {}/{} of request {} recorded ({} samples, blob {})", shard.getRunId(),

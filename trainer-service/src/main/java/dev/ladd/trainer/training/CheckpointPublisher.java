@@ -3,6 +3,7 @@ package dev.ladd.trainer.training;
 import dev.ladd.events.CheckpointIds;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.RunOutcome;
@@ -87,13 +88,13 @@ class CheckpointPublisher {
                                              Optional<BlobId[]> autoencoder) {
         CheckpointPublished.Builder published = CheckpointPublished.newBuilder().setRunId(runId)
                 .setCheckpointId(checkpointId).setStep(step)
-                .setWeights(ref(weights, "application/safetensors"))
-                .setManifest(ref(manifest, "application/json"))
+                .setStudent(ModelRef.newBuilder().setWeights(ref(weights, "application/safetensors"))
+                .setManifest(ref(manifest, "application/json")))
                 .setTeacherId(teacherId).setFinal(last)
-                .setTeacherWeights(ref(teacher[0], "application/safetensors"))
-                .setTeacherManifest(ref(teacher[1], "application/json"));
-        autoencoder.ifPresent(ae -> published.setAutoencoderWeights(ref(ae[0], "application/safetensors"))
-                .setAutoencoderManifest(ref(ae[1], "application/json")));
+                .setTeacher(ModelRef.newBuilder().setWeights(ref(teacher[0], "application/safetensors"))
+                .setManifest(ref(teacher[1], "application/json")));
+        autoencoder.ifPresent(ae -> published.setAutoencoder(ModelRef.newBuilder().setWeights(ref(ae[0], "application/safetensors"))
+                .setManifest(ref(ae[1], "application/json"))));
         return published;
     }
 

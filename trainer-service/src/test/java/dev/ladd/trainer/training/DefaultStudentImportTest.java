@@ -114,12 +114,12 @@ class DefaultStudentImportTest extends EventContract {
         assertThat(published.getTeacherId()).isEqualTo("default");
         assertThat(published.getDefaultStudentFolder()).isEqualTo(STUDENT.toString());
         // every claim check is the file itself, in the blob store: the teacher's are those teacher-service registers
-        assertSameFile(published.getWeights(), STUDENT.resolve("student.safetensors"));
-        assertSameFile(published.getManifest(), STUDENT.resolve("student.json"));
-        assertSameFile(published.getTeacherWeights(), TEACHER.resolve("teacher.safetensors"));
-        assertSameFile(published.getTeacherManifest(), TEACHER.resolve("teacher.json"));
-        assertSameFile(published.getAutoencoderWeights(), TEACHER.resolve("autoencoder.safetensors"));
-        assertSameFile(published.getAutoencoderManifest(), TEACHER.resolve("autoencoder.json"));
+        assertSameFile(published.getStudent().getWeights(), STUDENT.resolve("student.safetensors"));
+        assertSameFile(published.getStudent().getManifest(), STUDENT.resolve("student.json"));
+        assertSameFile(published.getTeacher().getWeights(), TEACHER.resolve("teacher.safetensors"));
+        assertSameFile(published.getTeacher().getManifest(), TEACHER.resolve("teacher.json"));
+        assertSameFile(published.getAutoencoder().getWeights(), TEACHER.resolve("autoencoder.safetensors"));
+        assertSameFile(published.getAutoencoder().getManifest(), TEACHER.resolve("autoencoder.json"));
 
         try (ConfigurableApplicationContext restarted = startAnotherTrainer(STUDENT)) {
             assertThat(isReady(restarted)).isTrue();

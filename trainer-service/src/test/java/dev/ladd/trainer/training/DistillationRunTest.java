@@ -54,15 +54,15 @@ class DistillationRunTest extends EventContract {
         assertThat(checkpoints).extracting(e -> e.getCheckpointPublished().getFinal()).containsExactly(false, true);
         for (EventEnvelope e : checkpoints) {
             var c = e.getCheckpointPublished();
-            assertThat(blobs.get(new dev.ladd.ml.blob.BlobId(c.getWeights().getSha256(), c.getWeights().getSizeBytes())))
+            assertThat(blobs.get(new dev.ladd.ml.blob.BlobId(c.getStudent().getWeights().getSha256(), c.getStudent().getWeights().getSizeBytes())))
                     .isNotEmpty();
             assertThat(c.getTeacherId()).isEqualTo("tiny");
             // the claim checks of the teacher and of its autoencoder, from the shards, for eval-service
-            assertThat(c.getTeacherWeights().getSha256()).isEqualTo(fixtures.teacher()[0].sha256());
-            assertThat(c.getTeacherManifest().getSha256()).isEqualTo(fixtures.teacher()[1].sha256());
-            assertThat(c.getAutoencoderWeights().getSha256()).isEqualTo(fixtures.autoencoder()[0].sha256());
-            assertThat(c.getAutoencoderWeights().getSizeBytes()).isEqualTo(fixtures.autoencoder()[0].sizeBytes());
-            assertThat(c.getAutoencoderManifest().getSha256()).isEqualTo(fixtures.autoencoder()[1].sha256());
+            assertThat(c.getTeacher().getWeights().getSha256()).isEqualTo(fixtures.teacher()[0].sha256());
+            assertThat(c.getTeacher().getManifest().getSha256()).isEqualTo(fixtures.teacher()[1].sha256());
+            assertThat(c.getAutoencoder().getWeights().getSha256()).isEqualTo(fixtures.autoencoder()[0].sha256());
+            assertThat(c.getAutoencoder().getWeights().getSizeBytes()).isEqualTo(fixtures.autoencoder()[0].sizeBytes());
+            assertThat(c.getAutoencoder().getManifest().getSha256()).isEqualTo(fixtures.autoencoder()[1].sha256());
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM run_metric WHERE run_id = ?", Integer.class, runId)).isEqualTo(4);
         assertThat(jdbc.queryForObject("SELECT data_requests FROM run WHERE run_id = ?", Integer.class, runId)).isEqualTo(2);

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.DistillationConfig;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.RunRequested;
@@ -129,8 +130,8 @@ final class TinyRunFixtures {
         return TestEvents.from("teacher-service", runId, EventEnvelope.newBuilder().setSyntheticShardProduced(
                 SyntheticShardProduced.newBuilder().setRunId(runId).setRequestId(runId + "/data-" + request)
                         .setShardIndex(shard).setShardCount(SAMPLES_PER_REQUEST / SHARD_SIZE).setCount(SHARD_SIZE)
-                        .setShard(ref(blob)).setTeacherWeights(ref(teacher[0])).setTeacherManifest(ref(teacher[1]))
-                        .setAutoencoderWeights(ref(autoencoder[0])).setAutoencoderManifest(ref(autoencoder[1]))));
+                        .setShard(ref(blob)).setTeacher(ModelRef.newBuilder().setWeights(ref(teacher[0])).setManifest(ref(teacher[1])))
+                        .setAutoencoder(ModelRef.newBuilder().setWeights(ref(autoencoder[0])).setManifest(ref(autoencoder[1])))));
     }
 
     private static BlobRef ref(BlobId id) {
