@@ -23,24 +23,27 @@ public final class DistillationConfigs {
                 ? d.studentTimestepWeights()
                 : c.getStudentTimestepWeightsCount() == 0 ? timesteps.stream().map(t -> 1.0).toList()
                 : c.getStudentTimestepWeightsList().stream().map(Float::doubleValue).toList();
-        return new LaddConfig(timesteps, weights,
-                c.hasRenoiseMean() ? c.getRenoiseMean() : d.renoiseMean(),
-                orDefault(c.getRenoiseStd(), d.renoiseStd()),
-                c.getFeatureBlocksList(),
-                c.getHeadChannels() == 0 ? d.headChannels() : c.getHeadChannels(),
-                (float) orDefault(c.getStudentLearningRate(), d.studentLearningRate()),
-                (float) orDefault(c.getHeadLearningRate(), d.headLearningRate()),
-                (float) orDefault(c.getBeta1(), d.beta1()),
-                (float) orDefault(c.getBeta2(), d.beta2()),
-                c.getBatchSize() == 0 ? d.batchSize() : c.getBatchSize(),
-                c.getDiscriminatorSteps() == 0 ? d.discriminatorSteps() : c.getDiscriminatorSteps(),
-                c.getR1Weight(),
-                orDefault(c.getR1Sigma(), d.r1Sigma()),
-                c.getEmaDecay(),
-                c.getDistillationWeight(),
-                c.getStudentNoise().isEmpty() ? d.studentNoise() : LaddConfig.StudentNoise.of(c.getStudentNoise()),
-                c.hasSamplerEta() ? c.getSamplerEta() : d.samplerEta(),
-                c.getSeed());
+        return LaddConfig.builder()
+                .studentTimesteps(timesteps)
+                .studentTimestepWeights(weights)
+                .renoiseMean(c.hasRenoiseMean() ? c.getRenoiseMean() : d.renoiseMean())
+                .renoiseStd(orDefault(c.getRenoiseStd(), d.renoiseStd()))
+                .featureBlocks(c.getFeatureBlocksList())
+                .headChannels(c.getHeadChannels() == 0 ? d.headChannels() : c.getHeadChannels())
+                .studentLearningRate((float) orDefault(c.getStudentLearningRate(), d.studentLearningRate()))
+                .headLearningRate((float) orDefault(c.getHeadLearningRate(), d.headLearningRate()))
+                .beta1((float) orDefault(c.getBeta1(), d.beta1()))
+                .beta2((float) orDefault(c.getBeta2(), d.beta2()))
+                .batchSize(c.getBatchSize() == 0 ? d.batchSize() : c.getBatchSize())
+                .discriminatorSteps(c.getDiscriminatorSteps() == 0 ? d.discriminatorSteps() : c.getDiscriminatorSteps())
+                .r1Weight(c.getR1Weight())
+                .r1Sigma(orDefault(c.getR1Sigma(), d.r1Sigma()))
+                .emaDecay(c.getEmaDecay())
+                .distillationWeight(c.getDistillationWeight())
+                .studentNoise(c.getStudentNoise().isEmpty() ? d.studentNoise() : LaddConfig.StudentNoise.of(c.getStudentNoise()))
+                .samplerEta(c.hasSamplerEta() ? c.getSamplerEta() : d.samplerEta())
+                .seed(c.getSeed())
+                .build();
     }
 
     private static double orDefault(float value, double fallback) {

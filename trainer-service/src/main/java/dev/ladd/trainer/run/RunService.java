@@ -11,6 +11,7 @@ import dev.ladd.events.v1.SyntheticDataRequested;
 import dev.ladd.events.v1.SyntheticShardProduced;
 import dev.ladd.ml.blob.BlobId;
 import dev.ladd.ml.ladd.LaddConfig;
+import dev.ladd.ml.train.Seeds;
 import dev.ladd.platform.events.Outbox;
 import dev.ladd.platform.web.NotFoundException;
 import dev.ladd.trainer.TrainerProperties;
@@ -119,7 +120,7 @@ public class RunService {
                         .setNumSamples(data.samplesPerRequest())
                         .setSamplerSteps(data.samplerSteps())
                         .setCfgScale(data.cfgScale())
-                        .setSeed(seed + 1_000_003L * index)
+                        .setSeed(Seeds.derive(index, seed))   // = seed + P·index, as requests were always seeded
                         .setShardSize(data.shardSize())));
         return true;
     }
