@@ -12,6 +12,7 @@ import dev.ladd.ml.nn.FashionClassifierConfig;
 import dev.ladd.ml.train.ClassifierTraining;
 import dev.ladd.ml.train.ProgressReporter;
 import dev.ladd.platform.cli.CommandLineOptions;
+import dev.ladd.tools.FashionMnistOption;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -147,10 +148,9 @@ public final class EvalCommandLine {
                 o.decimal("learning-rate", defaults.learningRate()), defaults.weightDecay(), defaults.seed());
         long start = System.nanoTime();
 
-        FashionMnist dataset = o.has("data") ? FashionMnist.at(Path.of(o.get("data"))) : FashionMnist.fromDefaultLocation();
-        LabeledImages train = dataset.train().paddedTo32();
-        LabeledImages test = dataset.test().paddedTo32();
-        out.printf("Fashion-MNIST: %d training images, %d test images%n", train.count(), test.count());
+        FashionMnistOption data = FashionMnistOption.load(o, out);
+        LabeledImages train = data.train();
+        LabeledImages test = data.test();
 
         try (NDManager manager = NDManager.newBaseManager()) {
             long trainingStart = System.nanoTime();

@@ -7,7 +7,6 @@ import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.data.ClassGrid;
-import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.data.LabeledImages;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.diffusion.EulerSampler;
@@ -24,6 +23,7 @@ import dev.ladd.ml.train.LatentDataset;
 import dev.ladd.ml.train.ProgressReporter;
 import dev.ladd.ml.train.TeacherTraining;
 import dev.ladd.platform.cli.CommandLineOptions;
+import dev.ladd.tools.FashionMnistOption;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -74,10 +74,9 @@ public final class TeacherCommandLine {
         Files.createDirectories(outDir);
         long start = System.nanoTime();
 
-        FashionMnist dataset = o.has("data") ? FashionMnist.at(Path.of(o.get("data"))) : FashionMnist.fromDefaultLocation();
-        LabeledImages train = dataset.train().paddedTo32();
-        LabeledImages test = dataset.test().paddedTo32();
-        out.printf("Fashion-MNIST: %d training images, %d test images%n", train.count(), test.count());
+        FashionMnistOption data = FashionMnistOption.load(o, out);
+        LabeledImages train = data.train();
+        LabeledImages test = data.test();
 
         try (NDManager manager = NDManager.newBaseManager()) {
             // 1. the autoencoder: 32×32×1 ↔ 4×8×8 (or an already trained one, --autoencoder-from=DIR)
