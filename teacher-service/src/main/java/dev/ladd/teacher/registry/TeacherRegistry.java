@@ -1,6 +1,7 @@
 package dev.ladd.teacher.registry;
 
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
@@ -109,23 +110,23 @@ public class TeacherRegistry implements AutoCloseable {
     }
 
     /** The blobs {weights, manifest} of the autoencoder registered with a teacher (its latent space). */
-    public BlobId[] autoencoderBlobs(String teacherId) {
+    public ModelRef autoencoderBlobs(String teacherId) {
         return attachedAutoencoder(teacherId)
                 .orElseThrow(() -> new NotFoundException("teacher '" + teacherId + "' has no autoencoder to decode images with"));
     }
 
     /** The blobs {weights, manifest} of a teacher's autoencoder; empty when it was registered without one. */
-    public Optional<BlobId[]> attachedAutoencoder(String teacherId) {
+    public Optional<ModelRef> attachedAutoencoder(String teacherId) {
         return teachers.autoencoder(teacherId);
     }
 
     /** The autoencoder registered with a teacher (its latent space), verified and cached. */
     public Autoencoder autoencoder(String teacherId) {
         return autoencoders.computeIfAbsent(teacherId, id -> {
-            BlobId[] blobIds = autoencoderBlobs(id);
+            ModelRef blobIds = autoencoderBlobs(id);
             try {
-                Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(blobs.get(blobIds[1])),
-                        blobs.get(blobIds[0]), aeManager);
+                Autoencoder autoencoder = AutoencoderTraining.load(CheckpointManifests.read(blobs.get(blobIds.manifest())),
+                        blobs.get(blobIds.weights()), aeManager);
                 autoencoder.freezeParameters(true);   // used for inference only: no autograd graph on any thread
                 return autoencoder;
             } catch (IOException e) {
@@ -135,9 +136,9 @@ public class TeacherRegistry implements AutoCloseable {
     }
 
     /** Registers a trained teacher with the autoencoder {weights, manifest} whose latent space it was trained in. */
-    public void registerTrained(String teacherId, String description, Teacher.Checkpoint checkpoint, BlobId[] autoencoder) {
+    public void registerTrained(String teacherId, String description, Teacher.Checkpoint checkpoint, ModelRef autoencoder) {
         register(teacherId, description, checkpoint.manifestJson(), checkpoint.weights(), "trained");
-        teachers.attachAutoencoder(teacherId, autoencoder[0], autoencoder[1]);
+        teachers.attachAutoencoder(teacherId, autoencoder.weights(), autoencoder.manifest());
     }
 
     public boolean isRegistered(String teacherId) {
@@ -145,7 +146,7 @@ public class TeacherRegistry implements AutoCloseable {
     }
 
     /** The blobs {weights, manifest} of a teacher's checkpoint. */
-    public BlobId[] checkpointBlobs(String teacherId) {
+    public ModelRef checkpointBlobs(String teacherId) {
         return teachers.checkpoint(teacherId)
                 .orElseThrow(() -> new NotFoundException("no teacher '" + teacherId + "' with a checkpoint"));
     }
@@ -153,10 +154,10 @@ public class TeacherRegistry implements AutoCloseable {
     /** The loaded teacher, verified against its blobs' checksums on first use. */
     public Teacher load(String teacherId) {
         return loaded.computeIfAbsent(teacherId, id -> {
-            BlobId[] checkpoint = checkpointBlobs(id);
+            ModelRef checkpoint = checkpointBlobs(id);
             try {
-                return Teacher.load(blobs.get(checkpoint[0]),
-                        CheckpointManifests.read(blobs.get(checkpoint[1])));
+                return Teacher.load(blobs.get(checkpoint.weights()),
+                        CheckpointManifests.read(blobs.get(checkpoint.manifest())));
             } catch (IOException e) {
                 throw new UncheckedIOException("teacher " + id + " cannot be loaded: " + e.getMessage(), e);
             }
