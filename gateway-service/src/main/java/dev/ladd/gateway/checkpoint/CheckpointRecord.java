@@ -2,7 +2,7 @@ package dev.ladd.gateway.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,23 +12,24 @@ import java.util.Optional;
  * A checkpoint as the gateway learnt it from {@code CheckpointPublished} (claim checks) and
  * {@code CheckpointScored} (scores of a quick and then a full pass, or refused).
  *
+ * @param student     the checkpoint's blobs; null until CheckpointPublished came
+ * @param autoencoder its latent space's decoder; null when the event named none
  * @param scoreState unscored | scored | refused (JSON: lower case)
  * @param scorePass  the most thorough pass received: "quick" or "full" (null before the first)
  * @param allScores  the scores of every pass received
  */
 public record CheckpointRecord(String checkpointId, String runId, Integer step, String teacherId,
-                               @JsonIgnore BlobRef weights, @JsonIgnore BlobRef manifest,
-                               @JsonIgnore BlobRef autoencoderWeights, @JsonIgnore BlobRef autoencoderManifest,
+                               @JsonIgnore ModelRef student, @JsonIgnore ModelRef autoencoder,
                                Instant publishedAt, ScoreState scoreState, String scorePass, String refusalReason,
                                Instant scoredAt, @JsonIgnore List<ScoreRow> allScores) {
 
     public boolean published() {
-        return weights != null && manifest != null;
+        return student != null;
     }
 
     @JsonProperty("weightsSha256")
     public String weightsSha256() {
-        return weights == null ? null : weights.getSha256();
+        return student == null ? null : student.getWeights().getSha256();
     }
 
     /** The scores shown: those of {@link #scorePass()}, each naming its pass. */
@@ -49,7 +50,6 @@ public record CheckpointRecord(String checkpointId, String runId, Integer step, 
     }
 
     public CheckpointRecord withScores(List<ScoreRow> rows) {
-        return new CheckpointRecord(checkpointId, runId, step, teacherId, weights, manifest, autoencoderWeights,
-                autoencoderManifest, publishedAt, scoreState, scorePass, refusalReason, scoredAt, rows);
+        return new CheckpointRecord(checkpointId, runId, step, teacherId, student, autoencoder, publishedAt, scoreState, scorePass, refusalReason, scoredAt, rows);
     }
 }

@@ -2,6 +2,7 @@ package dev.ladd.gateway.checkpoint;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.CheckpointScored;
 import dev.ladd.events.v1.Score;
@@ -28,8 +29,8 @@ public class CheckpointRepository {
             rs.getDouble("images_per_second"), rs.getInt("num_samples"));
 
     private final RowMapper<CheckpointRecord> checkpoint = (rs, i) -> new CheckpointRecord(rs.getString("checkpoint_id"),
-            rs.getString("run_id"), (Integer) rs.getObject("step"), rs.getString("teacher_id"), blob(rs, "weights"),
-            blob(rs, "manifest"), blob(rs, "autoencoder_weights"), blob(rs, "autoencoder_manifest"),
+            rs.getString("run_id"), (Integer) rs.getObject("step"), rs.getString("teacher_id"),
+            model(rs, "weights", "manifest"), model(rs, "autoencoder_weights", "autoencoder_manifest"),
             instant(rs, "published_at"), ScoreState.of(rs.getString("score_state")), rs.getString("score_pass"), rs.getString("refusal_reason"),
             instant(rs, "scored_at"), List.of());
 
@@ -120,6 +121,13 @@ public class CheckpointRepository {
     private List<ScoreRow> scores(String checkpointId) {
         return jdbc.query("SELECT * FROM checkpoint_score WHERE checkpoint_id = ? ORDER BY pass, sampler, steps, cfg_scale",
                 SCORE, checkpointId);
+    }
+
+    /** The model whose blobs the two columns hold; null unless both are set. */
+    private static ModelRef model(ResultSet rs, String weights, String manifest) throws SQLException {
+        BlobRef w = blob(rs, weights);
+        BlobRef m = blob(rs, manifest);
+        return w == null || m == null ? null : ModelRef.newBuilder().setWeights(w).setManifest(m).build();
     }
 
     private static BlobRef blob(ResultSet rs, String column) throws SQLException {

@@ -46,7 +46,7 @@ public class AutoPromotionPolicy {
         }
         CheckpointRecord candidate = checkpoints.find(checkpointId).orElse(null);
         if (candidate == null || candidate.scoreState() != ScoreState.SCORED || !candidate.published()
-                || candidate.autoencoderWeights() == null || candidate.autoencoderManifest() == null) {
+                || candidate.autoencoder() == null) {
             return;   // not complete yet: the other event (published or scored) will call again
         }
         if (!usable(candidate, ScoreRow.FULL) && !usable(candidate, ScoreRow.QUICK)) {

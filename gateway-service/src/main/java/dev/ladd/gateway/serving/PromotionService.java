@@ -2,7 +2,6 @@ package dev.ladd.gateway.serving;
 
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.EventEnvelope;
-import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.ModelPromoted;
 import dev.ladd.events.v1.ModelRolledBack;
 import dev.ladd.events.v1.ServingDesired;
@@ -54,7 +53,7 @@ public class PromotionService {
             case SCORED -> {
             }
         }
-        if (!checkpoint.published() || checkpoint.autoencoderWeights() == null || checkpoint.autoencoderManifest() == null) {
+        if (!checkpoint.published() || checkpoint.autoencoder() == null) {
             throw Problems.conflict("checkpoint '" + checkpointId + "' lacks the claim checks of its weights, manifest "
                     + "or autoencoder (its CheckpointPublished has not arrived, or came from an older trainer)");
         }
@@ -83,8 +82,7 @@ public class PromotionService {
             return Optional.empty();
         }
         CheckpointRecord checkpoint = checkpoints.find(checkpointId).orElse(null);
-        if (checkpoint == null || !checkpoint.published() || checkpoint.autoencoderWeights() == null
-                || checkpoint.autoencoderManifest() == null) {
+        if (checkpoint == null || !checkpoint.published() || checkpoint.autoencoder() == null) {
             log.warn("the default student {} lacks the claim checks of its weights, manifest or autoencoder; not served",
                     checkpointId);
             return Optional.empty();
@@ -146,9 +144,7 @@ public class PromotionService {
         ServingChange change = serving.audit(alias, revision, action, from, to.checkpointId(), actor, reason);
         outbox.publish(Topics.SERVING_DESIRED, alias, alias, EventEnvelope.newBuilder().setServingDesired(
                 ServingDesired.newBuilder().setAlias(alias).setCheckpointId(to.checkpointId()).setRevision(revision)
-                        .setStudent(ModelRef.newBuilder().setWeights(to.weights()).setManifest(to.manifest()))
-                        .setAutoencoder(ModelRef.newBuilder().setWeights(to.autoencoderWeights())
-                        .setManifest(to.autoencoderManifest()))));
+                        .setStudent(to.student()).setAutoencoder(to.autoencoder())));
         return change;
     }
 }

@@ -6,6 +6,7 @@ import dev.ladd.gateway.checkpoint.CheckpointRecord;
 import dev.ladd.gateway.checkpoint.CheckpointRepository;
 import dev.ladd.gateway.checkpoint.ScoreRow;
 import dev.ladd.events.v1.BlobRef;
+import dev.ladd.events.v1.ModelRef;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -25,12 +26,13 @@ import static org.mockito.Mockito.when;
 class AutoPromotionPolicyTest {
 
     static final BlobRef BLOB = BlobRef.newBuilder().setSha256("ab".repeat(32)).setSizeBytes(1).build();
+    static final ModelRef MODEL = ModelRef.newBuilder().setWeights(BLOB).setManifest(BLOB).build();
 
     static CheckpointRecord checkpoint(String id, String pass, double fid4) {
         List<ScoreRow> rows = pass.equals(ScoreRow.QUICK)
                 ? List.of(row(ScoreRow.QUICK, fid4))
                 : List.of(row(ScoreRow.QUICK, fid4 + 5), row(ScoreRow.FULL, fid4));
-        return new CheckpointRecord(id, "run", 1, "default", BLOB, BLOB, BLOB, BLOB, Instant.now(), ScoreState.SCORED, pass, null,
+        return new CheckpointRecord(id, "run", 1, "default", MODEL, MODEL, Instant.now(), ScoreState.SCORED, pass, null,
                 Instant.now(), rows);
     }
 

@@ -1,6 +1,7 @@
 package dev.ladd.teacher.registry;
 
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
@@ -78,9 +79,9 @@ public class AutoencoderRegistry {
     }
 
     /** The blobs of a registered autoencoder: {weights, manifest}, the shape {@link TeacherRegistry#autoencoderBlobs} has. */
-    public BlobId[] blobs(String autoencoderId) {
+    public ModelRef blobs(String autoencoderId) {
         return jdbc.query("SELECT weights_sha256, weights_size, manifest_sha256, manifest_size FROM autoencoder WHERE autoencoder_id = ?",
-                        (rs, i) -> new BlobId[]{new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))},
+                        (rs, i) -> new ModelRef(new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))),
                         autoencoderId).stream().findFirst()
                 .orElseThrow(() -> new NotFoundException("no autoencoder with id '" + autoencoderId + "'"));
     }

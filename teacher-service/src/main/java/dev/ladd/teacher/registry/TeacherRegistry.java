@@ -1,6 +1,7 @@
 package dev.ladd.teacher.registry;
 
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
@@ -112,23 +113,23 @@ public class TeacherRegistry implements AutoCloseable {
     }
 
     /** The blobs {weights, manifest} of the autoencoder registered with a teacher (its latent space). */
-    public BlobId[] autoencoderBlobs(String teacherId) {
+    public ModelRef autoencoderBlobs(String teacherId) {
         return attachedAutoencoder(teacherId)
                 .orElseThrow(() -> new NotFoundException("teacher '" + teacherId + "' has no autoencoder to decode images with"));
     }
 
     /** The blobs {weights, manifest} of a teacher's autoencoder; empty when it was registered without one. */
-    public Optional<BlobId[]> attachedAutoencoder(String teacherId) {
+    public Optional<ModelRef> attachedAutoencoder(String teacherId) {
         return teachers.autoencoder(teacherId);
     }
 
     /** The autoencoder registered with a teacher (its latent space), verified and cached. */
     public Autoencoder autoencoder(String teacherId) {
         return autoencoders.computeIfAbsent(teacherId, id -> {
-            BlobId[] blobIds = autoencoderBlobs(id);
+            ModelRef blobIds = autoencoderBlobs(id);
             try {
-                Autoencoder autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(blobs.get(blobIds[1])),
-                        blobs.get(blobIds[0]), aeManager);
+                Autoencoder autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(blobs.get(blobIds.manifest())),
+                        blobs.get(blobIds.weights()), aeManager);
                 autoencoder.freezeParameters(true);   // used for inference only: no autograd graph on any thread
                 return autoencoder;
             } catch (IOException e) {
@@ -138,9 +139,9 @@ public class TeacherRegistry implements AutoCloseable {
     }
 
     /** Registers a trained teacher with the autoencoder {weights, manifest} whose latent space it was trained in. */
-    public void registerTrained(String teacherId, String description, Checkpoint checkpoint, BlobId[] autoencoder) {
+    public void registerTrained(String teacherId, String description, Checkpoint checkpoint, ModelRef autoencoder) {
         register(teacherId, description, checkpoint.manifestJson(), checkpoint.weights(), "trained");
-        teachers.attachAutoencoder(teacherId, autoencoder[0], autoencoder[1]);
+        teachers.attachAutoencoder(teacherId, autoencoder.weights(), autoencoder.manifest());
     }
 
     public boolean isRegistered(String teacherId) {
@@ -148,7 +149,7 @@ public class TeacherRegistry implements AutoCloseable {
     }
 
     /** The blobs {weights, manifest} of a teacher's checkpoint. */
-    public BlobId[] checkpointBlobs(String teacherId) {
+    public ModelRef checkpointBlobs(String teacherId) {
         return teachers.checkpoint(teacherId)
                 .orElseThrow(() -> new NotFoundException("no teacher '" + teacherId + "' with a checkpoint"));
     }
@@ -156,10 +157,10 @@ public class TeacherRegistry implements AutoCloseable {
     /** The loaded teacher, verified against its blobs' checksums on first use. */
     public FlowModel load(String teacherId) {
         return loaded.computeIfAbsent(teacherId, id -> {
-            BlobId[] checkpoint = checkpointBlobs(id);
+            ModelRef checkpoint = checkpointBlobs(id);
             try {
-                return FlowModelCheckpoint.load(blobs.get(checkpoint[0]),
-                        CheckpointManifests.read(blobs.get(checkpoint[1])), FlowModel.Role.TEACHER);
+                return FlowModelCheckpoint.load(blobs.get(checkpoint.weights()),
+                        CheckpointManifests.read(blobs.get(checkpoint.manifest())), FlowModel.Role.TEACHER);
             } catch (IOException e) {
                 throw new UncheckedIOException("teacher " + id + " cannot be loaded: " + e.getMessage(), e);
             }

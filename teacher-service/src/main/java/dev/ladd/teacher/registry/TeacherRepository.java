@@ -1,6 +1,7 @@
 package dev.ladd.teacher.registry;
 
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -49,20 +50,20 @@ public class TeacherRepository {
     }
 
     /** The blobs of a teacher's autoencoder: {weights, manifest}, empty if it has none. */
-    public Optional<BlobId[]> autoencoder(String teacherId) {
+    public Optional<ModelRef> autoencoder(String teacherId) {
         return jdbc.query("""
                 SELECT autoencoder_weights_sha256, autoencoder_weights_size, autoencoder_manifest_sha256, autoencoder_manifest_size
                 FROM teacher WHERE teacher_id = ? AND autoencoder_weights_sha256 IS NOT NULL""",
-                (rs, i) -> new BlobId[]{new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))},
+                (rs, i) -> new ModelRef(new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))),
                 teacherId).stream().findFirst();
     }
 
     /** The blobs of a teacher's checkpoint: {weights, manifest}, empty if unknown or without a checkpoint. */
-    public Optional<BlobId[]> checkpoint(String teacherId) {
+    public Optional<ModelRef> checkpoint(String teacherId) {
         return jdbc.query("""
                 SELECT weights_sha256, weights_size, manifest_sha256, manifest_size FROM teacher
                 WHERE teacher_id = ? AND weights_sha256 IS NOT NULL""",
-                (rs, i) -> new BlobId[]{new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))},
+                (rs, i) -> new ModelRef(new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))),
                 teacherId).stream().findFirst();
     }
 

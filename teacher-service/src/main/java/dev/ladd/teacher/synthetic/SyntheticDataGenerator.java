@@ -2,11 +2,11 @@ package dev.ladd.teacher.synthetic;
 
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
-import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.SyntheticDataRejected;
 import dev.ladd.events.v1.SyntheticShardProduced;
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.data.LatentShard;
 import dev.ladd.ml.data.Prompts;
@@ -185,19 +185,19 @@ class SyntheticDataGenerator extends BackgroundWorker {
     }
 
     private SyntheticShardProduced.Builder produced(GenerationJob job, Shard shard) {
-        BlobId[] teacher = teachers.checkpointBlobs(job.teacherId());
+        ModelRef teacher = teachers.checkpointBlobs(job.teacherId());
         SyntheticShardProduced.Builder produced = SyntheticShardProduced.newBuilder()
                 .setRunId(job.runId()).setRequestId(job.requestId())
                 .setShardIndex(shard.index()).setShardCount(job.shardCount())
                 .setShard(BlobRef.newBuilder().setSha256(shard.blob().sha256()).setSizeBytes(shard.blob().sizeBytes())
                         .setMediaType("application/vnd.ladd.latent-shard+safetensors"))
                 .setCount(shard.prompts().size()).addAllPrompts(shard.prompts()).addAllSeeds(shard.seeds())
-                .setTeacher(ModelRef.newBuilder().setWeights(blobRef(teacher[0], "application/safetensors"))
-                .setManifest(blobRef(teacher[1], "application/json")));
+                .setTeacher(dev.ladd.events.v1.ModelRef.newBuilder().setWeights(blobRef(teacher.weights(), "application/safetensors"))
+                .setManifest(blobRef(teacher.manifest(), "application/json")));
         // the latent space's decoder travels with the teacher: the trainer hands it on to eval-service
         teachers.attachedAutoencoder(job.teacherId()).ifPresent(ae -> produced
-                .setAutoencoder(ModelRef.newBuilder().setWeights(blobRef(ae[0], "application/safetensors"))
-                .setManifest(blobRef(ae[1], "application/json"))));
+                .setAutoencoder(dev.ladd.events.v1.ModelRef.newBuilder().setWeights(blobRef(ae.weights(), "application/safetensors"))
+                .setManifest(blobRef(ae.manifest(), "application/json"))));
         return produced;
     }
 

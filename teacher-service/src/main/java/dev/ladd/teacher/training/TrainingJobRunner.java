@@ -2,6 +2,7 @@ package dev.ladd.teacher.training;
 
 import ai.djl.ndarray.NDManager;
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifests;
@@ -136,9 +137,9 @@ class TrainingJobRunner {
     /** @return how it stopped, or null once the teacher is trained and registered */
     private Stopped trainTeacher(String jobId, TrainingJobRequest request, NDManager manager, byte[] savedState,
                                  TrainingMonitor monitor) throws IOException {
-        BlobId[] latentSpace = latentSpace(request);
-        Autoencoder autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(blobs.get(latentSpace[1])),
-                blobs.get(latentSpace[0]), manager);
+        ModelRef latentSpace = latentSpace(request);
+        Autoencoder autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(blobs.get(latentSpace.manifest())),
+                blobs.get(latentSpace.weights()), manager);
         boolean tiny = request.dataset().equals("tiny");
         Prompts prompts = tiny ? TinyDataset.prompts(10) : Prompts.fashionMnist();
         LatentDataset latents = LatentDataset.encode(autoencoder,
@@ -193,7 +194,7 @@ class TrainingJobRunner {
     }
 
     /** The autoencoder {weights, manifest} a teacher job trains in: its base teacher's or the registered one. */
-    BlobId[] latentSpace(TrainingJobRequest request) {
+    ModelRef latentSpace(TrainingJobRequest request) {
         return request.baseTeacher() != null ? registry.autoencoderBlobs(request.baseTeacher())
                 : autoencoders.blobs(request.autoencoderId());
     }

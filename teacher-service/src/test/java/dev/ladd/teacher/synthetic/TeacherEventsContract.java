@@ -162,10 +162,10 @@ abstract class TeacherEventsContract extends EventContract {
             assertThat(latents.shape()).containsExactly(4, 8, 8);
             assertThat(latents.teacherId()).isEqualTo("known");
             // claim checks of the teacher and of its autoencoder, which the trainer hands on to eval-service
-            assertThat(blobRef(shard.getTeacher().getWeights())).isEqualTo(registry.checkpointBlobs("known")[0]);
-            assertThat(blobRef(shard.getTeacher().getManifest())).isEqualTo(registry.checkpointBlobs("known")[1]);
-            assertThat(blobRef(shard.getAutoencoder().getWeights())).isEqualTo(registry.autoencoderBlobs("known")[0]);
-            assertThat(blobRef(shard.getAutoencoder().getManifest())).isEqualTo(registry.autoencoderBlobs("known")[1]);
+            assertThat(blobRef(shard.getTeacher().getWeights())).isEqualTo(registry.checkpointBlobs("known").weights());
+            assertThat(blobRef(shard.getTeacher().getManifest())).isEqualTo(registry.checkpointBlobs("known").manifest());
+            assertThat(blobRef(shard.getAutoencoder().getWeights())).isEqualTo(registry.autoencoderBlobs("known").weights());
+            assertThat(blobRef(shard.getAutoencoder().getManifest())).isEqualTo(registry.autoencoderBlobs("known").manifest());
             assertThat(blobs.get(blobRef(shard.getAutoencoder().getWeights()))).isNotEmpty();   // verifies the sha256
         }
     }

@@ -3,6 +3,7 @@ package dev.ladd.trainer.run;
 import dev.ladd.events.v1.DistillationConfig;
 import dev.ladd.events.v1.SyntheticShardProduced;
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -53,7 +54,7 @@ public class RunRepository {
      * student): {@code iterations} done, its teacher and autoencoder known. False if a run with that id exists.
      */
     public boolean insertImported(String runId, String teacherId, String requestedBy, String folder, int iterations,
-                                  BlobId[] teacher, BlobId[] autoencoder) {
+                                  ModelRef teacher, ModelRef autoencoder) {
         return jdbc.update("""
                 INSERT INTO run (run_id, teacher_id, state, config, requested_by, imported_from, iterations,
                                  checkpoint_interval, iteration, teacher_weights_sha256, teacher_weights_size,
@@ -63,8 +64,9 @@ public class RunRepository {
                 runId, teacherId, RunState.COMPLETED.label(),
                 DistillationConfig.newBuilder().setIterations(iterations).setCheckpointInterval(iterations).build()
                         .toByteArray(), requestedBy, folder, iterations, iterations, iterations,
-                teacher[0].sha256(), teacher[0].sizeBytes(), teacher[1].sha256(), teacher[1].sizeBytes(),
-                autoencoder[0].sha256(), autoencoder[0].sizeBytes(), autoencoder[1].sha256(), autoencoder[1].sizeBytes())
+                teacher.weights().sha256(), teacher.weights().sizeBytes(), teacher.manifest().sha256(),
+                teacher.manifest().sizeBytes(), autoencoder.weights().sha256(), autoencoder.weights().sizeBytes(),
+                autoencoder.manifest().sha256(), autoencoder.manifest().sizeBytes())
                 == 1;
     }
 
@@ -95,11 +97,11 @@ public class RunRepository {
     }
 
     /** {weights, manifest} of the teacher the run distills. */
-    public BlobId[] teacherBlobs(String runId) {
+    public ModelRef teacherBlobs(String runId) {
         return jdbc.queryForObject("""
                 SELECT teacher_weights_sha256, teacher_weights_size, teacher_manifest_sha256, teacher_manifest_size
-                FROM run WHERE run_id = ?""", (rs, i) -> new BlobId[]{
-                new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))}, runId);
+                FROM run WHERE run_id = ?""", (rs, i) -> new ModelRef(
+                new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))), runId);
     }
 
     /** Records the teacher checkpoint named by the run's first shard. */
@@ -121,12 +123,12 @@ public class RunRepository {
     }
 
     /** {weights, manifest} of the autoencoder of the teacher's latent space; empty if no shard named one. */
-    public Optional<BlobId[]> autoencoderBlobs(String runId) {
+    public Optional<ModelRef> autoencoderBlobs(String runId) {
         return jdbc.query("""
                 SELECT autoencoder_weights_sha256, autoencoder_weights_size, autoencoder_manifest_sha256,
                        autoencoder_manifest_size
-                FROM run WHERE run_id = ? AND autoencoder_weights_sha256 IS NOT NULL""", (rs, i) -> new BlobId[]{
-                new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))}, runId)
+                FROM run WHERE run_id = ? AND autoencoder_weights_sha256 IS NOT NULL""", (rs, i) -> new ModelRef(
+                new BlobId(rs.getString(1), rs.getLong(2)), new BlobId(rs.getString(3), rs.getLong(4))), runId)
                 .stream().findFirst();
     }
 

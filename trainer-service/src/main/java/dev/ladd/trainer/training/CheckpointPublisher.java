@@ -3,11 +3,11 @@ package dev.ladd.trainer.training;
 import dev.ladd.events.CheckpointIds;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
-import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.CheckpointPublished;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.RunOutcome;
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.Safetensors;
@@ -58,7 +58,7 @@ class CheckpointPublisher {
      * @param teacher     {weights, manifest} of the teacher the run distills
      * @param autoencoder {weights, manifest} of its latent space's autoencoder, or empty when the teacher has none
      */
-    void publish(RunLease lease, String teacherId, BlobId[] teacher, Optional<BlobId[]> autoencoder, LaddTraining training,
+    void publish(RunLease lease, String teacherId, ModelRef teacher, Optional<ModelRef> autoencoder, LaddTraining training,
                  Checkpoint student, boolean last) throws IOException {
         String runId = lease.runId();
         int step = (int) training.iteration();
@@ -84,17 +84,17 @@ class CheckpointPublisher {
      * with it (eval-service decodes and compares with them, inference-service decodes with the autoencoder).
      */
     static CheckpointPublished.Builder event(String runId, String checkpointId, int step, BlobId weights, BlobId manifest,
-                                             String teacherId, boolean last, BlobId[] teacher,
-                                             Optional<BlobId[]> autoencoder) {
+                                             String teacherId, boolean last, ModelRef teacher,
+                                             Optional<ModelRef> autoencoder) {
         CheckpointPublished.Builder published = CheckpointPublished.newBuilder().setRunId(runId)
                 .setCheckpointId(checkpointId).setStep(step)
-                .setStudent(ModelRef.newBuilder().setWeights(ref(weights, "application/safetensors"))
+                .setStudent(dev.ladd.events.v1.ModelRef.newBuilder().setWeights(ref(weights, "application/safetensors"))
                 .setManifest(ref(manifest, "application/json")))
                 .setTeacherId(teacherId).setFinal(last)
-                .setTeacher(ModelRef.newBuilder().setWeights(ref(teacher[0], "application/safetensors"))
-                .setManifest(ref(teacher[1], "application/json")));
-        autoencoder.ifPresent(ae -> published.setAutoencoder(ModelRef.newBuilder().setWeights(ref(ae[0], "application/safetensors"))
-                .setManifest(ref(ae[1], "application/json"))));
+                .setTeacher(dev.ladd.events.v1.ModelRef.newBuilder().setWeights(ref(teacher.weights(), "application/safetensors"))
+                .setManifest(ref(teacher.manifest(), "application/json")));
+        autoencoder.ifPresent(ae -> published.setAutoencoder(dev.ladd.events.v1.ModelRef.newBuilder().setWeights(ref(ae.weights(), "application/safetensors"))
+                .setManifest(ref(ae.manifest(), "application/json"))));
         return published;
     }
 

@@ -4,6 +4,7 @@ import dev.ladd.events.CheckpointIds;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
 import dev.ladd.platform.events.Outbox;
@@ -97,19 +98,19 @@ class DefaultStudentImport implements ApplicationRunner {
     }
 
     private Outcome store(String runId, Path dir, DefaultStudentFolder folder, long start) throws IOException {
-        BlobId[] student = put(folder.student());
-        BlobId[] teacher = put(folder.teacher());
-        BlobId[] autoencoder = put(folder.autoencoder());
+        ModelRef student = put(folder.student());
+        ModelRef teacher = put(folder.teacher());
+        ModelRef autoencoder = put(folder.autoencoder());
         int step = Math.toIntExact(folder.manifest().step());
         String checkpointId = CheckpointIds.of(runId, step);
         boolean imported = Boolean.TRUE.equals(tx.execute(status -> {
             if (!runs.insertImported(runId, settings.teacherId(), REQUESTED_BY, dir.toString(), step, teacher, autoencoder)) {
                 return false;   // another replica imported it a moment ago
             }
-            checkpoints.insert(new CheckpointRepository.Checkpoint(runId, step, checkpointId, student[0], student[1], null,
+            checkpoints.insert(new CheckpointRepository.Checkpoint(runId, step, checkpointId, student.weights(), student.manifest(), null,
                     true, null));
             outbox.publish(Topics.CHECKPOINTS, runId, runId, EventEnvelope.newBuilder().setCheckpointPublished(
-                    CheckpointPublisher.event(runId, checkpointId, step, student[0], student[1], settings.teacherId(), true,
+                    CheckpointPublisher.event(runId, checkpointId, step, student.weights(), student.manifest(), settings.teacherId(), true,
                             teacher, Optional.of(autoencoder)).setDefaultStudentFolder(dir.toString())));
             return true;
         }));
@@ -118,12 +119,12 @@ class DefaultStudentImport implements ApplicationRunner {
             return Outcome.ALREADY_IMPORTED;
         }
         log.info("imported the default student from {} as run {} in {} ms: checkpoint {} published (weights {})", dir,
-                runId, (System.nanoTime() - start) / 1_000_000, checkpointId, student[0].sha256());
+                runId, (System.nanoTime() - start) / 1_000_000, checkpointId, student.weights().sha256());
         return Outcome.IMPORTED;
     }
 
-    private BlobId[] put(DefaultStudentFolder.Model model) throws IOException {
-        return new BlobId[]{blobs.put(model.weights()), blobs.put(model.manifestJson())};
+    private ModelRef put(DefaultStudentFolder.Model model) throws IOException {
+        return new ModelRef(blobs.put(model.weights()), blobs.put(model.manifestJson()));
     }
 
     /** One run per student: {@code default-student-} and the first 12 hex digits of its weights' SHA-256. */

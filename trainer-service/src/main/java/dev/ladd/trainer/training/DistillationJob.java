@@ -6,6 +6,7 @@ import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.RunOutcome;
 import dev.ladd.events.v1.RunStarted;
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
@@ -83,10 +84,10 @@ class DistillationJob {
         Run run = runService.get(runId);
         try {
             LaddConfig config = JSON.readValue(runs.laddConfig(runId), LaddConfig.class);
-            BlobId[] teacherBlobs = runs.teacherBlobs(runId);
-            CheckpointManifest teacherManifest = CheckpointManifests.read(blobs.get(teacherBlobs[1]));
+            ModelRef teacherBlobs = runs.teacherBlobs(runId);
+            CheckpointManifest teacherManifest = CheckpointManifests.read(blobs.get(teacherBlobs.manifest()));
             try (NDManager manager = NDManager.newBaseManager();
-                 FlowModel teacher = FlowModelCheckpoint.load(blobs.get(teacherBlobs[0]), teacherManifest, FlowModel.Role.TEACHER)) {
+                 FlowModel teacher = FlowModelCheckpoint.load(blobs.get(teacherBlobs.weights()), teacherManifest, FlowModel.Role.TEACHER)) {
                 LaddTraining training = LaddTraining.fromTeacher(teacher.network(), teacher.tokenizer(), config, manager);
                 Optional<CheckpointRepository.Checkpoint> last = checkpoints.latest(runId);
                 if (last.isPresent()) {
@@ -125,7 +126,7 @@ class DistillationJob {
                 + "next resumes it from its last checkpoint", lease.runId(), e.getMessage(), lease.epoch());
     }
 
-    private void loop(Run run, RunLease lease, LaddConfig config, BlobId[] teacherBlobs, CheckpointManifest teacherManifest,
+    private void loop(Run run, RunLease lease, LaddConfig config, ModelRef teacherBlobs, CheckpointManifest teacherManifest,
                       LaddTraining training, NDManager manager, BooleanSupplier keepGoing)
             throws RunData.InvalidShardException, IOException {
         String runId = run.runId();

@@ -58,11 +58,11 @@ class DistillationRunTest extends EventContract {
                     .isNotEmpty();
             assertThat(c.getTeacherId()).isEqualTo("tiny");
             // the claim checks of the teacher and of its autoencoder, from the shards, for eval-service
-            assertThat(c.getTeacher().getWeights().getSha256()).isEqualTo(fixtures.teacher()[0].sha256());
-            assertThat(c.getTeacher().getManifest().getSha256()).isEqualTo(fixtures.teacher()[1].sha256());
-            assertThat(c.getAutoencoder().getWeights().getSha256()).isEqualTo(fixtures.autoencoder()[0].sha256());
-            assertThat(c.getAutoencoder().getWeights().getSizeBytes()).isEqualTo(fixtures.autoencoder()[0].sizeBytes());
-            assertThat(c.getAutoencoder().getManifest().getSha256()).isEqualTo(fixtures.autoencoder()[1].sha256());
+            assertThat(c.getTeacher().getWeights().getSha256()).isEqualTo(fixtures.teacher().weights().sha256());
+            assertThat(c.getTeacher().getManifest().getSha256()).isEqualTo(fixtures.teacher().manifest().sha256());
+            assertThat(c.getAutoencoder().getWeights().getSha256()).isEqualTo(fixtures.autoencoder().weights().sha256());
+            assertThat(c.getAutoencoder().getWeights().getSizeBytes()).isEqualTo(fixtures.autoencoder().weights().sizeBytes());
+            assertThat(c.getAutoencoder().getManifest().getSha256()).isEqualTo(fixtures.autoencoder().manifest().sha256());
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM run_metric WHERE run_id = ?", Integer.class, runId)).isEqualTo(4);
         assertThat(jdbc.queryForObject("SELECT data_requests FROM run WHERE run_id = ?", Integer.class, runId)).isEqualTo(2);

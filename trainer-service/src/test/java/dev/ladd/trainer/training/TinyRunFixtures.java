@@ -4,12 +4,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.ladd.events.Topics;
 import dev.ladd.events.v1.BlobRef;
-import dev.ladd.events.v1.ModelRef;
 import dev.ladd.events.v1.DistillationConfig;
 import dev.ladd.events.v1.EventEnvelope;
 import dev.ladd.events.v1.RunRequested;
 import dev.ladd.events.v1.SyntheticShardProduced;
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.checkpoint.Checkpoint;
@@ -43,8 +43,8 @@ final class TinyRunFixtures {
     static final int REQUESTS = 2;
 
     private final BlobStore blobs;
-    private final BlobId[] teacher;
-    private final BlobId[] autoencoder;
+    private final ModelRef teacher;
+    private final ModelRef autoencoder;
 
     TinyRunFixtures(BlobStore blobs) throws IOException {
         this.blobs = blobs;
@@ -55,22 +55,22 @@ final class TinyRunFixtures {
             FlowTransformer model = new FlowTransformer(FlowTransformerConfig.tiny(tokenizer.vocabularySize(), 8));
             model.initialize(manager);
             Checkpoint checkpoint = FlowModelCheckpoint.teacher(model, tokenizer, 1.0, 0.0, null, 0, Map.of());
-            teacher = new BlobId[]{blobs.put(checkpoint.weights()), blobs.put(checkpoint.manifestJson())};
+            teacher = new ModelRef(blobs.put(checkpoint.weights()), blobs.put(checkpoint.manifestJson()));
             Autoencoder ae = new Autoencoder(AutoencoderConfig.tiny());
             ae.initialize(manager, 4);
             Checkpoint aeCheckpoint = AutoencoderCheckpoint.save(ae, 0, Map.of());
-            autoencoder = new BlobId[]{blobs.put(aeCheckpoint.weights()),
-                    blobs.put(CheckpointManifests.toJson(aeCheckpoint.manifest()))};
+            autoencoder = new ModelRef(blobs.put(aeCheckpoint.weights()),
+                    blobs.put(CheckpointManifests.toJson(aeCheckpoint.manifest())));
         }
     }
 
     /** {weights, manifest} of the tiny teacher the shards name. */
-    BlobId[] teacher() {
+    ModelRef teacher() {
         return teacher;
     }
 
     /** {weights, manifest} of the tiny autoencoder the shards name as the teacher's latent space. */
-    BlobId[] autoencoder() {
+    ModelRef autoencoder() {
         return autoencoder;
     }
 
@@ -130,8 +130,8 @@ final class TinyRunFixtures {
         return TestEvents.from("teacher-service", runId, EventEnvelope.newBuilder().setSyntheticShardProduced(
                 SyntheticShardProduced.newBuilder().setRunId(runId).setRequestId(runId + "/data-" + request)
                         .setShardIndex(shard).setShardCount(SAMPLES_PER_REQUEST / SHARD_SIZE).setCount(SHARD_SIZE)
-                        .setShard(ref(blob)).setTeacher(ModelRef.newBuilder().setWeights(ref(teacher[0])).setManifest(ref(teacher[1])))
-                        .setAutoencoder(ModelRef.newBuilder().setWeights(ref(autoencoder[0])).setManifest(ref(autoencoder[1])))));
+                        .setShard(ref(blob)).setTeacher(dev.ladd.events.v1.ModelRef.newBuilder().setWeights(ref(teacher.weights())).setManifest(ref(teacher.manifest())))
+                        .setAutoencoder(dev.ladd.events.v1.ModelRef.newBuilder().setWeights(ref(autoencoder.weights())).setManifest(ref(autoencoder.manifest())))));
     }
 
     private static BlobRef ref(BlobId id) {
