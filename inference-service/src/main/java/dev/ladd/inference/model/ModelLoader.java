@@ -46,14 +46,14 @@ public class ModelLoader {
     }
 
     public ServedModel load(DesiredModel d) throws ModelLoadException {
-        if (d.autoencoderWeights() == null || d.autoencoderManifest() == null) {
-            throw new ModelLoadException("ServingDesired names no autoencoder (autoencoder_weights / autoencoder_manifest):"
+        if (d.autoencoder() == null) {
+            throw new ModelLoadException("ServingDesired names no autoencoder (its autoencoder ModelRef is missing or half empty):"
                     + " the student's latents cannot be decoded into images");
         }
-        byte[] weights = fetch("student weights", d.weights());
-        byte[] manifest = fetch("student manifest", d.manifest());
-        byte[] aeWeights = fetch("autoencoder weights", d.autoencoderWeights());
-        byte[] aeManifest = fetch("autoencoder manifest", d.autoencoderManifest());
+        byte[] weights = fetch("student weights", d.student().weights());
+        byte[] manifest = fetch("student manifest", d.student().manifest());
+        byte[] aeWeights = fetch("autoencoder weights", d.autoencoder().weights());
+        byte[] aeManifest = fetch("autoencoder manifest", d.autoencoder().manifest());
         return load(d.alias(), d.checkpointId(), d.revision(), weights, manifest, aeWeights, aeManifest, clock);
     }
 

@@ -1,6 +1,6 @@
 package dev.ladd.inference.serving;
 
-import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 
 import java.time.Instant;
 
@@ -9,6 +9,6 @@ import java.time.Instant;
  * weights and manifest and the autoencoder that decodes its latents (null in rows stored before the
  * autoencoder travelled with the event).
  */
-public record DesiredModel(String alias, String checkpointId, long revision, BlobId weights, BlobId manifest,
-                           BlobId autoencoderWeights, BlobId autoencoderManifest, Instant updatedAt) {
+public record DesiredModel(String alias, String checkpointId, long revision, ModelRef student, ModelRef autoencoder,
+                           Instant updatedAt) {
 }

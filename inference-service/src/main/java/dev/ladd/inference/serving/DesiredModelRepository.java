@@ -3,6 +3,7 @@ package dev.ladd.inference.serving;
 import dev.ladd.events.v1.BlobRef;
 import dev.ladd.events.v1.ServingDesired;
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.blob.ModelRef;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -18,9 +19,9 @@ public class DesiredModelRepository {
 
     private static final RowMapper<DesiredModel> DESIRED = (rs, i) -> new DesiredModel(
             rs.getString("alias"), rs.getString("checkpoint_id"), rs.getLong("revision"),
-            blob(rs, "weights_sha256", "weights_size"), blob(rs, "manifest_sha256", "manifest_size"),
-            blob(rs, "autoencoder_weights_sha256", "autoencoder_weights_size"),
-            blob(rs, "autoencoder_manifest_sha256", "autoencoder_manifest_size"),
+            model(blob(rs, "weights_sha256", "weights_size"), blob(rs, "manifest_sha256", "manifest_size")),
+            model(blob(rs, "autoencoder_weights_sha256", "autoencoder_weights_size"),
+                    blob(rs, "autoencoder_manifest_sha256", "autoencoder_manifest_size")),
             rs.getTimestamp("updated_at").toInstant());
 
     private final JdbcTemplate jdbc;
@@ -75,5 +76,10 @@ public class DesiredModelRepository {
             return null;
         }
         return new BlobId(sha, rs.getLong(sizeColumn));
+    }
+
+    /** Both halves stored, or null (rows from before the autoencoder travelled with the event have none). */
+    private static ModelRef model(BlobId weights, BlobId manifest) {
+        return weights == null || manifest == null ? null : new ModelRef(weights, manifest);
     }
 }

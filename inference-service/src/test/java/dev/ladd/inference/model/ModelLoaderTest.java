@@ -2,6 +2,7 @@ package dev.ladd.inference.model;
 
 import dev.ladd.inference.TinyServingModels;
 import dev.ladd.inference.serving.DesiredModel;
+import dev.ladd.ml.blob.ModelRef;
 import dev.ladd.ml.blob.BlobStore;
 import dev.ladd.ml.blob.FileSystemBlobStore;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
@@ -33,8 +34,8 @@ class ModelLoaderTest {
     }
 
     static DesiredModel desired(TinyServingModels.Servable s, long revision) {
-        return new DesiredModel("default", s.checkpointId(), revision, s.weights(), s.manifest(), s.autoencoderWeights(),
-                s.autoencoderManifest(), Instant.now());
+        return new DesiredModel("default", s.checkpointId(), revision, new ModelRef(s.weights(), s.manifest()),
+                new ModelRef(s.autoencoderWeights(), s.autoencoderManifest()), Instant.now());
     }
 
     @Test
@@ -79,8 +80,8 @@ class ModelLoaderTest {
     void aManifestWhoseShaIsNotTheWeightsIsRefused() throws Exception {
         TinyServingModels.Servable s = TinyServingModels.store(blobs, "ckpt-1", 3);
         TinyServingModels.Servable other = TinyServingModels.store(blobs, "ckpt-2", 5);
-        DesiredModel mixed = new DesiredModel("default", "ckpt-mixed", 1, s.weights(), other.manifest(),
-                s.autoencoderWeights(), s.autoencoderManifest(), Instant.now());
+        DesiredModel mixed = new DesiredModel("default", "ckpt-mixed", 1, new ModelRef(s.weights(), other.manifest()),
+                new ModelRef(s.autoencoderWeights(), s.autoencoderManifest()), Instant.now());
         CheckpointManifest otherManifest = CheckpointManifests.read(blobs.get(other.manifest()));
 
         assertThatThrownBy(() -> loader.load(mixed)).isInstanceOf(ModelLoadException.class)
@@ -98,7 +99,7 @@ class ModelLoaderTest {
     @Test
     void aDesiredModelWithoutAutoencoderIsRefused() throws Exception {
         TinyServingModels.Servable s = TinyServingModels.store(blobs, "ckpt-1", 3);
-        DesiredModel noDecoder = new DesiredModel("default", "ckpt-1", 1, s.weights(), s.manifest(), null, null, Instant.now());
+        DesiredModel noDecoder = new DesiredModel("default", "ckpt-1", 1, new ModelRef(s.weights(), s.manifest()), null, Instant.now());
 
         assertThatThrownBy(() -> loader.load(noDecoder)).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("no autoencoder");
