@@ -6,6 +6,8 @@ import dev.ladd.ml.nn.AutoencoderConfig;
 import dev.ladd.ml.nn.LatentNormalization;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -31,6 +33,12 @@ public final class AutoencoderCheckpoint {
                 .withLineage(null, null, step)
                 .withMetrics(metrics);
         return new Checkpoint(weights, manifest);
+    }
+
+    /** {@link #load(CheckpointManifest, byte[], NDManager)} of a model folder's {@code autoencoder.json} and weights. */
+    public static Autoencoder load(Path folder, NDManager manager) throws IOException {
+        return load(CheckpointManifests.read(folder.resolve(KIND + ".json")),
+                Files.readAllBytes(folder.resolve(KIND + ".safetensors")), manager);
     }
 
     /** {@link #load(CheckpointManifest, byte[], NDManager)} of a checkpoint. */

@@ -10,6 +10,8 @@ import dev.ladd.ml.pipeline.FlowModel;
 import dev.ladd.ml.text.WordTokenizer;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 
@@ -58,6 +60,15 @@ public final class FlowModelCheckpoint {
                 .withSamplerEta(samplerEta)
                 .withCreatedAt(Instant.now().toString());
         return new Checkpoint(bytes, manifest);
+    }
+
+    /**
+     * {@link #load(byte[], CheckpointManifest, Role)} of a model folder's {@code <kind>.safetensors} and
+     * {@code <kind>.json} (e.g. {@code models/default}'s teacher, a {@code distill --out} folder's student).
+     */
+    public static FlowModel load(Path folder, Role role) throws IOException {
+        return load(Files.readAllBytes(folder.resolve(role.kind() + ".safetensors")),
+                CheckpointManifests.read(folder.resolve(role.kind() + ".json")), role);
     }
 
     /** {@link #load(byte[], CheckpointManifest, Role)} of the role the manifest's kind names. */

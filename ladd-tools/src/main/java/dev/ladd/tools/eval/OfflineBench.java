@@ -2,7 +2,6 @@ package dev.ladd.tools.eval;
 
 import ai.djl.ndarray.NDManager;
 import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
-import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.eval.Measurement;
 import dev.ladd.ml.eval.MeasurementProgress;
@@ -16,7 +15,6 @@ import dev.ladd.ml.pipeline.Pipeline;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,10 +46,8 @@ final class OfflineBench implements AutoCloseable {
         this.meter = new SpeedMeter(warmup, repeats);
         this.speedCalls = warmup + repeats;
         try {
-            this.teacher = FlowModelCheckpoint.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")),
-                    CheckpointManifests.read(teacherDir.resolve("teacher.json")), FlowModel.Role.TEACHER);
-            this.autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
-                    Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors")), manager);
+            this.teacher = FlowModelCheckpoint.load(teacherDir, FlowModel.Role.TEACHER);
+            this.autoencoder = AutoencoderCheckpoint.load(teacherDir, manager);
             autoencoder.freezeParameters(true);
             requireDecodes("the teacher", teacher.network());
         } catch (IOException | RuntimeException e) {

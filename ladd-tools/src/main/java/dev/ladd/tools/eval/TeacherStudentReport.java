@@ -1,7 +1,6 @@
 package dev.ladd.tools.eval;
 
 import ai.djl.pytorch.jni.JniUtils;
-import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.eval.Measurement;
 import dev.ladd.ml.eval.ModelScore;
@@ -11,7 +10,6 @@ import dev.ladd.ml.pipeline.FlowModel;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +48,7 @@ record TeacherStudentReport(Path teacherDir, Path studentDir, Path classifierDir
             targets.add(Measurement.Target.student(steps, samples));
         }
         try (OfflineBench bench = new OfflineBench(teacherDir, classifierDir, warmup, repeats);
-             FlowModel student = FlowModelCheckpoint.load(Files.readAllBytes(studentDir.resolve("student.safetensors")),
-                     CheckpointManifests.read(studentDir.resolve("student.json")), FlowModel.Role.STUDENT)) {
+             FlowModel student = FlowModelCheckpoint.load(studentDir, FlowModel.Role.STUDENT)) {
             bench.requireDecodes("the student", student.network());
             List<ModelScore> scores = bench.measure("the report", targets, t -> t.sampler().equals(ModelScore.TEACHER)
                     ? bench.teacherPipeline(t) : bench.pipeline(student, t), progress);

@@ -135,11 +135,8 @@ public final class TeacherCommandLine {
         int seeds = Math.toIntExact(o.number("seeds", 8));
         Prompts prompts = Prompts.fashionMnist();
         try (NDManager manager = NDManager.newBaseManager();
-             FlowModel teacher = FlowModelCheckpoint.load(Files.readAllBytes(model.resolve("teacher.safetensors")),
-                     CheckpointManifests.read(model.resolve("teacher.json")), FlowModel.Role.TEACHER)) {
-            CheckpointManifest aeManifest = CheckpointManifests.read(model.resolve("autoencoder.json"));
-            Autoencoder autoencoder = AutoencoderCheckpoint.load(aeManifest,
-                    Files.readAllBytes(model.resolve("autoencoder.safetensors")), manager);
+             FlowModel teacher = FlowModelCheckpoint.load(model, FlowModel.Role.TEACHER)) {
+            Autoencoder autoencoder = AutoencoderCheckpoint.load(model, manager);
             ClassGrid grid = new ClassGrid(prompts, seeds);
             long t0 = System.nanoTime();
             Pipeline pipeline = new Pipeline(teacher, new EulerSampler(steps, cfg, 1.0), autoencoder);

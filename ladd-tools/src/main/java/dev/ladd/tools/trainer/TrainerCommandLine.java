@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.ladd.ml.checkpoint.AutoencoderCheckpoint;
 import dev.ladd.ml.checkpoint.Checkpoint;
 import dev.ladd.ml.checkpoint.CheckpointManifest;
-import dev.ladd.ml.checkpoint.CheckpointManifests;
 import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
 import dev.ladd.ml.data.ClassGrid;
 import dev.ladd.ml.data.LatentShard;
@@ -91,21 +90,21 @@ public final class TrainerCommandLine {
         Files.createDirectories(outDir);
         Files.writeString(outDir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
 
-        CheckpointManifest teacherManifest = CheckpointManifests.read(teacherDir.resolve("teacher.json"));
         try (NDManager manager = NDManager.newBaseManager();
-             FlowModel teacher = FlowModelCheckpoint.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")), teacherManifest, FlowModel.Role.TEACHER)) {
-            Autoencoder autoencoder = AutoencoderCheckpoint.load(CheckpointManifests.read(teacherDir.resolve("autoencoder.json")),
-                    Files.readAllBytes(teacherDir.resolve("autoencoder.safetensors")), manager);
+             FlowModel teacher = FlowModelCheckpoint.load(teacherDir, FlowModel.Role.TEACHER)) {
+            CheckpointManifest teacherManifest = teacher.manifest();
+            Autoencoder autoencoder = AutoencoderCheckpoint.load(teacherDir, manager);
             LatentShard data = syntheticData(teacher, outDir, samples, samplerSteps, cfg);
             Grids grids = new Grids(autoencoder, outDir);
-            grids.write("teacher-" + samplerSteps + "steps-cfg" + cfg, Pipeline.latentsOnly(teacher, new EulerSampler(samplerSteps, cfg, 1.0)).latents(grids.grid.prompts(), grids.grid.seeds()));
-            grids.write("teacher-4steps-cfg" + cfg, Pipeline.latentsOnly(teacher, new EulerSampler(4, cfg, 1.0)).latents(grids.grid.prompts(), grids.grid.seeds()));
+            grids.write("teacher-" + samplerSteps + "steps-cfg" + cfg,
+                    teacherPipeline(teacher, samplerSteps, cfg).latents(grids.grid.prompts(), grids.grid.seeds()));
+            grids.write("teacher-4steps-cfg" + cfg, teacherPipeline(teacher, 4, cfg).latents(grids.grid.prompts(), grids.grid.seeds()));
             SampleScorer scorer = o.has("score") ? new SampleScorer(Path.of(o.required("score")), autoencoder,
                     Math.toIntExact(o.number("score-samples", 1000))) : null;
             if (scorer != null) {
                 for (int steps : new int[]{samplerSteps, 4, 1}) {
                     report("teacher@" + steps + "+CFG" + cfg, scorer.score(
-                            Pipeline.latentsOnly(teacher, new EulerSampler(steps, cfg, 1.0)).latents(scorer.prompts(), scorer.seeds())));
+                            teacherPipeline(teacher, steps, cfg).latents(scorer.prompts(), scorer.seeds())));
                 }
             }
 
@@ -140,9 +139,8 @@ public final class TrainerCommandLine {
         int iterations = Math.toIntExact(o.number("iterations", 30));
         int warmup = Math.toIntExact(o.number("warmup", 5));
         LaddConfig config = withOverrides(LaddConfig.paper(), o.text("config", "{}"));
-        CheckpointManifest manifest = CheckpointManifests.read(teacherDir.resolve("teacher.json"));
         try (NDManager manager = NDManager.newBaseManager();
-             FlowModel teacher = FlowModelCheckpoint.load(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")), manifest, FlowModel.Role.TEACHER)) {
+             FlowModel teacher = FlowModelCheckpoint.load(teacherDir, FlowModel.Role.TEACHER)) {
             var d = teacher.network().config().denoiser();
             long[] shape = {d.latentChannels(), d.latentHeight(), d.latentWidth()};
             Prompts prompts = Prompts.fashionMnist();
@@ -222,6 +220,11 @@ public final class TrainerCommandLine {
         }
     }
 
+    /** The teacher's latents at {@code steps} Euler steps with CFG {@code cfg}, no timestep shift. */
+    private static Pipeline teacherPipeline(FlowModel teacher, int steps, double cfg) {
+        return Pipeline.latentsOnly(teacher, new EulerSampler(steps, cfg, 1.0));
+    }
+
     /** The run's synthetic data: read from DIR when an earlier run made the same, else sampled and saved there. */
     private LatentShard syntheticData(FlowModel teacher, Path dir, int samples, int steps, double cfg) throws IOException {
         Path file = dir.resolve("synthetic-" + samples + "-" + steps + "steps-cfg" + cfg + ".safetensors");
@@ -237,8 +240,7 @@ public final class TrainerCommandLine {
             seeds.add(1_000_000L + i);
         }
         long t0 = System.nanoTime();
-        LatentShard shard = Pipeline.latentsOnly(teacher, new EulerSampler(steps, (float) cfg, 1.0))
-                .syntheticShard("teacher", texts, seeds);
+        LatentShard shard = teacherPipeline(teacher, steps, (float) cfg).syntheticShard("teacher", texts, seeds);
         out.printf("sampled %d synthetic latents (%d steps, CFG %.2f) in %.1f s%n", samples, steps, cfg,
                 (System.nanoTime() - t0) / 1e9);
         Files.write(file, shard.toSafetensors());
