@@ -1,7 +1,7 @@
 package dev.ladd.ml.metrics;
 
-
 import dev.ladd.ml.pipeline.Pipeline;
+
 import java.util.List;
 
 /**

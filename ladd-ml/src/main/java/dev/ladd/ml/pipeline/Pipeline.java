@@ -48,11 +48,6 @@ public final class Pipeline {
         return autoencoder;
     }
 
-    /** The same model and decoder with another sampler (e.g. another number of steps). */
-    public Pipeline with(Sampler other) {
-        return new Pipeline(model, other, autoencoder);
-    }
-
     /** Side of the square images it makes (32 for Fashion-MNIST). */
     public int imageSize() {
         return requireAutoencoder().config().imageSize();
