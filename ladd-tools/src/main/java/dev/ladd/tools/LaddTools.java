@@ -38,6 +38,11 @@ public final class LaddTools {
                             + "    [--sampler-steps=50] [--cfg=1.5] [--config='{\"renoiseMean\":0.0,...}'] [--grid-every=100]\n"
                             + "    [--score=models/classifier] [--score-samples=1000] [--sampler-eta=1,0]",
                     TrainerCommandLine::run),
+            new Command("probe-heads", "LADD's diagnostic: can fresh heads tell a frozen student's samples from the teacher's?",
+                    "probe-heads --teacher=models/default --out=DIR [--samples=16384] [--sampler-steps=8] [--config=...]\n"
+                            + "    [--student-iterations=50] [--head-iterations=300] [--holdout=1024] [--bins=5]\n"
+                            + "    [--variants='{\"name\":{...head settings...},...}']",
+                    TrainerCommandLine::run),
             new Command("bench", "ms per LADD iteration vs per teacher training step",
                     "bench --teacher=models/default [--iterations=30] [--warmup=5] [--config=...]",
                     TrainerCommandLine::run),

@@ -1,6 +1,7 @@
 package dev.ladd.ml.ladd;
 
 import dev.ladd.ml.data.LatentShard;
+import dev.ladd.ml.data.Prompts;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,32 @@ public record LaddBatch(float[] latents, long[] shape, List<String> prompts, Lis
 
     public int count() {
         return prompts.size();
+    }
+
+    /**
+     * Per sample, a prompt of another sample of this batch that names another class (the next such one, cyclically;
+     * failing that, the next different prompt): the wrong-prompt fakes' conditioning.
+     */
+    public List<String> wrongPrompts() {
+        Prompts vocabulary = Prompts.fashionMnist();
+        int n = count();
+        List<String> wrong = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            var label = vocabulary.labelOf(prompts.get(i));
+            String chosen = null;
+            String different = null;
+            for (int k = 1; k < n && chosen == null; k++) {
+                String other = prompts.get((i + k) % n);
+                var otherLabel = vocabulary.labelOf(other);
+                if (label.isPresent() && otherLabel.isPresent() && label.getAsInt() != otherLabel.getAsInt()) {
+                    chosen = other;
+                } else if (different == null && !other.equals(prompts.get(i))) {
+                    different = other;
+                }
+            }
+            wrong.add(chosen != null ? chosen : different != null ? different : prompts.get(i));
+        }
+        return wrong;
     }
 
     /** Sample j of the batch is sample {@code indices.get(j)} of {@code shards.get(j)} (shards of one latent shape). */

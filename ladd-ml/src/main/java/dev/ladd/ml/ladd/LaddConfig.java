@@ -3,6 +3,8 @@ package dev.ladd.ml.ladd;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import dev.ladd.ml.nn.HeadNorm;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -34,6 +36,22 @@ import java.util.Locale;
  *                               (DDIM's η; {@link dev.ladd.ml.diffusion.StudentSampler}): 1 = fresh noise (the
  *                               paper), 0 = the noise the student predicts (Euler steps of its flow). Recorded in
  *                               the student's manifest, so every service samples the student the same way
+ * @param adversarialWeight      weight of the adversarial term in the student's loss; 0 = distillation only (the
+ *                               ablation), the heads still train and report their margin
+ * @param adversarialRampIterations the adversarial weight grows linearly from 0 to its value over this many
+ *                               iterations; 0 = full weight from the start
+ * @param adversarialLoss        {@link AdversarialLoss#HINGE} (the paper) or {@link AdversarialLoss#SOFTPLUS}
+ *                               (non-saturating)
+ * @param sharedRenoise          real and fake sample i are re-noised to the same t̂ with the same noise in the head
+ *                               update (FastGen), instead of independent draws
+ * @param headLogits             {@link HeadLogits#IMAGE}: each head's token logits are averaged into one per image
+ *                               before the loss; {@link HeadLogits#TOKEN}: the loss is taken per token (Sana-Sprint)
+ * @param headNorm               the heads' normalization ({@link HeadNorm})
+ * @param wrongPromptFakes       the head update adds the real latents under another sample's prompt (of another
+ *                               class) as extra fakes, so the heads must judge the prompt too
+ * @param discriminatorData      what the heads see as real: {@link DiscriminatorData#SYNTHETIC} the teacher's samples
+ *                               (the paper) or {@link DiscriminatorData#REAL} real images' latents (DMD2-style; the
+ *                               caller supplies them to {@link LaddTraining#step(ai.djl.ndarray.NDManager, LaddBatch, LaddBatch)})
  * @param seed                   every iteration's randomness derives from (seed, iteration)
  */
 public record LaddConfig(
@@ -55,6 +73,14 @@ public record LaddConfig(
         double distillationWeight,
         StudentNoise studentNoise,
         double samplerEta,
+        double adversarialWeight,
+        int adversarialRampIterations,
+        AdversarialLoss adversarialLoss,
+        boolean sharedRenoise,
+        HeadLogits headLogits,
+        HeadNorm headNorm,
+        boolean wrongPromptFakes,
+        DiscriminatorData discriminatorData,
         long seed) {
 
     /** The noise the student's input x_t is made from in training. */
@@ -82,6 +108,68 @@ public record LaddConfig(
         }
     }
 
+    /** The adversarial loss of heads and student. */
+    public enum AdversarialLoss {
+        /** L_D = relu(1 − D(real)) + relu(1 + D(fake)), L_G = −D(fake) (the paper). */
+        HINGE,
+        /** L_D = softplus(−D(real)) + softplus(D(fake)), L_G = softplus(−D(fake)) (non-saturating; FastGen). */
+        SOFTPLUS;
+
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static AdversarialLoss of(String id) {
+            return parse(AdversarialLoss.class, "adversarialLoss", id);
+        }
+    }
+
+    /** Where a head's logits are judged: per image (the token map averaged first) or per token. */
+    public enum HeadLogits {
+        IMAGE, TOKEN;
+
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static HeadLogits of(String id) {
+            return parse(HeadLogits.class, "headLogits", id);
+        }
+    }
+
+    /** What the heads see as real. */
+    public enum DiscriminatorData {
+        /** The teacher's synthetic samples, the batch the student distills (the paper). */
+        SYNTHETIC,
+        /** Real images' latents (e.g. Fashion-MNIST encoded by the teacher's autoencoder), a batch of their own. */
+        REAL;
+
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static DiscriminatorData of(String id) {
+            return parse(DiscriminatorData.class, "discriminatorData", id);
+        }
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String field, String id) {
+        for (E value : type.getEnumConstants()) {
+            if (value.name().toLowerCase(Locale.ROOT).equals(id)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("invalid LADD config: " + field + " must be one of "
+                + java.util.Arrays.stream(type.getEnumConstants()).map(e -> "'" + e.name().toLowerCase(Locale.ROOT) + "'").toList()
+                + ", got '" + id + "'");
+    }
+
     public LaddConfig {
         studentTimesteps = List.copyOf(studentTimesteps);
         studentTimestepWeights = List.copyOf(studentTimestepWeights);
@@ -106,6 +194,21 @@ public record LaddConfig(
         require(distillationWeight >= 0, "distillationWeight must be >= 0");
         require(studentNoise != null, "studentNoise must be 'fresh' or 'shard'");
         require(samplerEta >= 0 && samplerEta <= 1, "samplerEta must lie in [0, 1]");
+        require(adversarialWeight >= 0 && adversarialRampIterations >= 0,
+                "adversarialWeight and adversarialRampIterations must be >= 0");
+        require(adversarialWeight > 0 || distillationWeight > 0,
+                "adversarialWeight and distillationWeight are both 0: the student would have no loss");
+        require(adversarialLoss != null, "adversarialLoss must be 'hinge' or 'softplus'");
+        require(headLogits != null, "headLogits must be 'image' or 'token'");
+        require(headNorm != null, "headNorm must be 'layer' or 'group'");
+        require(headNorm != HeadNorm.GROUP || headChannels % 8 == 0, "headNorm 'group' needs headChannels divisible by 8");
+        require(discriminatorData != null, "discriminatorData must be 'synthetic' or 'real'");
+    }
+
+    /** The adversarial term's weight at an iteration (0-based): {@link #adversarialWeight}, ramped in if configured. */
+    public double adversarialWeightAt(long iteration) {
+        return adversarialRampIterations == 0 ? adversarialWeight
+                : adversarialWeight * Math.min(1.0, (iteration + 1) / (double) adversarialRampIterations);
     }
 
     /**
@@ -133,6 +236,10 @@ public record LaddConfig(
                 .r1Weight(r1Weight).r1Sigma(r1Sigma)
                 .emaDecay(emaDecay).distillationWeight(distillationWeight)
                 .studentNoise(studentNoise).samplerEta(samplerEta)
+                .adversarialWeight(adversarialWeight).adversarialRampIterations(adversarialRampIterations)
+                .adversarialLoss(adversarialLoss).sharedRenoise(sharedRenoise)
+                .headLogits(headLogits).headNorm(headNorm)
+                .wrongPromptFakes(wrongPromptFakes).discriminatorData(discriminatorData)
                 .seed(seed);
     }
 
@@ -162,6 +269,15 @@ public record LaddConfig(
         public static final StudentNoise DEFAULT_STUDENT_NOISE = StudentNoise.FRESH;
         /** Fresh noise in every re-noising, as the paper. */
         public static final double DEFAULT_SAMPLER_ETA = 1;
+        /** Full weight: the adversarial loss is the paper's objective. */
+        public static final double DEFAULT_ADVERSARIAL_WEIGHT = 1;
+        public static final int DEFAULT_ADVERSARIAL_RAMP_ITERATIONS = 0;
+        public static final AdversarialLoss DEFAULT_ADVERSARIAL_LOSS = AdversarialLoss.HINGE;
+        public static final boolean DEFAULT_SHARED_RENOISE = false;
+        public static final HeadLogits DEFAULT_HEAD_LOGITS = HeadLogits.IMAGE;
+        public static final HeadNorm DEFAULT_HEAD_NORM = HeadNorm.LAYER;
+        public static final boolean DEFAULT_WRONG_PROMPT_FAKES = false;
+        public static final DiscriminatorData DEFAULT_DISCRIMINATOR_DATA = DiscriminatorData.SYNTHETIC;
         public static final long DEFAULT_SEED = 0;
 
         private List<Double> studentTimesteps = DEFAULT_STUDENT_TIMESTEPS;
@@ -182,6 +298,14 @@ public record LaddConfig(
         private double distillationWeight = DEFAULT_DISTILLATION_WEIGHT;
         private StudentNoise studentNoise = DEFAULT_STUDENT_NOISE;
         private double samplerEta = DEFAULT_SAMPLER_ETA;
+        private double adversarialWeight = DEFAULT_ADVERSARIAL_WEIGHT;
+        private int adversarialRampIterations = DEFAULT_ADVERSARIAL_RAMP_ITERATIONS;
+        private AdversarialLoss adversarialLoss = DEFAULT_ADVERSARIAL_LOSS;
+        private boolean sharedRenoise = DEFAULT_SHARED_RENOISE;
+        private HeadLogits headLogits = DEFAULT_HEAD_LOGITS;
+        private HeadNorm headNorm = DEFAULT_HEAD_NORM;
+        private boolean wrongPromptFakes = DEFAULT_WRONG_PROMPT_FAKES;
+        private DiscriminatorData discriminatorData = DEFAULT_DISCRIMINATOR_DATA;
         private long seed = DEFAULT_SEED;
 
         private Builder() {
@@ -277,6 +401,46 @@ public record LaddConfig(
             return this;
         }
 
+        public Builder adversarialWeight(double value) {
+            adversarialWeight = value;
+            return this;
+        }
+
+        public Builder adversarialRampIterations(int value) {
+            adversarialRampIterations = value;
+            return this;
+        }
+
+        public Builder adversarialLoss(AdversarialLoss value) {
+            adversarialLoss = value;
+            return this;
+        }
+
+        public Builder sharedRenoise(boolean value) {
+            sharedRenoise = value;
+            return this;
+        }
+
+        public Builder headLogits(HeadLogits value) {
+            headLogits = value;
+            return this;
+        }
+
+        public Builder headNorm(HeadNorm value) {
+            headNorm = value;
+            return this;
+        }
+
+        public Builder wrongPromptFakes(boolean value) {
+            wrongPromptFakes = value;
+            return this;
+        }
+
+        public Builder discriminatorData(DiscriminatorData value) {
+            discriminatorData = value;
+            return this;
+        }
+
         public Builder seed(long value) {
             seed = value;
             return this;
@@ -286,7 +450,9 @@ public record LaddConfig(
         public LaddConfig build() {
             return new LaddConfig(studentTimesteps, studentTimestepWeights, renoiseMean, renoiseStd, featureBlocks,
                     headChannels, studentLearningRate, headLearningRate, beta1, beta2, batchSize, discriminatorSteps,
-                    r1Weight, r1Sigma, emaDecay, distillationWeight, studentNoise, samplerEta, seed);
+                    r1Weight, r1Sigma, emaDecay, distillationWeight, studentNoise, samplerEta, adversarialWeight,
+                    adversarialRampIterations, adversarialLoss, sharedRenoise, headLogits, headNorm, wrongPromptFakes,
+                    discriminatorData, seed);
         }
     }
 

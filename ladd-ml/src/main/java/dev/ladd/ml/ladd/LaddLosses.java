@@ -9,11 +9,13 @@ import dev.ladd.ml.djl.Scalars;
 import java.util.List;
 
 /**
- * LADD's losses over the logits of several independent heads (each [B]); every loss is the mean over
- * heads of the per-head loss, so its scale does not depend on how many blocks are read.
+ * LADD's losses over the logits of several independent heads (each [B], or [B, N] judged per token); every
+ * loss is the mean over heads of the per-head loss, so its scale does not depend on how many blocks are read.
  * <pre>
  *   L_D = mean_k [ mean(relu(1 − D_k(real))) + mean(relu(1 + D_k(fake))) ]        hinge, discriminator
  *   L_G = mean_k [ −mean(D_k(fake)) ]                                              hinge, generator (student)
+ *   L_D = mean_k [ mean(softplus(−D_k(real))) + mean(softplus(D_k(fake))) ]        softplus, discriminator
+ *   L_G = mean_k [ mean(softplus(−D_k(fake))) ]                                    softplus (non-saturating), student
  *   L_distill = mean(‖x̂₀ − x₀‖²)                                                  optional, off by default
  *   L_R1 ≈ mean_k mean((D_k(f + σε) − D_k(f))²) / σ²                               optional, off by default
  * </pre>
@@ -23,6 +25,33 @@ import java.util.List;
 public final class LaddLosses {
 
     private LaddLosses() {
+    }
+
+    /** The heads' loss of the configured kind. */
+    public static NDArray discriminator(LaddConfig.AdversarialLoss loss, List<NDArray> realLogits, List<NDArray> fakeLogits) {
+        return loss == LaddConfig.AdversarialLoss.HINGE ? discriminatorHinge(realLogits, fakeLogits)
+                : discriminatorSoftplus(realLogits, fakeLogits);
+    }
+
+    /** The student's adversarial loss of the configured kind. */
+    public static NDArray generator(LaddConfig.AdversarialLoss loss, List<NDArray> fakeLogits) {
+        return loss == LaddConfig.AdversarialLoss.HINGE ? generatorHinge(fakeLogits) : generatorSoftplus(fakeLogits);
+    }
+
+    public static NDArray discriminatorSoftplus(List<NDArray> realLogits, List<NDArray> fakeLogits) {
+        NDList perHead = new NDList();
+        for (int k = 0; k < realLogits.size(); k++) {
+            perHead.add(Activation.softPlus(realLogits.get(k).neg()).mean().add(Activation.softPlus(fakeLogits.get(k)).mean()));
+        }
+        return meanOf(perHead);
+    }
+
+    public static NDArray generatorSoftplus(List<NDArray> fakeLogits) {
+        NDList perHead = new NDList();
+        for (NDArray logits : fakeLogits) {
+            perHead.add(Activation.softPlus(logits.neg()).mean());
+        }
+        return meanOf(perHead);
     }
 
     public static NDArray discriminatorHinge(List<NDArray> realLogits, List<NDArray> fakeLogits) {

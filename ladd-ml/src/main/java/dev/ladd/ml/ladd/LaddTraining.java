@@ -43,12 +43,15 @@ import java.util.Random;
  *   t ~ studentTimesteps (discrete),  ε ~ N(0, I) (or the sample's own seed noise),  x_t = (1 − t)x₀ + tε
  *   x̂₀ = x_t − t · v_student(x_t, t, prompt)
  *   t̂ ~ LogitNormal(m, s),  x̂_t̂ = (1 − t̂)x̂₀ + t̂ε'
- *   L_G = hinge_G(heads(teacher_features(x̂_t̂, t̂)))  [+ λ_distill · ‖x̂₀ − x₀‖²]
+ *   L_G = λ_adv(iteration) · adv_G(heads(teacher_features(x̂_t̂, t̂)))  [+ λ_distill · ‖x̂₀ − x₀‖²]
  *   gradients flow through the frozen teacher into the student; only the student's optimizer steps
  * head step(s) (student not in the graph: x̂₀ is detached):
- *   real = (1 − t̂₁)x₀ + t̂₁ε₁,  fake = (1 − t̂₂)x̂₀ + t̂₂ε₂   (one teacher pass over both)
- *   L_D = hinge_D(heads(real), heads(fake))  [+ λ_R1 · R1(real features)]
+ *   real = (1 − t̂₁)x_real + t̂₁ε₁,  fake = (1 − t̂₂)x̂₀ + t̂₂ε₂   (t̂₁ = t̂₂, ε₁ = ε₂ with sharedRenoise)
+ *   [wrong-prompt fake = real latents under another class's prompt]     (one teacher pass over all)
+ *   L_D = adv_D(heads(real), heads(fakes))  [+ λ_R1 · R1(real features)]
  * </pre>
+ * x_real is the synthetic x₀ (the paper) or, with {@link LaddConfig.DiscriminatorData#REAL}, real latents of their
+ * own batch; adv is hinge or softplus, judged per image or per token ({@link LaddConfig}).
  * The teacher is frozen here and given to no optimizer; its weights never change.
  */
 public final class LaddTraining {
@@ -109,7 +112,7 @@ public final class LaddTraining {
         FlowTransformer student = withWeights(teacher.config(), BlockWeights.snapshot(teacher, DType.F32, Map.of()), manager);
         DenoiserConfig d = teacher.config().denoiser();
         Discriminator discriminator = new Discriminator(new DiscriminatorConfig(featureBlocks(config, d), d.width(),
-                d.textWidth(), HEAD_TIME_WIDTH, config.headChannels()));
+                d.textWidth(), HEAD_TIME_WIDTH, config.headChannels(), config.headNorm()));
         discriminator.initialize(manager, config.seed());
         return new LaddTraining(teacher, student, discriminator, tokenizer, config);
     }
@@ -135,6 +138,22 @@ public final class LaddTraining {
 
     public long iteration() {
         return iteration;
+    }
+
+    FlowTransformer teacher() {
+        return teacher;
+    }
+
+    Discriminator discriminator() {
+        return discriminator;
+    }
+
+    WordTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    int[] blocks() {
+        return blocks.clone();
     }
 
     public LaddConfig config() {
@@ -169,10 +188,23 @@ public final class LaddTraining {
 
     /** One iteration: a student update, then {@link LaddConfig#discriminatorSteps()} head updates. */
     public LaddStepMetrics step(NDManager manager, LaddBatch batch) {
+        return step(manager, batch, null);
+    }
+
+    /**
+     * One iteration whose heads see {@code real} as the real class ({@link LaddConfig.DiscriminatorData#REAL}):
+     * real latents, as many as the batch, with their prompts; {@code null} under the paper's synthetic data.
+     */
+    public LaddStepMetrics step(NDManager manager, LaddBatch batch, LaddBatch real) {
+        if ((real != null) != (config.discriminatorData() == LaddConfig.DiscriminatorData.REAL)) {
+            throw new IllegalArgumentException(real == null
+                    ? "discriminatorData 'real' needs a batch of real latents each iteration"
+                    : "a batch of real latents was given but discriminatorData is '" + config.discriminatorData().id() + "'");
+        }
         long started = System.nanoTime();
         Random rng = Seeds.random(config.seed(), iteration);
         try (NDManager sub = manager.newSubManager()) {
-            Inputs in = inputs(sub, batch);
+            Inputs in = inputs(sub, batch, real);
             StudentUpdate student = studentStep(in, rng);
             HeadUpdate head = null;
             for (int k = 0; k < config.discriminatorSteps(); k++) {
@@ -184,9 +216,14 @@ public final class LaddTraining {
         }
     }
 
-    /** One iteration's tensors, in the iteration's manager. */
+    /**
+     * One iteration's tensors, in the iteration's manager: the synthetic batch (x₀, its prompt) the student
+     * distills, and what the heads see as real (the same batch, or real latents) with their prompts and, for
+     * wrong-prompt fakes, another class's prompt.
+     */
     record Inputs(ParameterStore ps, NDArray x0, NDArray ids, NDArray mask, NDList teacherText, LaddBatch batch,
-                  int rows, int cols) {
+                  int rows, int cols, NDArray realX0, NDList realText, NDArray realMask, NDList wrongText,
+                  NDArray wrongMask) {
         Shape shape() {
             return x0.getShape();
         }
@@ -203,13 +240,39 @@ public final class LaddTraining {
     }
 
     Inputs inputs(NDManager sub, LaddBatch batch) {
+        return inputs(sub, batch, null);
+    }
+
+    Inputs inputs(NDManager sub, LaddBatch batch, LaddBatch real) {
         ParameterStore ps = new ParameterStore(sub, false);
         int patch = teacher.config().denoiser().patchSize();
         NDArray x0 = sub.create(batch.latents(), new Shape(batch.count()).addAll(new Shape(batch.shape())));
         NDArray[] prompt = PromptArrays.of(sub, tokenizer, batch.prompts());
         NDList teacherText = teacher.encodeText(ps, prompt[0], prompt[1], false);
+        NDArray realX0 = x0;
+        NDList realText = teacherText;
+        NDArray realMask = prompt[1];
+        LaddBatch realBatch = batch;
+        if (real != null) {
+            if (real.count() != batch.count() || !java.util.Arrays.equals(real.shape(), batch.shape())) {
+                throw new IllegalArgumentException("the real batch must match the synthetic one: " + real.count() + " × "
+                        + java.util.Arrays.toString(real.shape()) + " vs " + batch.count() + " × " + java.util.Arrays.toString(batch.shape()));
+            }
+            realX0 = sub.create(real.latents(), x0.getShape());
+            NDArray[] realPrompt = PromptArrays.of(sub, tokenizer, real.prompts());
+            realText = teacher.encodeText(ps, realPrompt[0], realPrompt[1], false);
+            realMask = realPrompt[1];
+            realBatch = real;
+        }
+        NDList wrongText = null;
+        NDArray wrongMask = null;
+        if (config.wrongPromptFakes()) {
+            NDArray[] wrong = PromptArrays.of(sub, tokenizer, realBatch.wrongPrompts());
+            wrongText = teacher.encodeText(ps, wrong[0], wrong[1], false);
+            wrongMask = wrong[1];
+        }
         return new Inputs(ps, x0, prompt[0], prompt[1], teacherText, batch, (int) (batch.shape()[1] / patch),
-                (int) (batch.shape()[2] / patch));
+                (int) (batch.shape()[2] / patch), realX0, realText, realMask, wrongText, wrongMask);
     }
 
     /** The student's update; the heads are frozen meanwhile, so they collect no gradient. Returns x̂₀ (detached). */
@@ -231,13 +294,18 @@ public final class LaddTraining {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDList studentText = student.encodeText(ps, in.ids(), in.mask(), true);
                 fake = RectifiedFlow.cleanFromVelocity(xt, student.velocity(ps, xt, t, studentText, in.mask(), true), t);
-                List<NDArray> features = teacher.features(ps, RectifiedFlow.noised(fake, epsHat, tHat), tHat,
-                        in.teacherText(), in.mask(), blocks, false);
-                NDArray total = LaddLosses.generatorHinge(
-                        discriminator.logits(ps, features, in.rows(), in.cols(), tHat, in.teacherText().get(1), false));
                 NDArray mse = LaddLosses.distillation(fake, in.x0());
-                if (config.distillationWeight() > 0) {
-                    total = total.add(Scalars.mul(mse, config.distillationWeight()));
+                NDArray total = config.distillationWeight() > 0 ? Scalars.mul(mse, config.distillationWeight()) : null;
+                double adversarialWeight = config.adversarialWeightAt(iteration);
+                if (adversarialWeight > 0) {
+                    List<NDArray> features = teacher.features(ps, RectifiedFlow.noised(fake, epsHat, tHat), tHat,
+                            in.teacherText(), in.mask(), blocks, false);
+                    NDArray adversarial = LaddLosses.generator(config.adversarialLoss(), judged(
+                            discriminator.logits(ps, features, in.rows(), in.cols(), tHat, in.teacherText().get(1), false)));
+                    if (adversarialWeight != 1) {
+                        adversarial = Scalars.mul(adversarial, adversarialWeight);
+                    }
+                    total = total == null ? adversarial : adversarial.add(total);
                 }
                 collector.backward(total);
                 loss = total.getFloat();
@@ -256,30 +324,62 @@ public final class LaddTraining {
         }
     }
 
-    /** One head update: real synthetic latents vs the student's x̂₀, re-noised, through one teacher pass. */
+    /** The student's x̂₀ for the batch as its update computes it (same draws), without updating it or recording a graph. */
+    NDArray studentSample(Inputs in, Random rng) {
+        NDManager sub = in.x0().getManager();
+        int b = in.size();
+        NDArray t = studentTimesteps(sub, b, rng);
+        NDArray eps = config.studentNoise() == LaddConfig.StudentNoise.SHARD
+                ? seedNoise(sub, in.batch()) : RectifiedFlow.gaussian(sub, in.shape(), rng);
+        NDArray xt = RectifiedFlow.noised(in.x0(), eps, t);
+        NDList text = student.encodeText(in.ps(), in.ids(), in.mask(), false);
+        return RectifiedFlow.cleanFromVelocity(xt, student.velocity(in.ps(), xt, t, text, in.mask(), false), t).stopGradient();
+    }
+
+    /**
+     * One head update: the real latents vs the student's x̂₀ (and, with wrongPromptFakes, the real latents under
+     * another class's prompt), re-noised, through one teacher pass.
+     */
     HeadUpdate headStep(Inputs in, NDArray fake, Random rng) {
         NDManager sub = in.x0().getManager();
         ParameterStore ps = in.ps();
         int b = in.size();
-        NDList text = new NDList(in.teacherText().get(0).concat(in.teacherText().get(0), 0),
-                in.teacherText().get(1).concat(in.teacherText().get(1), 0));
-        NDArray mask = in.mask().concat(in.mask(), 0);
-        NDArray levels = RectifiedFlow.logitNormal(sub, 2 * b, config.renoiseMean(), config.renoiseStd(), rng);
-        NDArray noise = RectifiedFlow.gaussian(sub, new Shape(2L * b).addAll(in.shape().slice(1)), rng);
-        NDArray both = RectifiedFlow.noised(in.x0().concat(fake, 0), noise, levels);
+        NDList latents = new NDList(in.realX0(), fake);
+        NDList embeddings = new NDList(in.realText().get(0), in.teacherText().get(0));
+        NDList pooled = new NDList(in.realText().get(1), in.teacherText().get(1));
+        NDList masks = new NDList(in.realMask(), in.mask());
+        if (config.wrongPromptFakes()) {
+            latents.add(in.realX0());
+            embeddings.add(in.wrongText().get(0));
+            pooled.add(in.wrongText().get(1));
+            masks.add(in.wrongMask());
+        }
+        int groups = latents.size();
+        NDList text = new NDList(NDArrays.concat(embeddings, 0), NDArrays.concat(pooled, 0));
+        NDArray mask = NDArrays.concat(masks, 0);
+        Shape one = in.shape().slice(1);
+        NDArray levels;
+        NDArray noise;
+        if (config.sharedRenoise()) {   // sample i of every group at the same t̂ with the same noise
+            levels = RectifiedFlow.logitNormal(sub, b, config.renoiseMean(), config.renoiseStd(), rng).tile(groups);
+            noise = RectifiedFlow.gaussian(sub, new Shape(b).addAll(one), rng).tile(new long[]{groups, 1, 1, 1});
+        } else {
+            levels = RectifiedFlow.logitNormal(sub, groups * b, config.renoiseMean(), config.renoiseStd(), rng);
+            noise = RectifiedFlow.gaussian(sub, new Shape((long) groups * b).addAll(one), rng);
+        }
+        NDArray all = RectifiedFlow.noised(NDArrays.concat(latents, 0), noise, levels);
         // no gradient reaches the teacher or the student: neither its weights nor these inputs require one
-        List<NDArray> features = teacher.features(ps, both, levels, text, mask, blocks, false);
+        List<NDArray> features = teacher.features(ps, all, levels, text, mask, blocks, false);
         double loss, dReal, dFake;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            List<NDArray> logits = discriminator.logits(ps, features, in.rows(), in.cols(), levels, text.get(1), true);
+            List<NDArray> logits = judged(discriminator.logits(ps, features, in.rows(), in.cols(), levels, text.get(1), true));
             List<NDArray> real = new ArrayList<>();
             List<NDArray> fakes = new ArrayList<>();
             for (NDArray l : logits) {
-                NDList halves = l.split(new long[]{b}, 0);
-                real.add(halves.get(0));
-                fakes.add(halves.get(1));
+                real.add(l.get("0:" + b));
+                fakes.add(l.get(b + ":"));
             }
-            NDArray total = LaddLosses.discriminatorHinge(real, fakes);
+            NDArray total = LaddLosses.discriminator(config.adversarialLoss(), real, fakes);
             if (config.r1Weight() > 0) {
                 total = total.add(Scalars.mul(r1(ps, features, in.rows(), in.cols(), levels, text.get(1), real, b, rng),
                         config.r1Weight()));
@@ -287,13 +387,18 @@ public final class LaddTraining {
             collector.backward(total);
             loss = total.getFloat();
             dReal = LaddLosses.meanLogit(real);
-            dFake = LaddLosses.meanLogit(fakes);
+            dFake = LaddLosses.meanLogit(fakes.stream().map(f -> f.get("0:" + b)).toList());
         }
         double gradNorm = headOptimizer.gradientNorm();
         NonFiniteTrainingException.requireFinite("LADD training", iteration + 1, Map.of("loss_discriminator", loss,
                 "d_real", dReal, "d_fake", dFake, "grad_norm_heads", gradNorm));
         headOptimizer.step();
         return new HeadUpdate(loss, dReal, dFake, gradNorm);
+    }
+
+    /** The heads' token logits as the loss judges them: per image (pooled) or per token. */
+    private List<NDArray> judged(List<NDArray> tokenLogits) {
+        return config.headLogits() == LaddConfig.HeadLogits.IMAGE ? Discriminator.pooled(tokenLogits) : tokenLogits;
     }
 
     /** The finite-difference R1 penalty on the real half's features. */
@@ -304,8 +409,8 @@ public final class LaddTraining {
             NDArray real = f.get("0:" + b);
             perturbed.add(real.add(Scalars.mul(RectifiedFlow.gaussian(f.getManager(), real.getShape(), rng), config.r1Sigma())));
         }
-        List<NDArray> perturbedLogits = discriminator.logits(ps, perturbed, rows, cols, levels.get("0:" + b),
-                pooled.get("0:" + b), true);
+        List<NDArray> perturbedLogits = judged(discriminator.logits(ps, perturbed, rows, cols, levels.get("0:" + b),
+                pooled.get("0:" + b), true));
         return LaddLosses.approximateR1(realLogits, perturbedLogits, config.r1Sigma());
     }
 

@@ -31,7 +31,7 @@ public final class Discriminator extends AbstractBlock {
     public Discriminator(DiscriminatorConfig config) {
         this.config = config;
         for (int block : config.blocks()) {
-            heads.add(addChildBlock("head" + block, new DiscriminatorHead(config.channels())));
+            heads.add(addChildBlock("head" + block, new DiscriminatorHead(config.channels(), config.norm())));
         }
     }
 
@@ -51,12 +51,13 @@ public final class Discriminator extends AbstractBlock {
     }
 
     /**
-     * One logit per head and sample.
+     * One logit per head, sample and token: the map the loss reads per token, or pools per image
+     * ({@link #pooled}).
      *
      * @param features the teacher's image tokens after each of {@link DiscriminatorConfig#blocks()}, each [B, N, D]
      * @param tHat     re-noising levels [B]
      * @param pooled   pooled prompt embeddings [B, textWidth]
-     * @return per head, logits [B]
+     * @return per head, logits [B, rows·cols]
      */
     public List<NDArray> logits(ParameterStore ps, List<NDArray> features, int rows, int cols, NDArray tHat,
                                 NDArray pooled, boolean training) {
@@ -69,6 +70,11 @@ public final class Discriminator extends AbstractBlock {
             logits.add(heads.get(i).logits(ps, features.get(i), rows, cols, cond, training));
         }
         return logits;
+    }
+
+    /** Per head, the mean of its token logits: one logit per image [B]. */
+    public static List<NDArray> pooled(List<NDArray> tokenLogits) {
+        return tokenLogits.stream().map(l -> l.mean(new int[]{1})).toList();
     }
 
     @Override

@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.ladd.ml.djl.Scalars;
 
 /**
  * One LADD discriminator head: reads the image tokens after one block of the frozen teacher and gives
@@ -19,25 +20,33 @@ import ai.djl.util.PairList;
  *
  * <pre>
  * tokens [B, N = rows·cols, D] → LayerNorm → grid [B, D, rows, cols]
- * h = LeakyReLU(conv3×3(grid))                                   [B, C, rows, cols]
+ * h = LeakyReLU(norm(conv3×3(grid)))                             [B, C, rows, cols]
  * h = h · (1 + scale(cond)) + shift(cond)                        FiLM, starts as the identity
- * h = LeakyReLU(conv3×3(h))
- * logit = mean over the grid of conv1×1(h)                       [B]
+ * h = LeakyReLU(norm(conv3×3(h)))
+ * logits = conv1×1(h)                                            [B, rows·cols]: one per token
  * </pre>
+ * norm is the identity ({@link HeadNorm#LAYER}) or a GroupNorm without affine ({@link HeadNorm#GROUP}).
  */
 public final class DiscriminatorHead extends AbstractBlock {
 
     private static final float LEAK = 0.2f;
 
+    private static final int GROUPS = 8;
+
     private final int channels;
+    private final HeadNorm headNorm;
     private final LayerNorm norm;
     private final Conv2d conv1;
     private final Linear film;     // cond → 2C: shift, scale
     private final Conv2d conv2;
     private final Conv2d out;
 
-    DiscriminatorHead(int channels) {
+    DiscriminatorHead(int channels, HeadNorm headNorm) {
+        if (headNorm == HeadNorm.GROUP && channels % GROUPS != 0) {
+            throw new IllegalArgumentException("headNorm 'group' needs headChannels divisible by " + GROUPS + ", got " + channels);
+        }
         this.channels = channels;
+        this.headNorm = headNorm;
         this.norm = addChildBlock("norm", Layers.plainLayerNorm());
         this.conv1 = addChildBlock("conv1", ResidualConvBlock.conv3x3(channels, 1));
         this.film = addChildBlock("film", Layers.zeroLinear(2L * channels));
@@ -53,19 +62,32 @@ public final class DiscriminatorHead extends AbstractBlock {
     /**
      * @param tokens image tokens [B, rows·cols, D] in row-major grid order
      * @param cond   conditioning [B, E]
-     * @return logits [B]
+     * @return logits [B, rows·cols]
      */
     public NDArray logits(ParameterStore ps, NDArray tokens, int rows, int cols, NDArray cond, boolean training) {
         Shape s = tokens.getShape();
         NDArray grid = norm.forward(ps, new NDList(tokens), training).singletonOrThrow()
                 .transpose(0, 2, 1).reshape(s.get(0), s.get(2), rows, cols);                  // [B, D, rows, cols]
-        NDArray h = Activation.leakyRelu(ResidualConvBlock.run(conv1, ps, grid, training), LEAK);
+        NDArray h = Activation.leakyRelu(normalized(ResidualConvBlock.run(conv1, ps, grid, training)), LEAK);
         NDList mod = film.forward(ps, new NDList(cond), training).singletonOrThrow().split(2, 1);
         NDArray shift = mod.get(0).expandDims(2).expandDims(3);                             // [B, C, 1, 1]
         NDArray scale = mod.get(1).expandDims(2).expandDims(3);
         h = h.add(h.mul(scale)).add(shift);
-        h = Activation.leakyRelu(ResidualConvBlock.run(conv2, ps, h, training), LEAK);
-        return ResidualConvBlock.run(out, ps, h, training).reshape(s.get(0), -1).mean(new int[]{1});  // [B]
+        h = Activation.leakyRelu(normalized(ResidualConvBlock.run(conv2, ps, h, training)), LEAK);
+        return ResidualConvBlock.run(out, ps, h, training).reshape(s.get(0), -1);                // [B, rows·cols]
+    }
+
+    /** GroupNorm without affine over [B, C, H, W] (8 groups), or h itself under {@link HeadNorm#LAYER}. */
+    private NDArray normalized(NDArray h) {
+        if (headNorm == HeadNorm.LAYER) {
+            return h;
+        }
+        Shape s = h.getShape();
+        NDArray g = h.reshape(s.get(0), GROUPS, -1);
+        NDArray mean = g.mean(new int[]{2}, true);
+        NDArray centred = g.sub(mean);
+        NDArray variance = centred.mul(centred).mean(new int[]{2}, true);
+        return centred.div(variance.add(Scalars.scalar(variance, 1e-5)).sqrt()).reshape(s);
     }
 
     @Override

@@ -29,6 +29,23 @@ class LaddLossesTest {
     }
 
     @Test
+    void softplusLossesOnHandMadeLogitsAreTheMeanOverHeads() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            var real = List.of(m.create(new float[]{0f, 2f}));
+            var fake = List.of(m.create(new float[]{0f, -1f}));
+            double sp0 = Math.log(2);
+            // L_D = mean(softplus(−real)) + mean(softplus(fake)); L_G = mean(softplus(−fake))
+            double d = (sp0 + Math.log1p(Math.exp(-2))) / 2 + (sp0 + Math.log1p(Math.exp(-1))) / 2;
+            double g = (sp0 + Math.log1p(Math.exp(1))) / 2;
+            assertThat(LaddLosses.discriminator(LaddConfig.AdversarialLoss.SOFTPLUS, real, fake).getFloat())
+                    .isCloseTo((float) d, within(1e-6f));
+            assertThat(LaddLosses.generator(LaddConfig.AdversarialLoss.SOFTPLUS, fake).getFloat())
+                    .isCloseTo((float) g, within(1e-6f));
+            assertThat(LaddLosses.generator(LaddConfig.AdversarialLoss.HINGE, fake).getFloat()).isCloseTo(0.5f, within(1e-6f));
+        }
+    }
+
+    @Test
     void aConfidentDiscriminatorHasZeroHingeLoss() {
         try (NDManager m = NDManager.newBaseManager()) {
             var real = List.of(m.create(new float[]{1f, 4f}));

@@ -113,6 +113,50 @@ class LaddTrainingTest {
         }
     }
 
+    @Test
+    void withoutTheAdversarialTermTheStudentsUpdateDoesNotDependOnTheHeads() throws Exception {
+        LaddConfig ablation = TinyLadd.config().toBuilder().adversarialWeight(0).distillationWeight(1).build();
+        FlowTransformer teacher = TinyLadd.model(manager);
+        float[][] students = new float[2][];
+        for (int seed = 0; seed < 2; seed++) {
+            FlowTransformer student = TinyLadd.copyOf(teacher, manager);
+            var d = teacher.config().denoiser();
+            Discriminator heads = new Discriminator(new dev.ladd.ml.nn.DiscriminatorConfig(
+                    LaddTraining.featureBlocks(ablation, d), d.width(), d.textWidth(), 16, 8));
+            heads.initialize(manager, 100 + seed);
+            LaddTraining training = new LaddTraining(teacher, student, heads, TinyLadd.TOKENIZER, ablation);
+            LaddStepMetrics m = training.step(manager, TinyLadd.batch(6, 3));
+            assertThat(m.studentLoss()).isEqualTo(m.distillation());
+            assertThat(m.headGradNorm()).isPositive();
+            students[seed] = TinyLadd.weights(student);
+        }
+        assertThat(students[1]).isEqualTo(students[0]);
+
+        // with the adversarial term the heads steer the student: other heads, another student
+        LaddConfig full = ablation.toBuilder().adversarialWeight(1).build();
+        LaddTraining a = new LaddTraining(teacher, TinyLadd.copyOf(teacher, manager),
+                TinyLadd.heads(teacher, full, manager), TinyLadd.TOKENIZER, full);
+        a.step(manager, TinyLadd.batch(6, 3));
+        assertThat(TinyLadd.weights(a.student())).isNotEqualTo(students[0]);
+    }
+
+    @Test
+    void realLatentsAreTheHeadsRealClassWhenTheConfigSaysSoAndOnlyThen() throws Exception {
+        LaddConfig real = TinyLadd.config().toBuilder().discriminatorData(LaddConfig.DiscriminatorData.REAL)
+                .wrongPromptFakes(true).build();
+        LaddTraining training = TinyLadd.training(manager, real);
+
+        LaddStepMetrics m = training.step(manager, TinyLadd.batch(6, 1), TinyLadd.batch(6, 9));
+        assertThat(m.headGradNorm()).isPositive();
+        assertThatThrownBy(() -> training.step(manager, TinyLadd.batch(6, 2)))
+                .hasMessageContaining("discriminatorData 'real' needs a batch of real latents");
+        assertThatThrownBy(() -> training.step(manager, TinyLadd.batch(6, 2), TinyLadd.batch(4, 9)))
+                .hasMessageContaining("the real batch must match the synthetic one");
+        LaddTraining synthetic = TinyLadd.training(manager, TinyLadd.config());
+        assertThatThrownBy(() -> synthetic.step(manager, TinyLadd.batch(6, 2), TinyLadd.batch(6, 9)))
+                .hasMessageContaining("but discriminatorData is 'synthetic'");
+    }
+
     static java.util.stream.Stream<LaddConfig> resumableConfigs() {
         return java.util.stream.Stream.of(
                 // every switch on, so that the EMA and both optimizers' states are part of what must survive
@@ -123,7 +167,13 @@ class LaddTrainingTest {
                         .distillationWeight(0.5).studentNoise(LaddConfig.StudentNoise.SHARD).samplerEta(0).seed(4).build(),
                 // the paper's timesteps and fresh noise, heads on every block
                 LaddConfig.builder().headChannels(8).studentLearningRate(1e-3f).headLearningRate(1e-3f)
-                        .batchSize(6).r1Weight(0.1).emaDecay(0.9).distillationWeight(0.5).seed(5).build());
+                        .batchSize(6).r1Weight(0.1).emaDecay(0.9).distillationWeight(0.5).seed(5).build(),
+                // every discriminator switch of docs/adr/022 on (real data needs its own batch: tested apart)
+                LaddConfig.builder().headChannels(8).studentLearningRate(1e-3f).headLearningRate(1e-3f)
+                        .batchSize(6).r1Weight(0.1).emaDecay(0.9).distillationWeight(0.5).seed(6).sharedRenoise(true)
+                        .adversarialLoss(LaddConfig.AdversarialLoss.SOFTPLUS).headLogits(LaddConfig.HeadLogits.TOKEN)
+                        .headNorm(dev.ladd.ml.nn.HeadNorm.GROUP).wrongPromptFakes(true).adversarialWeight(0.5)
+                        .adversarialRampIterations(3).discriminatorSteps(2).build());
     }
 
     @org.junit.jupiter.params.ParameterizedTest

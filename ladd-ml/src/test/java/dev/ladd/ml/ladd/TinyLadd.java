@@ -44,7 +44,7 @@ final class TinyLadd {
     static Discriminator heads(FlowTransformer teacher, LaddConfig config, NDManager manager) {
         var d = teacher.config().denoiser();
         Discriminator heads = new Discriminator(new DiscriminatorConfig(LaddTraining.featureBlocks(config, d),
-                d.width(), d.textWidth(), 16, 8));
+                d.width(), d.textWidth(), 16, 8, config.headNorm()));
         heads.initialize(manager, 7);
         return heads;
     }

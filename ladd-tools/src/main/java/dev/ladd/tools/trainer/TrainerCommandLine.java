@@ -11,6 +11,8 @@ import dev.ladd.ml.data.LatentShard;
 import dev.ladd.ml.data.Prompts;
 import dev.ladd.ml.diffusion.EulerSampler;
 import dev.ladd.ml.diffusion.StudentSampler;
+import dev.ladd.ml.ladd.HeadProbe;
+import dev.ladd.ml.ladd.LaddBatch;
 import dev.ladd.ml.ladd.LaddConfig;
 import dev.ladd.ml.ladd.LaddStepMetrics;
 import dev.ladd.ml.ladd.LaddTraining;
@@ -59,10 +61,21 @@ import java.util.Set;
  * {@code bench} measures, in one process on the same batches' shape: ms per LADD iteration (student update +
  * head update) of the given config and ms per teacher training step at the same batch size, and prints
  * their ratio.
+ * <pre>
+ *   java -jar ladd-tools.jar probe-heads --teacher=models/default --out=DIR [--samples=16384] [--sampler-steps=8]
+ *        [--config=RUN_JSON] [--student-iterations=50] [--head-iterations=300] [--holdout=1024] [--bins=5]
+ *        [--variants='{"name":{…head settings…},…}']
+ * </pre>
+ * {@code probe-heads} is LADD's diagnostic ({@link HeadProbe}, docs/adr/022): it trains a student for
+ * {@code --student-iterations} with the run config, freezes it, then for every variant (LaddConfig overrides on
+ * the run config; the run config itself when none) trains fresh heads alone for {@code --head-iterations} on
+ * the synthetic set less its last {@code --holdout} samples, and measures their accuracy on those held-out
+ * samples per t̂ bin and per block. It prints a markdown table and writes {@code probe.json}, {@code probe.svg}
+ * (the heads' mean per variant) and {@code probe-<variant>.svg} (per block) to DIR.
  */
 public final class TrainerCommandLine {
 
-    public static final Set<String> COMMANDS = Set.of("distill", "bench");
+    public static final Set<String> COMMANDS = Set.of("distill", "bench", "probe-heads");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int GRID_SEEDS = 8;
 
@@ -75,7 +88,8 @@ public final class TrainerCommandLine {
     /** Runs a command; returns the process exit code (0 ok, 1 failed, 2 bad arguments). */
     public static int run(String[] args) {
         TrainerCommandLine cli = new TrainerCommandLine(System.out);
-        return CommandLineOptions.dispatch(args, Map.of("distill", cli::distill, "bench", cli::bench));
+        return CommandLineOptions.dispatch(args, Map.of("distill", cli::distill, "bench", cli::bench,
+                "probe-heads", cli::probeHeads));
     }
 
     void distill(CommandLineOptions o) throws IOException {
@@ -131,6 +145,96 @@ public final class TrainerCommandLine {
                     teacherManifest.weightsSha256(), "distill", training.iteration(), Map.of(), config.samplerEta());
             Files.write(outDir.resolve("student.safetensors"), checkpoint.weights());
             Files.write(outDir.resolve("student.json"), checkpoint.manifestJson());
+        }
+    }
+
+    void probeHeads(CommandLineOptions o) throws IOException {
+        Path teacherDir = Path.of(o.required("teacher"));
+        Path outDir = Path.of(o.required("out"));
+        int samples = Math.toIntExact(o.number("samples", 16384));
+        int samplerSteps = Math.toIntExact(o.number("sampler-steps", 8));
+        double cfg = o.decimal("cfg", 1.5);
+        long studentIterations = o.number("student-iterations", 50);
+        long headIterations = o.number("head-iterations", 300);
+        int holdout = Math.toIntExact(o.number("holdout", 1024));
+        int bins = Math.toIntExact(o.number("bins", 5));
+        LaddConfig config = withOverrides(LaddConfig.paper(), o.text("config", "{}"));
+        Map<String, Object> variants = JSON.readValue(o.text("variants", "{\"run config\":{}}"), Map.class);
+        if (holdout < config.batchSize() || holdout >= samples) {
+            throw new IllegalArgumentException("--holdout must lie in [batch size, samples), got " + holdout);
+        }
+        Files.createDirectories(outDir);
+        try (NDManager manager = NDManager.newBaseManager();
+             FlowModel teacher = FlowModelCheckpoint.load(teacherDir, FlowModel.Role.TEACHER)) {
+            LatentShard data = syntheticData(teacher, outDir, samples, samplerSteps, cfg);
+            int training = samples - holdout;
+            LaddTraining run = LaddTraining.fromTeacher(teacher.network(), teacher.tokenizer(), config, manager);
+            ShardSampler sampler = ShardSampler.inMemory(training, config.batchSize(), config.seed());
+            while (run.iteration() < studentIterations) {
+                LaddStepMetrics m = run.step(manager, sampler.batch(run.iteration(), data));
+                out.printf("student iter %4d  margin %+.3f  mse %.4f%n", m.iteration(), m.realMinusFake(), m.distillation());
+            }
+            List<AccuracyPlot.Series> means = new ArrayList<>();
+            Map<String, Object> results = new LinkedHashMap<>();
+            StringBuilder table = new StringBuilder("| variant | head | ");
+            for (int k = 0; k < bins; k++) {
+                table.append(String.format(java.util.Locale.ROOT, "t̂ %.1f–%.1f | ", (double) k / bins, (k + 1.0) / bins));
+            }
+            table.append("\n|---|---|").append("---:|".repeat(bins)).append("\n");
+            for (Map.Entry<String, Object> variant : variants.entrySet()) {
+                LaddConfig headConfig = withOverrides(config, JSON.writeValueAsString(variant.getValue()));
+                HeadProbe probe = HeadProbe.of(run, headConfig, manager);
+                ShardSampler headBatches = ShardSampler.inMemory(training, headConfig.batchSize(), headConfig.seed() + 1);
+                long started = System.nanoTime();
+                for (long i = 0; i < headIterations; i++) {
+                    double margin = probe.trainHeads(manager, headBatches.batch(i, data));
+                    if ((i + 1) % 50 == 0) {
+                        out.printf("%s: head iter %4d  margin %+.3f%n", variant.getKey(), i + 1, margin);
+                    }
+                }
+                int perBatch = headConfig.batchSize();
+                int batches = holdout / perBatch;
+                int[] blocks = LaddTraining.featureBlocks(headConfig, teacher.network().config().denoiser());
+                double[][] accuracy = new double[bins][blocks.length + 1];
+                for (int j = 0; j < batches; j++) {
+                    List<Integer> indices = new ArrayList<>();
+                    for (int i = 0; i < perBatch; i++) {
+                        indices.add(training + j * perBatch + i);
+                    }
+                    double[][] one = probe.accuracy(manager, LaddBatch.gather(java.util.Collections.nCopies(perBatch, data),
+                            indices), bins, 7L + j);
+                    for (int k = 0; k < bins; k++) {
+                        for (int h = 0; h <= blocks.length; h++) {
+                            accuracy[k][h] += one[k][h] / batches;
+                        }
+                    }
+                }
+                out.printf("%s: %d head updates in %.1f s%n", variant.getKey(), headIterations, (System.nanoTime() - started) / 1e9);
+                List<AccuracyPlot.Series> perBlock = new ArrayList<>();
+                for (int h = 0; h <= blocks.length; h++) {
+                    double[] line = new double[bins];
+                    for (int k = 0; k < bins; k++) {
+                        line[k] = accuracy[k][h];
+                    }
+                    String head = h < blocks.length ? "block " + blocks[h] : "mean of heads";
+                    perBlock.add(new AccuracyPlot.Series(head, line));
+                    table.append("| ").append(variant.getKey()).append(" | ").append(head).append(" | ");
+                    for (double a : line) {
+                        table.append(String.format(java.util.Locale.ROOT, "%.3f | ", a));
+                    }
+                    table.append("\n");
+                }
+                means.add(new AccuracyPlot.Series(variant.getKey(), perBlock.get(blocks.length).accuracy()));
+                results.put(variant.getKey(), Map.of("config", headConfig, "blocks", blocks, "accuracy", accuracy));
+                Files.writeString(outDir.resolve("probe-" + variant.getKey().replaceAll("[^A-Za-z0-9._-]", "_") + ".svg"),
+                        AccuracyPlot.svg("heads' accuracy per block: " + variant.getKey(), perBlock));
+            }
+            Files.writeString(outDir.resolve("probe.svg"), AccuracyPlot.svg("heads' accuracy (mean of heads) vs a "
+                    + studentIterations + "-iteration student", means));
+            Files.writeString(outDir.resolve("probe.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+                    Map.of("runConfig", config, "studentIterations", studentIterations, "headIterations", headIterations,
+                            "holdout", holdout, "bins", bins, "variants", results)));
+            out.print(table);
         }
     }
 
