@@ -16,12 +16,14 @@ import dev.ladd.ml.ladd.LaddBatch;
 import dev.ladd.ml.ladd.LaddConfig;
 import dev.ladd.ml.ladd.LaddStepMetrics;
 import dev.ladd.ml.ladd.LaddTraining;
+import dev.ladd.ml.ladd.RealLatents;
 import dev.ladd.ml.ladd.ShardSampler;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.nn.Autoencoder;
 import dev.ladd.ml.pipeline.FlowModel;
 import dev.ladd.ml.pipeline.Pipeline;
 import dev.ladd.ml.train.LatentDataset;
+import dev.ladd.tools.FashionMnistOption;
 import dev.ladd.ml.train.TeacherTraining;
 import dev.ladd.platform.cli.CommandLineOptions;
 import tools.jackson.databind.json.JsonMapper;
@@ -128,9 +130,13 @@ public final class TrainerCommandLine {
                 writeStudentGrids(training, teacher, grids, scorer, manager, 0, etas);
             }
             ShardSampler sampler = ShardSampler.inMemory(data.count(), config.batchSize(), config.seed());
+            LatentShard real = config.discriminatorData() == LaddConfig.DiscriminatorData.REAL
+                    ? RealLatents.encode(autoencoder, FashionMnistOption.load(o, out).train(), manager) : null;
+            ShardSampler realSampler = real == null ? null : RealLatents.sampler(config, real.count());
             long started = System.nanoTime();
             while (training.iteration() < iterations) {
-                LaddStepMetrics m = training.step(manager, sampler.batch(training.iteration(), data));
+                LaddStepMetrics m = training.step(manager, sampler.batch(training.iteration(), data),
+                        real == null ? null : realSampler.batch(training.iteration(), real));
                 out.printf("iter %5d  L_G %.4f  L_D %.4f  D(real) %+.3f  D(fake) %+.3f  margin %+.3f  mse %.4f"
                                 + "  |g_s| %.3f  |g_h| %.3f  %.0f ms%n", m.iteration(), m.studentLoss(),
                         m.discriminatorLoss(), m.dReal(), m.dFake(), m.realMinusFake(), m.distillation(),
