@@ -55,8 +55,9 @@ public final class LaddTools {
                             + "    [--learning-rate=0.002] [--data=DIR]",
                     EvalCommandLine::run),
             new Command("report", "the teacher-vs-student table (quality and speed), measured in one process",
-                    "report --teacher=models/default --student=DIR [--classifier=models/classifier]\n"
-                            + "    [--samples=5000] [--teacher-steps=50] [--cfg=1.5] [--warmup=1] [--repeats=5]",
+                    "report --teacher=models/default --student=DIR[,DIR...] [--classifier=models/classifier]\n"
+                            + "    [--samples=5000] [--teacher-steps=50] [--cfg=1.5] [--warmup=1] [--repeats=5]\n"
+                            + "    [--baselines=models/default/baselines.json]",
                     EvalCommandLine::run),
             new Command("baselines", "measures a teacher's baselines as eval-service does and writes baselines.json",
                     "baselines --teacher=models/default [--classifier=models/classifier] [--samples=5000]\n"

@@ -40,6 +40,9 @@ import java.util.Locale;
  *                               ablation), the heads still train and report their margin
  * @param adversarialRampIterations the adversarial weight grows linearly from 0 to its value over this many
  *                               iterations; 0 = full weight from the start
+ * @param adversarialWeighting   {@link AdversarialWeighting#FIXED}: the loss is adversarialWeight · L_adv + …;
+ *                               {@link AdversarialWeighting#ADAPTIVE}: the adversarial term's gradient on x̂₀ is
+ *                               scaled to adversarialWeight × the distillation term's (needs distillationWeight > 0)
  * @param adversarialLoss        {@link AdversarialLoss#HINGE} (the paper) or {@link AdversarialLoss#SOFTPLUS}
  *                               (non-saturating)
  * @param sharedRenoise          real and fake sample i are re-noised to the same t̂ with the same noise in the head
@@ -75,6 +78,7 @@ public record LaddConfig(
         double samplerEta,
         double adversarialWeight,
         int adversarialRampIterations,
+        AdversarialWeighting adversarialWeighting,
         AdversarialLoss adversarialLoss,
         boolean sharedRenoise,
         HeadLogits headLogits,
@@ -123,6 +127,24 @@ public record LaddConfig(
         @JsonCreator
         public static AdversarialLoss of(String id) {
             return parse(AdversarialLoss.class, "adversarialLoss", id);
+        }
+    }
+
+    /** How the adversarial term is weighted against the distillation term. */
+    public enum AdversarialWeighting {
+        /** A constant weight on the loss. */
+        FIXED,
+        /** A weight on the gradient's size relative to the distillation term's, per iteration. */
+        ADAPTIVE;
+
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static AdversarialWeighting of(String id) {
+            return parse(AdversarialWeighting.class, "adversarialWeighting", id);
         }
     }
 
@@ -198,6 +220,9 @@ public record LaddConfig(
                 "adversarialWeight and adversarialRampIterations must be >= 0");
         require(adversarialWeight > 0 || distillationWeight > 0,
                 "adversarialWeight and distillationWeight are both 0: the student would have no loss");
+        require(adversarialWeighting != null, "adversarialWeighting must be 'fixed' or 'adaptive'");
+        require(adversarialWeighting != AdversarialWeighting.ADAPTIVE || distillationWeight > 0,
+                "adversarialWeighting 'adaptive' scales against the distillation term: distillationWeight must be > 0");
         require(adversarialLoss != null, "adversarialLoss must be 'hinge' or 'softplus'");
         require(headLogits != null, "headLogits must be 'image' or 'token'");
         require(headNorm != null, "headNorm must be 'layer' or 'group'");
@@ -237,7 +262,7 @@ public record LaddConfig(
                 .emaDecay(emaDecay).distillationWeight(distillationWeight)
                 .studentNoise(studentNoise).samplerEta(samplerEta)
                 .adversarialWeight(adversarialWeight).adversarialRampIterations(adversarialRampIterations)
-                .adversarialLoss(adversarialLoss).sharedRenoise(sharedRenoise)
+                .adversarialWeighting(adversarialWeighting).adversarialLoss(adversarialLoss).sharedRenoise(sharedRenoise)
                 .headLogits(headLogits).headNorm(headNorm)
                 .wrongPromptFakes(wrongPromptFakes).discriminatorData(discriminatorData)
                 .seed(seed);
@@ -272,6 +297,7 @@ public record LaddConfig(
         /** Full weight: the adversarial loss is the paper's objective. */
         public static final double DEFAULT_ADVERSARIAL_WEIGHT = 1;
         public static final int DEFAULT_ADVERSARIAL_RAMP_ITERATIONS = 0;
+        public static final AdversarialWeighting DEFAULT_ADVERSARIAL_WEIGHTING = AdversarialWeighting.FIXED;
         public static final AdversarialLoss DEFAULT_ADVERSARIAL_LOSS = AdversarialLoss.HINGE;
         public static final boolean DEFAULT_SHARED_RENOISE = false;
         public static final HeadLogits DEFAULT_HEAD_LOGITS = HeadLogits.IMAGE;
@@ -300,6 +326,7 @@ public record LaddConfig(
         private double samplerEta = DEFAULT_SAMPLER_ETA;
         private double adversarialWeight = DEFAULT_ADVERSARIAL_WEIGHT;
         private int adversarialRampIterations = DEFAULT_ADVERSARIAL_RAMP_ITERATIONS;
+        private AdversarialWeighting adversarialWeighting = DEFAULT_ADVERSARIAL_WEIGHTING;
         private AdversarialLoss adversarialLoss = DEFAULT_ADVERSARIAL_LOSS;
         private boolean sharedRenoise = DEFAULT_SHARED_RENOISE;
         private HeadLogits headLogits = DEFAULT_HEAD_LOGITS;
@@ -411,6 +438,11 @@ public record LaddConfig(
             return this;
         }
 
+        public Builder adversarialWeighting(AdversarialWeighting value) {
+            adversarialWeighting = value;
+            return this;
+        }
+
         public Builder adversarialLoss(AdversarialLoss value) {
             adversarialLoss = value;
             return this;
@@ -451,7 +483,7 @@ public record LaddConfig(
             return new LaddConfig(studentTimesteps, studentTimestepWeights, renoiseMean, renoiseStd, featureBlocks,
                     headChannels, studentLearningRate, headLearningRate, beta1, beta2, batchSize, discriminatorSteps,
                     r1Weight, r1Sigma, emaDecay, distillationWeight, studentNoise, samplerEta, adversarialWeight,
-                    adversarialRampIterations, adversarialLoss, sharedRenoise, headLogits, headNorm, wrongPromptFakes,
+                    adversarialRampIterations, adversarialWeighting, adversarialLoss, sharedRenoise, headLogits, headNorm, wrongPromptFakes,
                     discriminatorData, seed);
         }
     }

@@ -297,18 +297,20 @@ public final class LaddTraining {
                 NDArray mse = LaddLosses.distillation(fake, in.x0());
                 NDArray total = config.distillationWeight() > 0 ? Scalars.mul(mse, config.distillationWeight()) : null;
                 double adversarialWeight = config.adversarialWeightAt(iteration);
-                if (adversarialWeight > 0) {
-                    List<NDArray> features = teacher.features(ps, RectifiedFlow.noised(fake, epsHat, tHat), tHat,
-                            in.teacherText(), in.mask(), blocks, false);
-                    NDArray adversarial = LaddLosses.generator(config.adversarialLoss(), judged(
-                            discriminator.logits(ps, features, in.rows(), in.cols(), tHat, in.teacherText().get(1), false)));
+                Double adaptiveLoss = null;
+                if (adversarialWeight > 0 && config.adversarialWeighting() == LaddConfig.AdversarialWeighting.ADAPTIVE) {
+                    AdaptiveObjective adaptive = adaptiveObjective(collector, in, fake, mse, epsHat, tHat, adversarialWeight);
+                    total = adaptive.surrogate();
+                    adaptiveLoss = adaptive.loss();
+                } else if (adversarialWeight > 0) {
+                    NDArray adversarial = adversarial(in, fake, epsHat, tHat);
                     if (adversarialWeight != 1) {
                         adversarial = Scalars.mul(adversarial, adversarialWeight);
                     }
                     total = total == null ? adversarial : adversarial.add(total);
                 }
                 collector.backward(total);
-                loss = total.getFloat();
+                loss = adaptiveLoss != null ? adaptiveLoss : total.getFloat();
                 distillation = mse.getFloat();
             }
             double gradNorm = studentOptimizer.gradientNorm();
@@ -322,6 +324,41 @@ public final class LaddTraining {
         } finally {
             discriminator.freezeParameters(false);
         }
+    }
+
+    /** The student's adversarial loss for x̂₀ (fake): the frozen heads on the frozen teacher's features of x̂₀ re-noised. */
+    private NDArray adversarial(Inputs in, NDArray fake, NDArray epsHat, NDArray tHat) {
+        List<NDArray> features = teacher.features(in.ps(), RectifiedFlow.noised(fake, epsHat, tHat), tHat,
+                in.teacherText(), in.mask(), blocks, false);
+        return LaddLosses.generator(config.adversarialLoss(), judged(
+                discriminator.logits(in.ps(), features, in.rows(), in.cols(), tHat, in.teacherText().get(1), false)));
+    }
+
+    /** What the student's backward runs on (Σ x̂₀ · G) and the loss it stands for, λ · L_adv + w · MSE. */
+    private record AdaptiveObjective(NDArray surrogate, double loss) {
+    }
+
+    /**
+     * Adaptive weighting ({@link LaddConfig.AdversarialWeighting#ADAPTIVE}): the two terms' gradients with respect to
+     * x̂₀, g_adv (one backward through the frozen teacher and heads, to a detached copy of x̂₀) and g_dist = w · ∇MSE,
+     * combined as G = λ · g_adv + g_dist with λ = adversarialWeight · ‖g_dist‖ / ‖g_adv‖, so that the adversarial
+     * term moves x̂₀ by a fixed share of what the distillation term does whatever the heads' scale. The surrogate
+     * Σ x̂₀ · G has exactly J^T G as the student's gradient.
+     */
+    private AdaptiveObjective adaptiveObjective(GradientCollector collector, Inputs in, NDArray fake, NDArray mse, NDArray epsHat,
+                                      NDArray tHat, double adversarialWeight) {
+        NDArray leaf = fake.stopGradient();
+        leaf.setRequiresGradient(true);
+        NDArray adversarial = adversarial(in, leaf, epsHat, tHat);
+        collector.backward(adversarial);
+        NDArray gAdversarial = leaf.getGradient().duplicate();
+        long n = fake.getShape().size();
+        NDArray gDistillation = Scalars.mul(leaf.stopGradient().sub(in.x0()), 2.0 * config.distillationWeight() / n);
+        double normAdversarial = gAdversarial.norm().getFloat();
+        double lambda = adversarialWeight * gDistillation.norm().getFloat() / Math.max(normAdversarial, 1e-12);
+        NDArray direction = Scalars.mul(gAdversarial, lambda).add(gDistillation);
+        return new AdaptiveObjective(fake.mul(direction).sum(),
+                lambda * adversarial.getFloat() + config.distillationWeight() * mse.getFloat());
     }
 
     /** The student's x̂₀ for the batch as its update computes it (same draws), without updating it or recording a graph. */

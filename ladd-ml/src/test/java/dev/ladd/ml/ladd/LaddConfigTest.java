@@ -17,7 +17,7 @@ class LaddConfigTest {
 
         assertThat(paper).isEqualTo(new LaddConfig(List.of(1.0, 0.75, 0.5, 0.25), List.of(0.7, 0.1, 0.1, 0.1), 1.0, 1.0,
                 List.of(), 64, 1e-5f, 1e-4f, 0.9f, 0.999f, 64, 1, 0, 0.01, 0, 0, LaddConfig.StudentNoise.FRESH, 1,
-                1, 0, LaddConfig.AdversarialLoss.HINGE, false, LaddConfig.HeadLogits.IMAGE, HeadNorm.LAYER, false,
+                1, 0, LaddConfig.AdversarialWeighting.FIXED, LaddConfig.AdversarialLoss.HINGE, false, LaddConfig.HeadLogits.IMAGE, HeadNorm.LAYER, false,
                 LaddConfig.DiscriminatorData.SYNTHETIC, 0));
         assertThat(paper.headLearningRate()).isEqualTo(LaddConfig.Builder.DEFAULT_HEAD_LEARNING_RATE);
         assertThat(paper.renoiseMean()).isEqualTo(LaddConfig.Builder.DEFAULT_RENOISE_MEAN);
@@ -78,6 +78,8 @@ class LaddConfigTest {
     void aStudentWithoutAnyLossAndGroupNormOnOddChannelsAreRefused() {
         assertThatThrownBy(() -> LaddConfig.builder().adversarialWeight(0).build())
                 .hasMessageContaining("adversarialWeight and distillationWeight are both 0");
+        assertThatThrownBy(() -> LaddConfig.builder().adversarialWeighting(LaddConfig.AdversarialWeighting.ADAPTIVE).build())
+                .hasMessageContaining("adversarialWeighting 'adaptive' scales against the distillation term");
         assertThatThrownBy(() -> LaddConfig.builder().headNorm(HeadNorm.GROUP).headChannels(12).build())
                 .hasMessageContaining("headNorm 'group' needs headChannels divisible by 8");
         assertThat(LaddConfig.builder().adversarialWeight(0).distillationWeight(1).build().adversarialWeight()).isZero();

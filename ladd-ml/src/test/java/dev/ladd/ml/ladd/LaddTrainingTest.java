@@ -141,6 +141,25 @@ class LaddTrainingTest {
     }
 
     @Test
+    void adaptiveWeightingAddsTheAdversarialGradientAtTheConfiguredShareOfTheDistillationGradient() throws Exception {
+        LaddConfig distillationOnly = TinyLadd.config().toBuilder().adversarialWeight(0).distillationWeight(1).build();
+        LaddConfig adaptive = distillationOnly.toBuilder().adversarialWeighting(LaddConfig.AdversarialWeighting.ADAPTIVE)
+                .adversarialWeight(1e-9).build();
+        LaddConfig adaptiveHalf = adaptive.toBuilder().adversarialWeight(0.5).build();
+
+        LaddStepMetrics plain = TinyLadd.training(manager, distillationOnly).step(manager, TinyLadd.batch(6, 3));
+        LaddStepMetrics tiny = TinyLadd.training(manager, adaptive).step(manager, TinyLadd.batch(6, 3));
+        LaddStepMetrics half = TinyLadd.training(manager, adaptiveHalf).step(manager, TinyLadd.batch(6, 3));
+
+        // Σ x̂₀ · G backpropagates exactly the distillation gradient when the adversarial share vanishes
+        assertThat(tiny.studentGradNorm()).isCloseTo(plain.studentGradNorm(), within(plain.studentGradNorm() * 1e-4));
+        assertThat(tiny.studentLoss()).isCloseTo(plain.studentLoss(), within(1e-6));
+        // at half the distillation gradient's size on x̂₀ the adversarial term changes the step
+        assertThat(half.studentGradNorm()).isNotCloseTo(plain.studentGradNorm(), within(plain.studentGradNorm() * 1e-3));
+        assertThat(half.studentGradNorm()).isFinite();
+    }
+
+    @Test
     void realLatentsAreTheHeadsRealClassWhenTheConfigSaysSoAndOnlyThen() throws Exception {
         LaddConfig real = TinyLadd.config().toBuilder().discriminatorData(LaddConfig.DiscriminatorData.REAL)
                 .wrongPromptFakes(true).build();
@@ -173,6 +192,7 @@ class LaddTrainingTest {
                         .batchSize(6).r1Weight(0.1).emaDecay(0.9).distillationWeight(0.5).seed(6).sharedRenoise(true)
                         .adversarialLoss(LaddConfig.AdversarialLoss.SOFTPLUS).headLogits(LaddConfig.HeadLogits.TOKEN)
                         .headNorm(dev.ladd.ml.nn.HeadNorm.GROUP).wrongPromptFakes(true).adversarialWeight(0.5)
+                        .adversarialWeighting(LaddConfig.AdversarialWeighting.ADAPTIVE)
                         .adversarialRampIterations(3).discriminatorSteps(2).build());
     }
 

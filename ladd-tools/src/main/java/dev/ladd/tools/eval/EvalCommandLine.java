@@ -35,14 +35,18 @@ import java.util.Set;
  * {@code reference-test.safetensors}, the {@link ReferenceStats} of the 10,000 test images. As a floor for
  * generated images it prints the scores of 10,000 real training images against that reference.
  * <pre>
- *   java -jar ladd-tools.jar report --teacher=models/default --student=DIR [--classifier=models/classifier]
+ *   java -jar ladd-tools.jar report --teacher=models/default --student=DIR[,DIR…] [--classifier=models/classifier]
  *                                  [--samples=5000] [--teacher-steps=50] [--cfg=1.5] [--warmup=1] [--repeats=5]
+ *                                  [--baselines=models/default/baselines.json]
  * </pre>
  * {@code report} prints the teacher-vs-student table as markdown ({@link TeacherStudentReport}): the teacher at
  * its full step count with CFG, at 4 and 1 steps with CFG, and the student ({@code student.json/.safetensors} in
- * DIR, as {@code ladd-tools distill} writes it) at 4, 2 and 1 steps; FID, precision, recall, adherence,
+ * DIR, as {@code ladd-tools distill} writes it; several folders, comma-separated, give rows each) at 4, 2 and 1
+ * steps; FID, precision, recall, adherence,
  * ms per image at batch 1 and 64, images/s and the speed-up over the teacher's full step count, all measured in
- * this one process. Progress goes to stderr, the table to stdout.
+ * this one process. {@code --baselines} takes the teacher rows from the teacher's baselines file instead of
+ * measuring them again (refused unless it was measured for the same teacher, classifier and evaluation set; its
+ * timings are then from that file's run). Progress goes to stderr, the table to stdout.
  * <pre>
  *   java -jar ladd-tools.jar baselines --teacher=models/default [--classifier=models/classifier] [--samples=5000]
  *                                     [--quick-samples=500] [--teacher-steps=50,4,2,1] [--cfg=1.5] [--warmup=1]
@@ -94,8 +98,10 @@ public final class EvalCommandLine {
         int warmup = Math.toIntExact(o.number("warmup", 1));
         int repeats = Math.toIntExact(o.number("repeats", 5));
         requireTiming(warmup, repeats);
-        TeacherStudentReport report = new TeacherStudentReport(Path.of(o.required("teacher")), Path.of(o.required("student")),
-                Path.of(o.text("classifier", "models/classifier")), samples, fullSteps, cfg, warmup, repeats);
+        List<Path> students = java.util.Arrays.stream(o.required("student").split(",")).map(String::trim).map(Path::of).toList();
+        TeacherStudentReport report = new TeacherStudentReport(Path.of(o.required("teacher")), students,
+                Path.of(o.text("classifier", "models/classifier")), samples, fullSteps, cfg, warmup, repeats,
+                o.has("baselines") ? Path.of(o.required("baselines")) : null);
         long start = System.nanoTime();
         List<TeacherStudentReport.Row> rows = report.measure(progress);
         out.print(report.markdown(rows));

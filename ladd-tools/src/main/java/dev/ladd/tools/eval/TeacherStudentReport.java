@@ -1,15 +1,19 @@
 package dev.ladd.tools.eval;
 
 import ai.djl.pytorch.jni.JniUtils;
+import dev.ladd.ml.checkpoint.BlockWeights;
 import dev.ladd.ml.checkpoint.FlowModelCheckpoint;
+import dev.ladd.ml.eval.BaselinesFile;
 import dev.ladd.ml.eval.Measurement;
 import dev.ladd.ml.eval.ModelScore;
+import dev.ladd.ml.metrics.ClassifierFolder;
 import dev.ladd.ml.metrics.SampleScorer;
 import dev.ladd.ml.metrics.SpeedMeter;
 import dev.ladd.ml.pipeline.FlowModel;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +25,15 @@ import java.util.Locale;
  * the same evaluation set and measured the way eval-service scores ({@link OfflineBench}).
  *
  * @param teacherDir    teacher.json/.safetensors and autoencoder.json/.safetensors ({@code models/default})
- * @param studentDir    student.json/.safetensors (what {@code ladd-tools distill} writes)
+ * @param studentDirs   folders of student.json/.safetensors (what {@code ladd-tools distill} writes); with several,
+ *                      each row names its folder
  * @param classifierDir the metrics classifier folder ({@code models/classifier})
  * @param fullSteps     the teacher's full step count
+ * @param baselines     a {@link BaselinesFile} of this teacher and classifier whose rows stand in for measuring the
+ *                      teacher again (marked so in the table); {@code null} measures the teacher here
  */
-record TeacherStudentReport(Path teacherDir, Path studentDir, Path classifierDir, int samples, int fullSteps,
-                            double cfgScale, int warmup, int repeats) {
+record TeacherStudentReport(Path teacherDir, List<Path> studentDirs, Path classifierDir, int samples, int fullSteps,
+                            double cfgScale, int warmup, int repeats, Path baselines) {
 
     static final int[] TEACHER_FEW_STEPS = {4, 1};
     static final int[] STUDENT_STEPS = {4, 2, 1};
@@ -37,27 +44,70 @@ record TeacherStudentReport(Path teacherDir, Path studentDir, Path classifierDir
 
     /** Measures every row, printing progress to {@code progress}. */
     List<Row> measure(PrintStream progress) throws IOException {
-        List<Measurement.Target> targets = new ArrayList<>();
-        targets.add(Measurement.Target.teacher(fullSteps, cfgScale, samples));
+        List<Measurement.Target> teacherTargets = new ArrayList<>();
+        teacherTargets.add(Measurement.Target.teacher(fullSteps, cfgScale, samples));
         for (int steps : TEACHER_FEW_STEPS) {
             if (steps != fullSteps) {
-                targets.add(Measurement.Target.teacher(steps, cfgScale, samples));
+                teacherTargets.add(Measurement.Target.teacher(steps, cfgScale, samples));
             }
         }
-        for (int steps : STUDENT_STEPS) {
-            targets.add(Measurement.Target.student(steps, samples));
-        }
-        try (OfflineBench bench = new OfflineBench(teacherDir, classifierDir, warmup, repeats);
-             FlowModel student = FlowModelCheckpoint.load(studentDir, FlowModel.Role.STUDENT)) {
-            bench.requireDecodes("the student", student.network());
-            List<ModelScore> scores = bench.measure("the report", targets, t -> t.sampler().equals(ModelScore.TEACHER)
-                    ? bench.teacherPipeline(t) : bench.pipeline(student, t), progress);
-            List<Row> rows = new ArrayList<>();
-            for (int i = 0; i < targets.size(); i++) {
-                rows.add(new Row(targets.get(i).label(), scores.get(i)));
+        List<Row> rows = new ArrayList<>();
+        try (OfflineBench bench = new OfflineBench(teacherDir, classifierDir, warmup, repeats)) {
+            if (baselines != null) {
+                rows.addAll(fromBaselines(teacherTargets));
+            } else {
+                List<ModelScore> scores = bench.measure("the report", teacherTargets, bench::teacherPipeline, progress);
+                for (int i = 0; i < teacherTargets.size(); i++) {
+                    rows.add(new Row(teacherTargets.get(i).label(), scores.get(i)));
+                }
+            }
+            for (Path studentDir : studentDirs) {
+                List<Measurement.Target> targets = new ArrayList<>();
+                for (int steps : STUDENT_STEPS) {
+                    targets.add(Measurement.Target.student(steps, samples));
+                }
+                try (FlowModel student = FlowModelCheckpoint.load(studentDir, FlowModel.Role.STUDENT)) {
+                    bench.requireDecodes("the student", student.network());
+                    List<ModelScore> scores = bench.measure("the report", targets, t -> bench.pipeline(student, t), progress);
+                    String prefix = studentDirs.size() > 1 ? studentDir.getFileName() + " " : "";
+                    for (int i = 0; i < targets.size(); i++) {
+                        rows.add(new Row(prefix + targets.get(i).label(), scores.get(i)));
+                    }
+                }
             }
             return rows;
         }
+    }
+
+    /** The teacher rows read from the baselines file, refused unless it was measured for this teacher and classifier. */
+    private List<Row> fromBaselines(List<Measurement.Target> targets) throws IOException {
+        BaselinesFile file = BaselinesFile.read(Files.readAllBytes(baselines));
+        List<String> problems = new ArrayList<>(file.problems());
+        String teacherSha = BlockWeights.sha256Hex(Files.readAllBytes(teacherDir.resolve("teacher.safetensors")));
+        String classifierSha = BlockWeights.sha256Hex(Files.readAllBytes(classifierDir.resolve(ClassifierFolder.WEIGHTS)));
+        if (problems.isEmpty() && !file.teacher().weightsSha256().equals(teacherSha)) {
+            problems.add("it was measured for teacher " + file.teacher().weightsSha256() + ", not " + teacherSha);
+        }
+        if (problems.isEmpty() && !file.classifier().weightsSha256().equals(classifierSha)) {
+            problems.add("it was measured with classifier " + file.classifier().weightsSha256() + ", not " + classifierSha);
+        }
+        if (problems.isEmpty() && file.evaluationSet().firstSeed() != SampleScorer.FIRST_SEED) {
+            problems.add("its evaluation seeds start at " + file.evaluationSet().firstSeed() + ", not " + SampleScorer.FIRST_SEED);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Measurement.Target target : targets) {
+            file.baselines().stream()
+                    .filter(e -> e.samples() == target.samples() && e.steps() == target.steps()
+                            && Math.abs(e.cfgScale() - target.cfgScale()) < 1e-9)
+                    .findFirst()
+                    .ifPresentOrElse(e -> rows.add(new Row(target.label() + " (" + baselines.getFileName() + ")", e.score())),
+                            () -> problems.add("it has no row for " + target.label() + " over " + target.samples() + " samples"));
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("--baselines=" + baselines + " cannot stand in for the teacher: "
+                    + String.join("; ", problems));
+        }
+        return rows;
     }
 
     /** The rows as a markdown table, speed-ups relative to the first row (the teacher at its full step count). */
