@@ -132,7 +132,24 @@ const RUN_FIELDS = [
   ['seed', 'Seed', 'number', ''],
   ['studentNoise', 'Student noise (fresh | shard)', 'text', ''],
   ['samplerEta', 'Sampler η', 'number', ''],
+  ['renoiseStd', 'Renoise t̂ std', 'number', ''],
+  ['adversarialWeight', 'Adversarial weight (0 = distillation only)', 'number', ''],
+  ['adversarialRampIterations', 'Adversarial ramp (iterations)', 'number', ''],
+  ['adversarialLoss', 'Adversarial loss (hinge | softplus)', 'text', ''],
+  ['sharedRenoise', 'Shared renoise (true | false)', 'boolean', ''],
+  ['headLogits', 'Head logits (image | token)', 'text', ''],
+  ['headNorm', 'Head norm (layer | group)', 'text', ''],
+  ['wrongPromptFakes', 'Wrong-prompt fakes (true | false)', 'boolean', ''],
+  ['discriminatorData', 'Discriminator data (synthetic | real)', 'text', ''],
 ];
+
+// A field's text as the JSON the API takes: numbers as numbers, "true"/"false" as booleans (anything else is sent as
+// typed, and the API's 400 names the field).
+function fieldValue(type, v) {
+  if (type === 'number') return Number(v);
+  if (type === 'boolean' && (v === 'true' || v === 'false')) return v === 'true';
+  return v;
+}
 
 function startRunForm(onStarted) {
   const inputs = {};
@@ -142,7 +159,7 @@ function startRunForm(onStarted) {
     const body = {};
     for (const [name, , type] of RUN_FIELDS) {
       const v = inputs[name].value.trim();
-      if (v !== '') body[name] = type === 'number' ? Number(v) : v;
+      if (v !== '') body[name] = fieldValue(type, v);
     }
     try {
       const run = await post('/api/v1/runs', body);
@@ -158,7 +175,7 @@ function startRunForm(onStarted) {
     }
   } }, h('h2', {}, 'Start a run'),
   h('div', { class: 'fields' }, RUN_FIELDS.map(([name, label, type, value]) => {
-    inputs[name] = h('input', { name, type: type === 'number' ? 'text' : type, inputmode: type === 'number' ? 'decimal' : null,
+    inputs[name] = h('input', { name, type: 'text', inputmode: type === 'number' ? 'decimal' : null,
       value: value === '' ? null : value, placeholder: value === '' ? 'default' : null });
     return h('label', {}, label, inputs[name], h('span', { class: 'field-error', 'data-error-for': name }));
   })),

@@ -1,5 +1,6 @@
 package dev.ladd.trainer;
 
+import dev.ladd.ml.data.FashionMnist;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
@@ -19,11 +20,12 @@ import java.time.Duration;
  * @param syntheticData how the trainer asks teacher-service for synthetic latents
  * @param execution     the training worker
  * @param defaultStudent the committed default student, imported on start (docs/adr/014)
+ * @param realData      the real images of runs whose discriminator sees real data ({@code discriminatorData: real})
  */
 @Validated
 @ConfigurationProperties("ladd.trainer")
 public record TrainerProperties(@NotNull @Valid SyntheticData syntheticData, @NotNull @Valid Execution execution,
-                                @NotNull @Valid DefaultStudent defaultStudent) {
+                                @NotNull @Valid DefaultStudent defaultStudent, @NotNull @Valid RealData realData) {
 
     /**
      * A run's synthetic dataset is {@code requestsPerRun} requests of {@code samplesPerRequest} latents; the
@@ -67,6 +69,22 @@ public record TrainerProperties(@NotNull @Valid SyntheticData syntheticData, @No
         @AssertTrue(message = "ladd.trainer.default-student.teacher-dir must be set when ladd.trainer.default-student.dir is")
         public boolean isTeacherDirGivenWithDir() {
             return dir == null || teacherDir != null;
+        }
+    }
+
+    /**
+     * Where a run with {@code discriminatorData: real} reads its real images: Fashion-MNIST's training split, encoded by
+     * the run's teacher autoencoder once per run. The dataset is optional: without it such a run is refused at request
+     * time, naming the folder and how to install it.
+     *
+     * @param fashionMnistDir the folder of Fashion-MNIST's four IDX files; default (application.yml) the system property
+     *                        {@code ladd.fashion-mnist.dir}, else the environment variable {@code LADD_FASHION_MNIST_DIR},
+     *                        else {@link FashionMnist#DEFAULT_DIRECTORY} (where {@value FashionMnist#INSTALL_HINT} puts it)
+     */
+    public record RealData(@NotNull Path fashionMnistDir) {
+
+        public FashionMnist fashionMnist() {
+            return FashionMnist.at(fashionMnistDir);
         }
     }
 }

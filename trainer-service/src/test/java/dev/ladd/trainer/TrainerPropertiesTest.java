@@ -27,4 +27,11 @@ class TrainerPropertiesTest {
         assertThat(validator.validate(new TrainerProperties.DefaultStudent(null, null, "default"))).isEmpty();
         assertThat(validator.validate(new TrainerProperties.DefaultStudent(Path.of("s"), Path.of("t"), "default"))).isEmpty();
     }
+
+    @Test
+    void theFashionMnistFolderOfRealDataRunsMustBeSet() {
+        assertThat(validator.validate(new TrainerProperties.RealData(null)))
+                .extracting(v -> v.getPropertyPath().toString()).containsExactly("fashionMnistDir");
+        assertThat(new TrainerProperties.RealData(Path.of("/data/fm")).fashionMnist().directory()).isEqualTo(Path.of("/data/fm"));
+    }
 }

@@ -2,12 +2,14 @@ package dev.ladd.trainer.run;
 
 import dev.ladd.events.v1.DistillationConfig;
 import dev.ladd.ml.ladd.LaddConfig;
+import dev.ladd.ml.nn.HeadNorm;
 
 import java.util.List;
 
 /**
- * A run's {@link DistillationConfig} (the event's form, where 0 or empty means "not given") as the
- * {@link LaddConfig} it trains with: every field not given takes the paper's default.
+ * A run's {@link DistillationConfig} (the event's form, where 0, false or empty means "not given", and an
+ * {@code optional} field not present does) as the {@link LaddConfig} it trains with: every field not given takes the
+ * paper's default. The switches' ids are LaddConfig's ("hinge", "token", "group", "real", …).
  */
 public final class DistillationConfigs {
 
@@ -42,6 +44,16 @@ public final class DistillationConfigs {
                 .distillationWeight(c.getDistillationWeight())
                 .studentNoise(c.getStudentNoise().isEmpty() ? d.studentNoise() : LaddConfig.StudentNoise.of(c.getStudentNoise()))
                 .samplerEta(c.hasSamplerEta() ? c.getSamplerEta() : d.samplerEta())
+                .adversarialWeight(c.hasAdversarialWeight() ? c.getAdversarialWeight() : d.adversarialWeight())
+                .adversarialRampIterations(c.getAdversarialRampIterations())
+                .adversarialLoss(c.getAdversarialLoss().isEmpty() ? d.adversarialLoss()
+                        : LaddConfig.AdversarialLoss.of(c.getAdversarialLoss()))
+                .sharedRenoise(c.getSharedRenoise())
+                .headLogits(c.getHeadLogits().isEmpty() ? d.headLogits() : LaddConfig.HeadLogits.of(c.getHeadLogits()))
+                .headNorm(c.getHeadNorm().isEmpty() ? d.headNorm() : HeadNorm.of(c.getHeadNorm()))
+                .wrongPromptFakes(c.getWrongPromptFakes())
+                .discriminatorData(c.getDiscriminatorData().isEmpty() ? d.discriminatorData()
+                        : LaddConfig.DiscriminatorData.of(c.getDiscriminatorData()))
                 .seed(c.getSeed())
                 .build();
     }

@@ -10,6 +10,7 @@ import dev.ladd.events.v1.SyntheticDataRejected;
 import dev.ladd.events.v1.SyntheticDataRequested;
 import dev.ladd.events.v1.SyntheticShardProduced;
 import dev.ladd.ml.blob.BlobId;
+import dev.ladd.ml.data.FashionMnist;
 import dev.ladd.ml.ladd.LaddConfig;
 import dev.ladd.ml.train.Seeds;
 import dev.ladd.platform.events.Outbox;
@@ -21,6 +22,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
@@ -55,9 +57,16 @@ public class RunService {
         }
     }
 
-    /** Starts a run from the trainer's own API: publishes the same RunRequested the gateway would. */
+    /**
+     * Starts a run from the trainer's own API: publishes the same RunRequested the gateway would. A config that
+     * {@link LaddConfig} refuses, or that needs data this trainer lacks, is refused here (the API's 400) rather than
+     * becoming a run that fails.
+     *
+     * @throws IllegalArgumentException naming the invalid field or the missing data (nothing is published)
+     */
     @Transactional
     public String start(String teacherId, DistillationConfig config, String requestedBy) {
+        laddConfig(config);
         String runId = "run-" + UUID.randomUUID();
         outbox.publish(Topics.RUN_REQUESTED, runId, runId, EventEnvelope.newBuilder().setRunRequested(
                 RunRequested.newBuilder().setRunId(runId).setTeacherId(teacherId).setConfig(config)
@@ -77,7 +86,7 @@ public class RunService {
         LaddConfig ladd;
         String invalid = null;
         try {
-            ladd = DistillationConfigs.toLaddConfig(config);
+            ladd = laddConfig(config);
             if (iterations < 0 || interval < 0) {
                 invalid = "iterations and checkpoint_interval must not be negative";
             } else if (!config.getDevice().isEmpty() && !config.getDevice().equals("cpu")) {
@@ -100,6 +109,29 @@ public class RunService {
         requestData(request.getRunId(), request.getTeacherId(), ladd.seed(), 0);
         log.info("run {} created for teacher {} ({} iterations); synthetic data requested", request.getRunId(),
                 request.getTeacherId(), iterations);
+    }
+
+    /**
+     * The LADD config a run's request trains with ({@link DistillationConfigs#toLaddConfig}), refusing one whose
+     * discriminator is to see real images when this trainer has no Fashion-MNIST.
+     *
+     * @throws IllegalArgumentException naming the invalid field, or the missing dataset and how to install it
+     */
+    LaddConfig laddConfig(DistillationConfig config) {
+        LaddConfig ladd = DistillationConfigs.toLaddConfig(config);
+        if (ladd.discriminatorData() == LaddConfig.DiscriminatorData.REAL && !properties.realData().fashionMnist().isPresent()) {
+            throw new IllegalArgumentException(missingRealData(properties.realData().fashionMnistDir()));
+        }
+        return ladd;
+    }
+
+    /** Why a run with discriminatorData 'real' cannot train here, and how to fix that. */
+    public static String missingRealData(Path folder) {
+        return "discriminatorData 'real' needs Fashion-MNIST's images, which this trainer does not have: " + folder
+                + " does not hold train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and "
+                + "t10k-labels-idx1-ubyte.gz (gzip'd or not). Install them with `" + FashionMnist.INSTALL_HINT
+                + "` (into " + FashionMnist.DEFAULT_DIRECTORY + ") or point ladd.trainer.real-data.fashion-mnist-dir (env "
+                + FashionMnist.DIRECTORY_ENV + ") at a folder that holds them, or leave discriminatorData at 'synthetic'";
     }
 
     /**

@@ -40,7 +40,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Trains one run to its end (or until it is cancelled or the service stops): loads the teacher named by
  * its shards, starts the student from the teacher — or from the run's last checkpoint after a restart —
- * and runs LADD iterations over its synthetic data, storing every iteration's metrics and a checkpoint
+ * and runs LADD iterations over its synthetic data (and, with discriminatorData 'real', Fashion-MNIST's latents as
+ * the heads' real class: {@link RealBatches}), storing every iteration's metrics and a checkpoint
  * every {@code checkpointInterval} iterations and at the end.
  */
 @Component
@@ -94,6 +95,10 @@ class DistillationJob {
                     training.restoreState(Safetensors.read(blobs.get(last.get().state())));
                     log.info("run {} resumes from its checkpoint at iteration {}", runId, training.iteration());
                 }
+                // encoded once each time a trainer takes the run up (tens of seconds for Fashion-MNIST's 60,000 images)
+                RealBatches real = config.discriminatorData() != LaddConfig.DiscriminatorData.REAL ? null
+                        : RealBatches.load(runId, config, runs.autoencoderBlobs(runId), blobs,
+                                properties.realData().fashionMnist(), manager);
                 if (run.state() == RunState.WAITING_FOR_DATA) {
                     tx.executeWithoutResult(s -> {
                         lease.verify();
@@ -104,7 +109,7 @@ class DistillationJob {
                     log.info("run {} started training ({} iterations, checkpoint every {})", runId, run.iterations(),
                             run.checkpointInterval());
                 }
-                loop(run, lease, config, teacherBlobs, teacherManifest, training, manager, keepGoing);
+                loop(run, lease, config, teacherBlobs, teacherManifest, training, real, manager, keepGoing);
             }
         } catch (RunLease.LostException e) {
             stopLost(lease, e);
@@ -127,7 +132,7 @@ class DistillationJob {
     }
 
     private void loop(Run run, RunLease lease, LaddConfig config, ModelRef teacherBlobs, CheckpointManifest teacherManifest,
-                      LaddTraining training, NDManager manager, BooleanSupplier keepGoing)
+                      LaddTraining training, RealBatches real, NDManager manager, BooleanSupplier keepGoing)
             throws RunData.InvalidShardException, IOException {
         String runId = run.runId();
         TrainerProperties.SyntheticData data = properties.syntheticData();
@@ -165,7 +170,7 @@ class DistillationJob {
                 sleep(properties.execution().pollInterval().toMillis());
                 continue;
             }
-            LaddStepMetrics m = training.step(manager, batch.get());
+            LaddStepMetrics m = training.step(manager, batch.get(), real == null ? null : real.batch(iteration));
             tx.executeWithoutResult(s -> {
                 lease.verify();   // after every iteration: a lost lease stops the run within one iteration
                 runs.progress(runId, (int) m.iteration());

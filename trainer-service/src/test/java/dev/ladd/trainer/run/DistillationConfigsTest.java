@@ -2,6 +2,7 @@ package dev.ladd.trainer.run;
 
 import dev.ladd.events.v1.DistillationConfig;
 import dev.ladd.ml.ladd.LaddConfig;
+import dev.ladd.ml.nn.HeadNorm;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,6 +22,37 @@ class DistillationConfigsTest {
         assertThat(config.distillationWeight()).isZero();
         assertThat(config.r1Weight()).isZero();
         assertThat(config.emaDecay()).isZero();
+        assertThat(config.adversarialWeight()).isEqualTo(1.0);
+        assertThat(config.adversarialRampIterations()).isZero();
+        assertThat(config.adversarialLoss()).isEqualTo(LaddConfig.AdversarialLoss.HINGE);
+        assertThat(config.sharedRenoise()).isFalse();
+        assertThat(config.headLogits()).isEqualTo(LaddConfig.HeadLogits.IMAGE);
+        assertThat(config.headNorm()).isEqualTo(HeadNorm.LAYER);
+        assertThat(config.wrongPromptFakes()).isFalse();
+        assertThat(config.discriminatorData()).isEqualTo(LaddConfig.DiscriminatorData.SYNTHETIC);
+    }
+
+    @Test
+    void theDiscriminatorSwitchesAreReadByTheirIdsAndAZeroAdversarialWeightIsKeptBecauseItIsExplicit() {
+        LaddConfig config = DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
+                .setAdversarialWeight(0f).setDistillationWeight(1f).setAdversarialRampIterations(100)
+                .setAdversarialLoss("softplus").setSharedRenoise(true).setHeadLogits("token").setHeadNorm("group")
+                .setHeadChannels(16).setWrongPromptFakes(true).setDiscriminatorData("real").setRenoiseStd(0.5f).build());
+        assertThat(config.adversarialWeight()).isZero();   // the ablation, not read as "unset"
+        assertThat(config.adversarialRampIterations()).isEqualTo(100);
+        assertThat(config.adversarialLoss()).isEqualTo(LaddConfig.AdversarialLoss.SOFTPLUS);
+        assertThat(config.sharedRenoise()).isTrue();
+        assertThat(config.headLogits()).isEqualTo(LaddConfig.HeadLogits.TOKEN);
+        assertThat(config.headNorm()).isEqualTo(HeadNorm.GROUP);
+        assertThat(config.wrongPromptFakes()).isTrue();
+        assertThat(config.discriminatorData()).isEqualTo(LaddConfig.DiscriminatorData.REAL);
+        assertThat(config.renoiseStd()).isEqualTo(0.5);
+
+        LaddConfig weighted = DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
+                .setAdversarialWeight(0.25f).setAdversarialLoss("").setHeadLogits("").setHeadNorm("")
+                .setDiscriminatorData("").build());
+        assertThat(weighted.adversarialWeight()).isEqualTo(0.25);
+        assertThat(weighted).isEqualTo(LaddConfig.paper().toBuilder().adversarialWeight(0.25f).build());   // "" = default
     }
 
     @Test
@@ -51,5 +83,21 @@ class DistillationConfigsTest {
                 .setEmaDecay(1f).build())).hasMessageContaining("emaDecay");
         assertThatThrownBy(() -> DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
                 .addFeatureBlocks(2).addFeatureBlocks(1).build())).hasMessageContaining("featureBlocks");
+        assertThatThrownBy(() -> DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
+                .setAdversarialLoss("wasserstein").build())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("adversarialLoss").hasMessageContaining("'wasserstein'");
+        assertThatThrownBy(() -> DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
+                .setHeadLogits("pixel").build())).hasMessageContaining("headLogits");
+        assertThatThrownBy(() -> DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
+                .setHeadNorm("batch").build())).hasMessageContaining("headNorm");
+        assertThatThrownBy(() -> DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
+                .setDiscriminatorData("imagenet").build())).hasMessageContaining("discriminatorData");
+        assertThatThrownBy(() -> DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
+                .setHeadNorm("group").setHeadChannels(12).build()))
+                .hasMessageContaining("headNorm 'group' needs headChannels divisible by 8");
+        assertThatThrownBy(() -> DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
+                .setAdversarialWeight(0f).build())).hasMessageContaining("adversarialWeight and distillationWeight are both 0");
+        assertThatThrownBy(() -> DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
+                .setAdversarialRampIterations(-1).build())).hasMessageContaining("adversarialRampIterations");
     }
 }

@@ -214,7 +214,7 @@ class DefaultStudentImportTest extends EventContract {
 
     private DefaultStudentImport importer(Path student, Path teacher) {
         TrainerProperties settings = new TrainerProperties(properties.syntheticData(), properties.execution(),
-                new TrainerProperties.DefaultStudent(student, teacher, "default"));
+                new TrainerProperties.DefaultStudent(student, teacher, "default"), properties.realData());
         return new DefaultStudentImport(settings, blobs, runs, checkpoints, outbox, tx);
     }
 

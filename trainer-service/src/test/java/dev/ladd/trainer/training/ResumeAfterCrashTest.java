@@ -164,6 +164,76 @@ class ResumeAfterCrashTest extends EventContract {
         assertThat(badQuery.statusCode()).isEqualTo(400);
     }
 
+    /**
+     * The discriminator's switches (and the renoise, block, beta and R1 settings) are run settings under LaddConfig's
+     * names: written into the event only when given, validated field by field, and a combination LaddConfig refuses
+     * is a 400 saying why, not a run that fails later.
+     */
+    @Test
+    void theDiscriminatorSwitchesAreRunSettingsAndWhatLaddConfigRefusesIsA400() throws Exception {
+        HttpResponse<String> started = post("/api/v1/runs", "{\"teacherId\":\"tiny\",\"distillationWeight\":1,"
+                + "\"adversarialWeight\":0,\"adversarialRampIterations\":50,\"adversarialLoss\":\"softplus\","
+                + "\"sharedRenoise\":true,\"headLogits\":\"token\",\"headNorm\":\"group\",\"headChannels\":16,"
+                + "\"wrongPromptFakes\":true,\"discriminatorData\":\"synthetic\",\"renoiseStd\":0.5,"
+                + "\"featureBlocks\":[0,1],\"beta1\":0.5,\"beta2\":0.99,\"r1Sigma\":0.05}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String runId = started.body().replaceAll(".*\"runId\":\"([^\"]+)\".*", "$1");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(kafka.readEvents(Topics.RUN_REQUESTED, Integer.MAX_VALUE, Duration.ofSeconds(3))).anySatisfy(e -> {
+                    assertThat(e.getRunRequested().getRunId()).isEqualTo(runId);
+                    var config = e.getRunRequested().getConfig();
+                    assertThat(config.hasAdversarialWeight()).isTrue();   // 0, the ablation: given, not "unset"
+                    assertThat(config.getAdversarialWeight()).isZero();
+                    assertThat(config.getAdversarialRampIterations()).isEqualTo(50);
+                    assertThat(config.getAdversarialLoss()).isEqualTo("softplus");
+                    assertThat(config.getSharedRenoise()).isTrue();
+                    assertThat(config.getHeadLogits()).isEqualTo("token");
+                    assertThat(config.getHeadNorm()).isEqualTo("group");
+                    assertThat(config.getWrongPromptFakes()).isTrue();
+                    assertThat(config.getDiscriminatorData()).isEqualTo("synthetic");
+                    assertThat(config.getRenoiseStd()).isEqualTo(0.5f);
+                    assertThat(config.getFeatureBlocksList()).containsExactly(0, 1);
+                    assertThat(config.getBeta1()).isEqualTo(0.5f);
+                    assertThat(config.getBeta2()).isEqualTo(0.99f);
+                    assertThat(config.getR1Sigma()).isEqualTo(0.05f);
+                }));
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.find(runId).isPresent());
+        assertThat(runs.find(runId).orElseThrow().state()).isEqualTo(RunState.WAITING_FOR_DATA);   // not failed
+
+        HttpResponse<String> badValues = post("/api/v1/runs", "{\"teacherId\":\"tiny\",\"adversarialLoss\":\"wasserstein\","
+                + "\"headLogits\":\"pixel\",\"headNorm\":\"batch\",\"discriminatorData\":\"imagenet\",\"adversarialWeight\":-1,"
+                + "\"adversarialRampIterations\":-1,\"renoiseStd\":0,\"beta1\":1,\"featureBlocks\":[-1]}");
+        assertThat(badValues.statusCode()).isEqualTo(400);
+        assertThat(badValues.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(badValues.body()).contains("\"field\":\"adversarialLoss\"", "must be 'hinge' or 'softplus'",
+                "\"field\":\"headLogits\"", "\"field\":\"headNorm\"", "\"field\":\"discriminatorData\"",
+                "must be 'synthetic' or 'real'", "\"field\":\"adversarialWeight\"", "\"field\":\"adversarialRampIterations\"",
+                "\"field\":\"renoiseStd\"", "\"field\":\"beta1\"", "\"field\":\"featureBlocks[0]");
+
+        HttpResponse<String> notABoolean = post("/api/v1/runs", "{\"teacherId\":\"tiny\",\"sharedRenoise\":\"yes\"}");
+        assertThat(notABoolean.statusCode()).isEqualTo(400);
+        assertThat(notABoolean.body()).contains("\"field\":\"sharedRenoise\"", "must be true or false");
+
+        // each field is valid alone; LaddConfig refuses the combination: a 400 naming it, and no run
+        HttpResponse<String> groupOf12 = post("/api/v1/runs", "{\"teacherId\":\"tiny\",\"headNorm\":\"group\",\"headChannels\":12}");
+        assertThat(groupOf12.statusCode()).isEqualTo(400);
+        assertThat(groupOf12.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(groupOf12.body()).contains("headNorm 'group' needs headChannels divisible by 8").doesNotContain("runId");
+        HttpResponse<String> noLoss = post("/api/v1/runs", "{\"teacherId\":\"tiny\",\"adversarialWeight\":0}");
+        assertThat(noLoss.statusCode()).isEqualTo(400);
+        assertThat(noLoss.body()).contains("adversarialWeight and distillationWeight are both 0");
+        HttpResponse<String> blocksDown = post("/api/v1/runs", "{\"teacherId\":\"tiny\",\"featureBlocks\":[2,1]}");
+        assertThat(blocksDown.statusCode()).isEqualTo(400);
+        assertThat(blocksDown.body()).contains("featureBlocks must be ascending");
+
+        HttpResponse<String> defaults = HttpClient.newHttpClient().send(TestServiceToken.add(HttpRequest.newBuilder(URI.create(
+                "http://localhost:" + port + "/api/v1/runs/defaults"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(defaults.body()).contains("\"adversarialWeight\":1.0", "\"adversarialRampIterations\":0",
+                "\"adversarialLoss\":\"hinge\"", "\"sharedRenoise\":false", "\"headLogits\":\"image\"",
+                "\"headNorm\":\"layer\"", "\"wrongPromptFakes\":false", "\"discriminatorData\":\"synthetic\"",
+                "\"renoiseStd\":1.0", "\"featureBlocks\":[]", "\"r1Sigma\":0.01");
+    }
+
     private String newRunWithData(TinyRunFixtures fixtures) throws Exception {
         String runId = "run-" + UUID.randomUUID();
         TinyRunFixtures.requestRun(kafka, runs, runId, TinyRunFixtures.config());
