@@ -135,6 +135,7 @@ const RUN_FIELDS = [
   ['renoiseStd', 'Renoise t̂ std', 'number', ''],
   ['adversarialWeight', 'Adversarial weight (0 = distillation only)', 'number', ''],
   ['adversarialRampIterations', 'Adversarial ramp (iterations)', 'number', ''],
+  ['adversarialWeighting', 'Adversarial weighting (fixed | adaptive)', 'text', ''],
   ['adversarialLoss', 'Adversarial loss (hinge | softplus)', 'text', ''],
   ['sharedRenoise', 'Shared renoise (true | false)', 'boolean', ''],
   ['headLogits', 'Head logits (image | token)', 'text', ''],

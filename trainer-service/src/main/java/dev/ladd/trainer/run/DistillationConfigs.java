@@ -46,6 +46,8 @@ public final class DistillationConfigs {
                 .samplerEta(c.hasSamplerEta() ? c.getSamplerEta() : d.samplerEta())
                 .adversarialWeight(c.hasAdversarialWeight() ? c.getAdversarialWeight() : d.adversarialWeight())
                 .adversarialRampIterations(c.getAdversarialRampIterations())
+                .adversarialWeighting(c.getAdversarialWeighting().isEmpty() ? d.adversarialWeighting()
+                        : LaddConfig.AdversarialWeighting.of(c.getAdversarialWeighting()))
                 .adversarialLoss(c.getAdversarialLoss().isEmpty() ? d.adversarialLoss()
                         : LaddConfig.AdversarialLoss.of(c.getAdversarialLoss()))
                 .sharedRenoise(c.getSharedRenoise())

@@ -15,7 +15,7 @@ public record RunDefaults(int iterations, int batchSize, int checkpointInterval,
                           double emaDecay, double renoiseMean, int discriminatorSteps, double r1Weight, int headChannels,
                           double samplerEta, double renoiseStd, List<Integer> featureBlocks, float beta1, float beta2,
                           double r1Sigma, double adversarialWeight, int adversarialRampIterations,
-                          String adversarialLoss, boolean sharedRenoise, String headLogits, String headNorm,
+                          String adversarialWeighting, String adversarialLoss, boolean sharedRenoise, String headLogits, String headNorm,
                           boolean wrongPromptFakes, String discriminatorData) {
 
     public static final RunDefaults STANDARD = standard();
@@ -26,7 +26,7 @@ public record RunDefaults(int iterations, int batchSize, int checkpointInterval,
                 "cpu", paper.studentNoise().id(), paper.distillationWeight(), paper.emaDecay(), paper.renoiseMean(),
                 paper.discriminatorSteps(), paper.r1Weight(), paper.headChannels(), paper.samplerEta(), paper.renoiseStd(),
                 paper.featureBlocks(), paper.beta1(), paper.beta2(), paper.r1Sigma(), paper.adversarialWeight(),
-                paper.adversarialRampIterations(), paper.adversarialLoss().id(), paper.sharedRenoise(),
+                paper.adversarialRampIterations(), paper.adversarialWeighting().id(), paper.adversarialLoss().id(), paper.sharedRenoise(),
                 paper.headLogits().id(), paper.headNorm().id(), paper.wrongPromptFakes(), paper.discriminatorData().id());
     }
 }

@@ -48,6 +48,7 @@ record StartRunRequest(
         @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Float r1Sigma,
         @DecimalMin("0") @DecimalMax("1000") Float adversarialWeight,
         @Min(0) @Max(1_000_000) Integer adversarialRampIterations,
+        @Pattern(regexp = "fixed|adaptive", message = "must be 'fixed' or 'adaptive'") String adversarialWeighting,
         @Pattern(regexp = "hinge|softplus", message = "must be 'hinge' or 'softplus'") String adversarialLoss,
         Boolean sharedRenoise,
         @Pattern(regexp = "image|token", message = "must be 'image' or 'token'") String headLogits,
@@ -80,6 +81,7 @@ record StartRunRequest(
         if (r1Sigma != null) config.setR1Sigma(r1Sigma);
         if (adversarialWeight != null) config.setAdversarialWeight(adversarialWeight);
         if (adversarialRampIterations != null) config.setAdversarialRampIterations(adversarialRampIterations);
+        if (adversarialWeighting != null) config.setAdversarialWeighting(adversarialWeighting);
         if (adversarialLoss != null) config.setAdversarialLoss(adversarialLoss);
         if (sharedRenoise != null) config.setSharedRenoise(sharedRenoise);
         if (headLogits != null) config.setHeadLogits(headLogits);

@@ -36,11 +36,12 @@ class DistillationConfigsTest {
     void theDiscriminatorSwitchesAreReadByTheirIdsAndAZeroAdversarialWeightIsKeptBecauseItIsExplicit() {
         LaddConfig config = DistillationConfigs.toLaddConfig(DistillationConfig.newBuilder()
                 .setAdversarialWeight(0f).setDistillationWeight(1f).setAdversarialRampIterations(100)
-                .setAdversarialLoss("softplus").setSharedRenoise(true).setHeadLogits("token").setHeadNorm("group")
+                .setAdversarialLoss("softplus").setAdversarialWeighting("adaptive").setSharedRenoise(true).setHeadLogits("token").setHeadNorm("group")
                 .setHeadChannels(16).setWrongPromptFakes(true).setDiscriminatorData("real").setRenoiseStd(0.5f).build());
         assertThat(config.adversarialWeight()).isZero();   // the ablation, not read as "unset"
         assertThat(config.adversarialRampIterations()).isEqualTo(100);
         assertThat(config.adversarialLoss()).isEqualTo(LaddConfig.AdversarialLoss.SOFTPLUS);
+        assertThat(config.adversarialWeighting()).isEqualTo(LaddConfig.AdversarialWeighting.ADAPTIVE);
         assertThat(config.sharedRenoise()).isTrue();
         assertThat(config.headLogits()).isEqualTo(LaddConfig.HeadLogits.TOKEN);
         assertThat(config.headNorm()).isEqualTo(HeadNorm.GROUP);
