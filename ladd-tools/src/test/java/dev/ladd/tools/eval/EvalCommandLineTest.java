@@ -136,6 +136,43 @@ class EvalCommandLineTest {
     }
 
     @Test
+    void reportScoresSeveralStudentsAndTakesTheTeacherRowsFromItsBaselinesFileOnlyWhenTheyAreThisTeachers(@TempDir Path tmp)
+            throws Exception {
+        Path teacherDir = tmp.resolve("teacher");
+        TinyModels.folders(teacherDir, tmp.resolve("a"), 65);
+        TinyModels.folders(tmp.resolve("other-teacher"), tmp.resolve("b"), 66);
+        EvalCommandLine quiet = new EvalCommandLine(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        quiet.baselines(CommandLineOptions.parse(new String[]{"baselines", "--teacher=" + teacherDir,
+                "--classifier=" + TinyModels.classifierDir(), "--samples=20", "--quick-samples=10", "--teacher-steps=3,4,1",
+                "--warmup=0", "--repeats=1"}));
+        BaselinesFile file = BaselinesFile.read(Files.readAllBytes(teacherDir.resolve("baselines.json")));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        new EvalCommandLine(new PrintStream(printed, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).report(CommandLineOptions.parse(
+                new String[]{"report", "--teacher=" + teacherDir, "--student=" + tmp.resolve("a") + "," + tmp.resolve("b"),
+                        "--classifier=" + TinyModels.classifierDir(), "--samples=20", "--teacher-steps=3", "--warmup=0",
+                        "--repeats=1", "--baselines=" + teacherDir.resolve("baselines.json")}));
+
+        List<String> rows = printed.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith("| ") && !l.startsWith("| model")).toList();
+        assertThat(rows).extracting(r -> cells(r)[0]).containsExactly("teacher@3+CFG1.5 (baselines.json)",
+                "teacher@4+CFG1.5 (baselines.json)", "teacher@1+CFG1.5 (baselines.json)", "a student@4", "a student@2",
+                "a student@1", "b student@4", "b student@2", "b student@1");
+        BaselinesFile.Entry threeSteps = file.baselines().stream().filter(e -> e.samples() == 20 && e.steps() == 3)
+                .findFirst().orElseThrow();
+        assertThat(cells(rows.get(0))[1]).isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", threeSteps.fid()));
+
+        // another teacher's file cannot stand in for this one's rows
+        Path otherTeacher = tmp.resolve("other-teacher");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> quiet.report(CommandLineOptions.parse(new String[]{"report",
+                        "--teacher=" + otherTeacher, "--student=" + tmp.resolve("b"), "--classifier=" + TinyModels.classifierDir(),
+                        "--samples=20", "--teacher-steps=3", "--baselines=" + teacherDir.resolve("baselines.json")})))
+                .hasMessageContaining("cannot stand in for the teacher: it was measured for teacher " + file.teacher().weightsSha256());
+    }
+
+    @Test
     void baselinesWritesTheTeachersBaselinesAtBothSampleCountsAsAFileItAlsoPrints(@TempDir Path tmp) throws Exception {
         Path teacherDir = tmp.resolve("teacher");
         TinyModels.folders(teacherDir, tmp.resolve("student"), 63);
