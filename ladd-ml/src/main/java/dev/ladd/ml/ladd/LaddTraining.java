@@ -280,10 +280,9 @@ public final class LaddTraining {
         NDManager sub = in.x0().getManager();
         ParameterStore ps = in.ps();
         int b = in.size();
-        NDArray t = studentTimesteps(sub, b, rng);
-        NDArray eps = config.studentNoise() == LaddConfig.StudentNoise.SHARD
-                ? seedNoise(sub, in.batch()) : RectifiedFlow.gaussian(sub, in.shape(), rng);
-        NDArray xt = RectifiedFlow.noised(in.x0(), eps, t);
+        StudentInput input = studentInput(in, rng);
+        NDArray t = input.t();
+        NDArray xt = input.xt();
         NDArray tHat = RectifiedFlow.logitNormal(sub, b, config.renoiseMean(), config.renoiseStd(), rng);
         NDArray epsHat = RectifiedFlow.gaussian(sub, in.shape(), rng);
         discriminator.freezeParameters(true);
@@ -363,14 +362,23 @@ public final class LaddTraining {
 
     /** The student's x̂₀ for the batch as its update computes it (same draws), without updating it or recording a graph. */
     NDArray studentSample(Inputs in, Random rng) {
+        StudentInput input = studentInput(in, rng);
+        NDList text = student.encodeText(in.ps(), in.ids(), in.mask(), false);
+        return RectifiedFlow.cleanFromVelocity(input.xt(), student.velocity(in.ps(), input.xt(), input.t(), text,
+                in.mask(), false), input.t()).stopGradient();
+    }
+
+    /** The student's noise levels t and its input x_t = (1 − t)x₀ + tε. */
+    private record StudentInput(NDArray t, NDArray xt) {
+    }
+
+    /** Draws t and ε (the first draws of an iteration) and makes the student's input x_t. */
+    private StudentInput studentInput(Inputs in, Random rng) {
         NDManager sub = in.x0().getManager();
-        int b = in.size();
-        NDArray t = studentTimesteps(sub, b, rng);
+        NDArray t = studentTimesteps(sub, in.size(), rng);
         NDArray eps = config.studentNoise() == LaddConfig.StudentNoise.SHARD
                 ? seedNoise(sub, in.batch()) : RectifiedFlow.gaussian(sub, in.shape(), rng);
-        NDArray xt = RectifiedFlow.noised(in.x0(), eps, t);
-        NDList text = student.encodeText(in.ps(), in.ids(), in.mask(), false);
-        return RectifiedFlow.cleanFromVelocity(xt, student.velocity(in.ps(), xt, t, text, in.mask(), false), t).stopGradient();
+        return new StudentInput(t, RectifiedFlow.noised(in.x0(), eps, t));
     }
 
     /**
