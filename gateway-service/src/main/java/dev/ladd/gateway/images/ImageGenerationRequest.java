@@ -13,7 +13,8 @@ import jakarta.validation.constraints.Size;
  * The body of {@code POST /v1/images/generations}, as OpenAI's images API takes it, plus the platform's own
  * optional {@code steps} and {@code seed}. {@code model} names the serving alias ({@code default} when left out).
  *
- * @param size           "WxH", square, a multiple of 32 from 32 to 1024; default "32x32" (the model's own size)
+ * @param size           "WxH", square, a multiple of 32 from 32 to 1024; default "32x32" (the model's own size); a
+ *                       larger size is the 32×32 image upscaled nearest-neighbour, no added detail
  * @param responseFormat only {@code b64_json} (the default): the gateway keeps no images to link to
  */
 public record ImageGenerationRequest(

@@ -42,8 +42,9 @@ class ImagesController {
     }
 
     @Operation(summary = "Generate images (OpenAI images API shape; any role)", description = """
-            prompt 1-1000 characters; n 1-8; size 'WxH' square, a multiple of 32 from 32 to 1024 (default 32x32); \
-            response_format b64_json only; model = a serving alias (GET /v1/models; default 'default'); steps 1-8 \
+            prompt 1-1000 characters; n 1-8; size 'WxH' square, a multiple of 32 from 32 to 1024 (default 32x32): the \
+            model makes 32x32 images, and every larger size is that image upscaled nearest-neighbour (blocks of \
+            pixels, no added detail); response_format b64_json only; model = a serving alias (GET /v1/models; default 'default'); steps 1-8 \
             (default 4) and seed are this platform's additions. Errors are OpenAI-shaped: \
             {"error": {"message", "type", "param", "code"}}, param naming the bad field.""")
     @ApiResponse(responseCode = "200", description = "the images, base64 PNGs")
