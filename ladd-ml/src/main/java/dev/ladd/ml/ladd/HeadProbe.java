@@ -1,6 +1,5 @@
 package dev.ladd.ml.ladd;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -64,8 +63,7 @@ public final class HeadProbe {
         int heads = training.blocks().length;
         double[][] correct = new double[bins][heads + 1];
         Random rng = new Random(seed);
-        try (NDManager sub = manager.newSubManager();
-             var ignored = Engine.getInstance().newGradientCollector()) {
+        try (NDManager sub = manager.newSubManager()) {
             LaddTraining.Inputs in = training.inputs(sub, batch);
             NDArray fake = training.studentSample(in, rng);
             int b = in.size();
